@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Curves, type EpisodeMessage, type RunStatus, type WorkflowInfo } from './api.ts';
+import { AuditBrowser } from './AuditBrowser.tsx';
+import { BatonView } from './BatonView.tsx';
+import { ExtraCurves, LearningCurves } from './LearningCurves.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
+
+export function App() {
+  const [workflows, setWorkflows] = useState<WorkflowInfo[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<RunStatus | null>(null);
+  const [curves, setCurves] = useState<Curves>({});
+  const [episode, setEpisode] = useState<EpisodeMessage | null>(null);
+  const [auditTick, setAuditTick] = useState(0);
+  const source = useRef<EventSource | null>(null);
+
+  useEffect(() => {
+    api.workflows().then(setWorkflows, (e: Error) => setError(e.message));
+    return () => source.current?.close();
+  }, []);
+
+  const follow = useCallback((run: RunStatus) => {
+    source.current?.close();
+    setStatus(run);
+    setCurves({});
+    setEpisode(null);
+    const es = api.events(run.id);
+    source.current = es;
+    es.addEventListener('status', (e) => {
+      const s = JSON.parse((e as MessageEvent<string>).data) as RunStatus;
+      setStatus(s);
+      if (s.state === 'done' || s.state === 'stopped' || s.state === 'failed') {
+        es.close();
+        setAuditTick((t) => t + 1);
+      }
+    });
+    es.addEventListener('curves', (e) => setCurves((JSON.parse((e as MessageEvent<string>).data) as { curves: Curves }).curves));
+    es.addEventListener('episode', (e) => setEpisode(JSON.parse((e as MessageEvent<string>).data) as EpisodeMessage));
+  }, []);
+
+  const workflow = workflows.find((w) => w.id === status?.settings.workflow) ?? workflows[0];
+
+  return (
+    <div className="page">
+      <header>
+        <h1>Baton playground</h1>
+        <span className="sub">learned handoffs (IC-Q): train, watch the baton, compare, audit</span>
+      </header>
+      {error && <div className="error" role="alert">{error}</div>}
+      <div className="grid">
+        <section className="card settings">
+          {workflows.length > 0 && (
+            <SettingsPanel
+              workflows={workflows}
+              status={status}
+              onStart={async (settings) => {
+                try {
+                  setError(null);
+                  follow(await api.start(settings));
+                } catch (e) {
+                  setError((e as Error).message);
+                }
+              }}
+              onControl={async (action) => {
+                if (!status) return;
+                try {
+                  setStatus(await api.control(status.id, action));
+                } catch (e) {
+                  setError((e as Error).message);
+                }
+              }}
+            />
+          )}
+        </section>
+        <section className="card live">
+          <h2>Live handoffs</h2>
+          {workflow && <BatonView workflow={workflow} episode={episode} />}
+        </section>
+        <section className="card curves">
+          <h2>Learning curves <span className="hint">{workflow?.scoreLabel ?? 'normalized return'}: random = 0, optimum = 1; bands are 95% CIs across seeds</span></h2>
+          <LearningCurves curves={curves} />
+          <ExtraCurves curves={curves} />
+        </section>
+        <section className="card audit">
+          <h2>Audit logs</h2>
+          <AuditBrowser refresh={auditTick} current={status?.auditLog ?? null} />
+        </section>
+      </div>
+    </div>
+  );
+}

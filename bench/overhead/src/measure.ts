@@ -1,0 +1,102 @@
+import { getHeapStatistics } from 'node:v8';
+import { buildChain } from './build.ts';
+import { probe, type Framework } from './chain.ts';
+
+/** How one size is measured inside a measurement process. */
+export interface SizeRequest {
+  readonly handoffs: number;
+  /** Untimed runs first, on a chain of min(handoffs, 100), so the JIT has seen every code path. */
+  readonly warmupRuns: number;
+  readonly timedRuns: number;
+  /**
+   * Heap high-water: `extra` adds one run that samples the heap at every handoff; `timed` samples during the first
+   * timed run instead (for frameworks whose handoff costs milliseconds, where a ~1 µs sample is noise and an extra
+   * 1000-handoff run is not); `none` skips it (memory does not need repeating every round).
+   */
+  readonly heap: 'extra' | 'timed' | 'none';
+}
+
+/** What one measurement process is asked to do: one framework, sizes in increasing order. */
+export interface MeasureRequest {
+  readonly framework: Framework;
+  readonly sizes: readonly SizeRequest[];
+}
+
+export interface SizeReport {
+  readonly handoffs: number;
+  /** Microseconds per handoff of each timed run (run wall time / handoffs). */
+  readonly usPerHandoff: readonly number[];
+  /** Resident set size after building this size's chain, before its runs. */
+  readonly rssBeforeMb: number;
+  /** The process's RSS high-water mark (getrusage maxrss) once this size's runs are done. */
+  readonly peakRssMb: number;
+  /** Highest heap in use sampled at every handoff of the heap run, minus the heap in use (after GC) just before it. */
+  readonly heapPeakMb?: number;
+}
+
+export interface MeasureReport {
+  readonly framework: Framework;
+  readonly sizes: readonly SizeReport[];
+}
+
+const MB = 1024 * 1024;
+
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Starts sampling the heap at every handoff; the returned function stops and gives the rise in MB. */
+function sampleHeap(): () => number {
+  collect();
+  const base = getHeapStatistics().used_heap_size;
+  let peak = base;
+  probe.hop = () => {
+    const used = getHeapStatistics().used_heap_size;
+    if (used > peak) peak = used;
+  };
+  return () => {
+    probe.hop = () => {};
+    return (peak - base) / MB;
+  };
+}
+
+async function measureSize(framework: Framework, request: SizeRequest): Promise<SizeReport> {
+  const { handoffs } = request;
+  if (request.warmupRuns > 0) {
+    const warm = await buildChain(framework, Math.min(handoffs, 100));
+    for (let i = 0; i < request.warmupRuns; i++) await warm.run();
+  }
+  const chain = await buildChain(framework, handoffs);
+  collect();
+  const rssBeforeMb = process.memoryUsage.rss() / MB;
+
+  let heapPeakMb: number | undefined;
+  const usPerHandoff: number[] = [];
+  for (let i = 0; i < request.timedRuns; i++) {
+    const stopHeap = request.heap === 'timed' && i === 0 ? sampleHeap() : undefined;
+    const start = process.hrtime.bigint();
+    const run = await chain.run();
+    const ns = Number(process.hrtime.bigint() - start);
+    if (stopHeap) heapPeakMb = stopHeap();
+    if (run.handoffs !== handoffs) throw new Error(`${framework} made ${run.handoffs} handoffs, expected ${handoffs}`);
+    usPerHandoff.push(ns / 1000 / handoffs);
+  }
+  if (request.heap === 'extra') {
+    const stopHeap = sampleHeap();
+    try {
+      await chain.run();
+    } finally {
+      heapPeakMb = stopHeap();
+    }
+  }
+  return { handoffs, usPerHandoff, rssBeforeMb, peakRssMb: process.resourceUsage().maxRSS / 1024, ...(heapPeakMb === undefined ? {} : { heapPeakMb }) };
+}
+
+/** Runs one measurement process's work. The caller gives each framework a process of its own (see run.ts). */
+export async function measure(request: MeasureRequest): Promise<MeasureReport> {
+  const sizes: SizeReport[] = [];
+  // Smallest first; only the first size warms up, the JIT stays warm for the rest.
+  const ordered = [...request.sizes].sort((a, b) => a.handoffs - b.handoffs);
+  for (const [i, size] of ordered.entries()) sizes.push(await measureSize(request.framework, i === 0 ? size : { ...size, warmupRuns: 0 }));
+  return { framework: request.framework, sizes };
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { Rng, verifyAuditLines, type BatonEvent, type EpisodeResult } from '@baton/core';
+import { createRedisStreamAuditSink, readRedisAuditStream } from '../../audit/index.ts';
+import { connectRedis } from '../connection.ts';
+import { relayDefinition } from '../examples.ts';
+import { redisKeys, type KeySpace } from '../protocol.ts';
+import { BullmqRuntime } from '../runtime.ts';
+import { readEventStream } from '../stream-sink.ts';
+import { activate, relayBudget, spawnBenchWorker, stopWorker, type BenchWorkerConfig, type WorkerProcess } from './processes.ts';
+import { PrivateRedis } from './redis-server.ts';
+
+/** Handoffs per relay episode in this benchmark (shorter episodes than the default relay: more episodes per kill). */
+const RELAY_HANDOFFS = 4;
+
+export interface FaultsBenchOptions {
+  readonly episodes?: number;
+  /** Episodes in flight at once. Default 16. */
+  readonly inFlight?: number;
+  /** Mean seconds between worker kills. Default 2.5. */
+  readonly killEverySeconds?: number;
+  readonly seed?: number;
+  /** Also write the hash-chained, HMAC-signed audit log (createRedisStreamAuditSink) from every worker. Default false: it roughly doubles the run time. */
+  readonly auditChain?: boolean;
+  readonly progress?: (message: string) => void;
+}
+
+export interface FaultsBenchResult {
+  readonly episodes: number;
+  readonly completed: number;
+  /** Head updates or effects applied more than once (heads' own update counters and Redis's applied counter vs what the episodes imply). */
+  readonly duplicateUpdates: number;
+  /** Head updates that never happened. */
+  readonly lostUpdates: number;
+  /** Artifact versions referenced by results or events that are missing from Redis. */
+  readonly lostArtifacts: number;
+  /** Every episode's events are in the audit stream, complete, matching its result. */
+  readonly auditVerified: boolean;
+  /** The hash-chained audit log verified (verifyAuditLines with the HMAC key, sealed); null when not written. */
+  readonly auditChainVerified: boolean | null;
+  /** Records in the chained log beyond one per event plus genesis and seal (events re-sent after a crash). */
+  readonly auditChainExtraRecords: number | null;
+  /** Events found twice in the audit stream. */
+  readonly auditDuplicates: number;
+  readonly workerKills: number;
+  readonly redisRestarts: number;
+  /** Redeliveries whose effect was already committed and was therefore not applied again. */
+  readonly refusedReapplications: number;
+  readonly seconds: number;
+}
+
+/**
+ * 1,000 learning episodes of the `relay` workflow across one worker process per agent while the harness SIGKILLs
+ * workers at random moments (and restarts them) and restarts the private Redis (AOF, fsync always) once. Then it
+ * checks, from Redis alone: every episode completed, every head update applied exactly once, no artifact lost,
+ * the audit stream complete.
+ */
+export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<FaultsBenchResult> {
+  const episodes = options.episodes ?? 1000;
+  const inFlight = options.inFlight ?? 32;
+  const killEvery = options.killEverySeconds ?? 6;
+  const log = options.progress ?? (() => undefined);
+  const chaos = new Rng(options.seed ?? 4242);
+  const server = await PrivateRedis.start({ aof: true });
+  const redis = connectRedis(server.url);
+  redis.on('error', () => undefined);
+  const keys: KeySpace = { prefix: `baton-faults-${randomUUID().slice(0, 8)}`, workflowKey: 'relay' };
+  const auditStream = `${keys.prefix}:audit`;
+  const chain = options.auditChain !== true ? undefined : { stream: `${keys.prefix}:audit-chain`, hmacKey: randomUUID() };
+  const definition = relayDefinition(relayBudget(RELAY_HANDOFFS));
+  const started = performance.now();
+  const configs: BenchWorkerConfig[] = definition.workflow.agents.map((a) => ({
+    mode: 'baton', url: server.url, prefix: keys.prefix, workflowKey: keys.workflowKey, workflow: 'relay', hops: RELAY_HANDOFFS, agents: [a.id], concurrency: 16, auditStream,
+    timing: { lockDuration: 2000, stalledInterval: 1000, maxStalledCount: 1000 },
+    ...(chain ? { auditChain: chain } : {}),
+  }));
+  // A warm spare per agent (modules loaded) replaces a killed worker at once; a new spare is then started.
+  const spares: Promise<WorkerProcess>[] = configs.map((c) => spawnSpare(c));
+  const workers: WorkerProcess[] = configs.map(spawnBenchWorker);
+  await Promise.all(workers.map((w) => w.ready));
+  const runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys, episodeTimeoutMs: 240_000 });
+
+  let workerKills = 0;
+  let redisRestarts = 0;
+  let finished = 0;
+  let running = true;
+  const results: (EpisodeResult<unknown> | undefined)[] = new Array(episodes);
+  const errors: string[] = [];
+
+  const chaosLoop = (async () => {
+    while (running) {
+      await sleep(1000 * killEvery * (0.4 + 1.2 * chaos.next()));
+      if (!running) break;
+      if (redisRestarts === 0 && finished >= episodes * 0.4) {
+        log(`restarting Redis (${finished}/${episodes} episodes done)`);
+        await server.restart(500);
+        redisRestarts += 1;
+        continue;
+      }
+      const i = chaos.int(workers.length);
+      const victim = workers[i] as WorkerProcess;
+      await stopWorker(victim, 'SIGKILL');
+      workerKills += 1;
+      await sleep(100 + chaos.int(400));
+      const spare = await (spares[i] as Promise<WorkerProcess>);
+      workers[i] = spare;
+      spares[i] = spawnSpare(victim.config);
+      await activate(spare).catch(() => undefined);
+    }
+  })();
+
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < episodes) {
+      const i = next++;
+      try {
+        results[i] = await runtime.runEpisode({ seed: 10_000 + i, input: { progress: 0, quality: 0 }, episodeId: `faults-${i}` });
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+      finished += 1;
+      if (finished % 50 === 0) log(`${finished}/${episodes} episodes, ${workerKills} worker kills, ${redisRestarts} Redis restarts`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  running = false;
+  await chaosLoop;
+  await runtime.close();
+  await Promise.all(workers.map((w) => stopWorker(w)));
+  await Promise.all(spares.map(async (p) => stopWorker(await p)));
+  const seconds = (performance.now() - started) / 1000;
+  if (errors.length) log(`errors: ${[...new Set(errors)].slice(0, 5).join(' | ')}`);
+
+  // Verification, from Redis alone.
+  const k = redisKeys(keys);
+  const done = results.filter((r): r is EpisodeResult<unknown> => r !== undefined);
+  let expectedUpdates = 0;
+  let expectedEffects = 0;
+  let expectedEpisodeCloses = 0;
+  for (const r of done) {
+    const participants = new Set(r.path).size;
+    expectedUpdates += r.decisions; // each decision's target is learned once: continue, scalar or R
+    expectedEffects += r.decisions + r.handoffs + participants; // epoch jobs, scalar jobs, end jobs
+    expectedEpisodeCloses += participants;
+  }
+  let headUpdates = 0;
+  let headEpisodes = 0;
+  for (const agent of definition.workflow.agents) {
+    const json = await redis.get(k.head(agent.id));
+    const head = json ? (JSON.parse(json) as { updates?: number; episodes?: number }) : {};
+    headUpdates += head.updates ?? 0;
+    headEpisodes += head.episodes ?? 0;
+  }
+  const applied = Number((await redis.get(k.appliedCount)) ?? 0);
+  const refused = Number((await redis.get(k.refusedCount)) ?? 0);
+  const duplicateUpdates = Math.max(0, headUpdates - expectedUpdates) + Math.max(0, headEpisodes - expectedEpisodeCloses) + Math.max(0, applied - expectedEffects);
+  const lostUpdates = Math.max(0, expectedUpdates - headUpdates) + Math.max(0, expectedEpisodeCloses - headEpisodes);
+
+  const events = await readEventStream(redis, auditStream);
+  const unique = new Map<string, BatonEvent>();
+  for (const e of events) unique.set(JSON.stringify(e), e);
+  const auditDuplicates = events.length - unique.size;
+
+  const hashes = new Set<string>();
+  for (const r of done) hashes.add(r.artifact.hash);
+  for (const e of unique.values()) {
+    if (e.type !== 'work-end') continue;
+    hashes.add(e.artifactHashBefore);
+    hashes.add(e.artifactHashAfter);
+  }
+  let lostArtifacts = 0;
+  const seen = new Set<string>();
+  for (const start of hashes) {
+    let hash: string | null = start;
+    while (hash !== null && !seen.has(hash)) {
+      seen.add(hash);
+      const json: string | null = await redis.get(k.artifact(hash));
+      if (json === null) {
+        lostArtifacts += 1;
+        break;
+      }
+      hash = (JSON.parse(json) as { parentHash: string | null }).parentHash;
+    }
+  }
+
+  const byEpisode = new Map<string, Record<string, number>>();
+  const endReturn = new Map<string, number>();
+  for (const e of unique.values()) {
+    const counts = byEpisode.get(e.episodeId) ?? {};
+    counts[e.type] = (counts[e.type] ?? 0) + 1;
+    byEpisode.set(e.episodeId, counts);
+    if (e.type === 'episode-end') endReturn.set(e.episodeId, e.return);
+  }
+  let auditChainVerified: boolean | null = null;
+  let auditChainExtraRecords: number | null = null;
+  if (chain) {
+    const sealer = createRedisStreamAuditSink({ redis: connectRedis(server.url), stream: chain.stream, hmacKey: chain.hmacKey });
+    await sealer.seal();
+    const lines = await readRedisAuditStream({ redis, stream: chain.stream });
+    const verdict = verifyAuditLines(lines, { hmacKey: chain.hmacKey });
+    auditChainVerified = verdict.ok;
+    auditChainExtraRecords = lines.length - (unique.size + 2);
+    if (!verdict.ok) log(`audit chain: ${JSON.stringify(verdict.firstBad)}`);
+  }
+  let auditVerified = done.length === episodes && auditDuplicates === 0 && auditChainVerified !== false;
+  for (const r of done) {
+    const c = byEpisode.get(r.episodeId) ?? {};
+    const ok = c['episode-start'] === 1 && c['work-start'] === r.steps && c['work-end'] === r.steps && c.decision === r.decisions
+      && (c.handoff ?? 0) === r.handoffs && (c['scalar-return'] ?? 0) === r.handoffs && c.submit === 1 && c['episode-end'] === 1
+      && endReturn.get(r.episodeId) === r.return;
+    if (!ok) auditVerified = false;
+  }
+
+  redis.disconnect();
+  await server.stop();
+  return {
+    episodes, completed: done.length, duplicateUpdates, lostUpdates, lostArtifacts, auditVerified, auditChainVerified, auditChainExtraRecords, auditDuplicates, workerKills, redisRestarts,
+    refusedReapplications: refused, seconds: Math.round(seconds * 10) / 10,
+  };
+}
+
+async function spawnSpare(config: BenchWorkerConfig): Promise<WorkerProcess> {
+  const spare = spawnBenchWorker({ ...config, standby: true });
+  await spare.ready;
+  return spare;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

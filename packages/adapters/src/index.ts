@@ -1,0 +1,43 @@
+// Models: OpenAI, Anthropic, LangChain adapters, prices, retries (issue 3).
+export { createOpenAIModel, type OpenAIModelSettings } from './models/openai.ts';
+export { createAnthropicModel, type AnthropicModelSettings } from './models/anthropic.ts';
+export { createLangChainModel, type LangChainModelSettings } from './models/langchain.ts';
+export { costOf, defaultPrices, priceFor, type ModelPrice, type PriceTable } from './models/prices.ts';
+export { RetryBudget, type RetryBudgetLimits, type RetryPolicy } from './models/retry.ts';
+export { retryAfterMs } from './models/provider-error.ts';
+export type { ModelSettings } from './models/shared.ts';
+export {
+  CASCADE_LEARNING,
+  cascadeWorkflow,
+  createReplayModel,
+  countTokens,
+  modelPair,
+  newCascadeHeads,
+  recordedLabelGrader,
+  replayPair,
+  WEAK_FEATURES,
+  type CascadeHeads,
+  loadRouteLLM,
+  loadRouterBench,
+  priceOf,
+  promptKey,
+  replayDefaultPrices,
+  routeLLMFiles,
+  ReplayUnknownPromptError,
+  type RecordedOutput,
+  type ReplayDataset,
+  type ReplayModelConfig,
+  type ReplayRecord,
+  type RouteLLMDataset,
+  type RouteLLMFiles,
+  type TokenPrice,
+} from './replay/index.ts';
+// Distributed runtime on BullMQ + Redis (issue 4).
+export {
+  AgentWorker, BATON_JOB_OPTIONS, BATON_WORKER_TIMING, BullmqRuntime, chainDefinition, chainInput, checkRedisReachable, connectRedis,
+  createEventStreamSink, DEFAULT_REDIS_URL, PrivateRedis, queueName, readEventStream, redactRedisUrl, redisKeys, redisOptionsFromUrl,
+  relayDefinition, resultsQueueName, runFaultsBench, runQueueBench, streamRedeliveries,
+  type AgentWorkerConfig, type AgentWorkerStats, type BullmqRuntimeConfig, type DeliveredEventSink, type EpisodesOptions, type FaultsBenchOptions,
+  type FaultsBenchResult, type KeySpace, type QueueBenchOptions, type QueueBenchPoint, type QueueBenchResult, type RedisConnectOptions,
+  type WorkflowDefinition,
+} from './bullmq/index.ts';

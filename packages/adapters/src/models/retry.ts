@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProviderError, UserError } from '@baton/core';
+import pRetry from 'p-retry';
+import { retryAfterOf, toProviderError } from './provider-error.ts';
+import { afterDelivery } from './shared.ts';
+
+/**
+ * How one model call retries. Backoff is exponential with jitter (p-retry); a server's `retry-after-ms` /
+ * `retry-after` wins when it asks for longer. Only retryable ProviderErrors (429, 408, 409, 5xx, timeouts, dropped
+ * connections) are retried; 400/401/403/404 fail at once.
+ */
+export interface RetryPolicy {
+  /** Attempts per call, the first included. Default 4. `1` disables retries. */
+  readonly maxAttempts?: number;
+  /** Backoff before the first retry, before jitter. Default 500 ms. */
+  readonly initialDelayMs?: number;
+  /** Cap on one computed backoff (a server's retry-after may exceed it). Default 20 s. */
+  readonly maxDelayMs?: number;
+  /** Cap on the total time one call may spend waiting between attempts. Default 60 s. */
+  readonly maxTotalWaitMs?: number;
+  /** Multiply each backoff by a random factor in [1, 2) so clients that failed together do not retry together. Default true. */
+  readonly jitter?: boolean;
+  /** A budget shared by many calls (one episode), so a flaky provider cannot eat an episode's wall clock. */
+  readonly budget?: RetryBudget;
+}
+
+/** Limits of a {@link RetryBudget}. Both default to unlimited. */
+export interface RetryBudgetLimits {
+  readonly maxRetries?: number;
+  readonly maxWaitMs?: number;
+}
+
+/**
+ * Retries and waiting shared across calls: give one to every model of an episode and the episode, not each call,
+ * bounds how long it spends backing off. Not thread-safe across processes; one per episode per process.
+ */
+export class RetryBudget {
+  private retriesUsed = 0;
+  private waitUsedMs = 0;
+
+  constructor(readonly limits: RetryBudgetLimits = {}) {
+    for (const [name, value] of Object.entries(limits)) {
+      if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new UserError('must be a non-negative number', { field: `retry.budget.${name}` });
+    }
+  }
+
+  /** Retries booked so far. */
+  get retries(): number {
+    return this.retriesUsed;
+  }
+
+  /** Milliseconds of waiting booked so far. */
+  get waitedMs(): number {
+    return this.waitUsedMs;
+  }
+
+  /** Books one retry after `waitMs`; returns false, booking nothing, when that would overrun a limit. */
+  tryConsume(waitMs: number): boolean {
+    if (this.retriesUsed + 1 > (this.limits.maxRetries ?? Infinity)) return false;
+    if (this.waitUsedMs + waitMs > (this.limits.maxWaitMs ?? Infinity)) return false;
+    this.retriesUsed += 1;
+    this.waitUsedMs += waitMs;
+    return true;
+  }
+}
+
+/** What {@link callWithRetries} needs besides the attempt itself. */
+export interface AttemptOptions {
+  readonly provider: string;
+  readonly policy: RetryPolicy | undefined;
+  /** Per-attempt deadline covering the whole answer, streamed body included. */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly secrets: readonly string[];
+  /** True once streamed text reached the caller: a failure after that is not retried (see `afterDelivery`). */
+  readonly delivered?: () => boolean;
+}
+
+/**
+ * Runs `attempt` under the retry policy. Each attempt gets a signal that fires on the caller's abort or on the
+ * per-attempt timeout; every failure becomes a ProviderError. A caller abort rejects with the signal's reason (an
+ * `AbortError`), as `fetch` does, and is never retried.
+ */
+export async function callWithRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, options: AttemptOptions): Promise<T> {
+  const policy = options.policy ?? {};
+  const maxAttempts = checkedInteger(policy.maxAttempts ?? 4, 'retry.maxAttempts', 1);
+  const maxTotalWaitMs = policy.maxTotalWaitMs ?? 60_000;
+  let waitedMs = 0;
+  return pRetry(
+    async () => {
+      const timer = AbortSignal.timeout(options.timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
+      try {
+        return await attempt(signal);
+      } catch (error) {
+        const failure = toProviderError(error, {
+          provider: options.provider,
+          secrets: options.secrets,
+          ...(timer.aborted ? { timedOutAfterMs: options.timeoutMs } : {}),
+        });
+        throw failure.retryable && options.delivered?.() ? afterDelivery(failure) : failure;
+      }
+    },
+    {
+      retries: maxAttempts - 1,
+      factor: 2,
+      minTimeout: policy.initialDelayMs ?? 500,
+      maxTimeout: policy.maxDelayMs ?? 20_000,
+      randomize: policy.jitter ?? true,
+      ...(options.signal ? { signal: options.signal } : {}),
+      // Decides and waits for the server's hint here: throwing ends the retries with that error.
+      onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
+        if (!(error instanceof ProviderError) || !error.retryable || retriesLeft === 0) throw error;
+        const hinted = retryAfterOf(error) ?? 0;
+        const wait = Math.max(retryDelay, hinted);
+        if (waitedMs + wait > maxTotalWaitMs) throw error;
+        if (policy.budget && !policy.budget.tryConsume(wait)) throw error;
+        waitedMs += wait;
+        // p-retry itself sleeps `retryDelay` after this returns; sleep only what the server asked beyond it.
+        if (wait > retryDelay) await sleep(wait - retryDelay, undefined, options.signal ? { signal: options.signal } : {});
+      },
+      shouldRetry: () => true,
+    },
+  );
+}
+
+function checkedInteger(value: number, field: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new UserError(`must be an integer >= ${min}`, { field });
+  return value;
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '@baton/core';
+import { parse } from 'csv-parse/sync';
+
+/** One CSV row with the line it starts on (1-based, header is line 1). */
+export interface CsvRow {
+  readonly line: number;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Reads a CSV file with a header row. Malformed CSV is a UserError naming the file, line and column. */
+export function readCsv(file: string): { header: string[]; rows: CsvRow[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { field: 'data', cause: error, code: 'user.unreadable-file' });
+  }
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
+  try {
+    records = parse(text, {
+      columns: (h: string[]) => (header = h),
+      info: true,
+      relax_quotes: false,
+      skip_empty_lines: true,
+      bom: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[];
+  } catch (error) {
+    const e = error as { lines?: number; column?: number; message: string };
+    throw new UserError(`${file}:${e.lines ?? '?'}${e.column === undefined ? '' : `:${e.column}`}: ${e.message}`, { field: 'data', cause: error, code: 'user.bad-csv' });
+  }
+  // info.lines is the line a record ends on; a record starts after the previous one ended.
+  let previousEnd = 1;
+  const rows = records.map(({ record, info }) => {
+    const row = { line: previousEnd + 1, fields: record };
+    previousEnd = info.lines;
+    return row;
+  });
+  return { header, rows };
+}
+
+/** A UserError pointing at one cell of a CSV file. */
+export function cellError(file: string, line: number, column: string, message: string): UserError {
+  return new UserError(`${file}:${line}: column "${column}": ${message}`, { field: 'data', code: 'user.bad-data' });
+}
+
+/** Reads a JSONL file; a bad line is a UserError naming file and line. */
+export function readJsonl(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { field: 'data', cause: error, code: 'user.unreadable-file' });
+  }
+  const out: unknown[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line));
+    } catch (error) {
+      throw new UserError(`${file}:${i + 1}: not JSON (${(error as Error).message})`, { field: 'data', cause: error, code: 'user.bad-data' });
+    }
+  });
+  return out;
+}

@@ -1,0 +1,8 @@
+export { createReplayModel, ReplayUnknownPromptError, type ReplayModelConfig } from './replay-model.ts';
+export { countTokens, priceOf, replayDefaultPrices, type TokenPrice } from './prices.ts';
+export { promptKey, type RecordedOutput, type ReplayDataset, type ReplayRecord } from './records.ts';
+export { loadRouteLLM, routeLLMFiles, type RouteLLMDataset, type RouteLLMFiles } from './routellm.ts';
+export { loadRouterBench } from './routerbench.ts';
+export {
+  CASCADE_LEARNING, cascadeWorkflow, modelPair, newCascadeHeads, recordedLabelGrader, replayPair, WEAK_FEATURES, type CascadeHeads,
+} from './math-cascade.ts';

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withAuditLog } from '@baton/core';
+import { relayRuntime } from '@baton/core/test';
+import { main } from '@baton/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-cli-audit-'));
+const log = join(dir, 'run.jsonl');
+const signed = join(dir, 'signed.jsonl');
+const KEY = 'cli-hmac-key-0123456789abcdef';
+
+async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await main(args);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    process.exitCode = undefined;
+    log.mockRestore();
+    error.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  const episodes = async (sink: Parameters<Parameters<typeof withAuditLog>[1]>[0]): Promise<void> => {
+    const runtime = relayRuntime([sink]);
+    for (let seed = 1; seed <= 4; seed++) await runtime.runEpisode({ seed, input: { n: 0, note: '' } });
+  };
+  await withAuditLog(log, episodes, {});
+  await withAuditLog(signed, episodes, { hmacKey: KEY });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  delete process.env.CLI_TEST_AUDIT_KEY;
+});
+
+describe('baton audit', () => {
+  it('verify: 0 intact, 1 tampered with the line and reason, 2 for a bad file', async () => {
+    expect(await runCli('audit', 'verify', log)).toMatchObject({ code: 0, out: expect.stringMatching(/^intact: \d+ records, sealed/) });
+    const lines = readFileSync(log, 'utf8').split('\n');
+    lines[5] = (lines[5] as string).replace('"time":', '"time":1');
+    const tampered = join(dir, 'tampered.jsonl');
+    writeFileSync(tampered, lines.join('\n'));
+    expect(await runCli('audit', 'verify', tampered)).toMatchObject({ code: 1, out: expect.stringContaining('TAMPERED at line 6: hash mismatch') });
+    const torn = join(dir, 'torn.jsonl');
+    writeFileSync(torn, readFileSync(log, 'utf8').slice(0, -40));
+    expect(await runCli('audit', 'verify', torn)).toMatchObject({ code: 1, out: expect.stringContaining('TORN TAIL') });
+    expect(await runCli('audit', 'verify', join(dir, 'missing.jsonl'))).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') });
+    const notLog = join(dir, 'not-a-log.txt');
+    writeFileSync(notLog, 'hello\n');
+    expect(await runCli('audit', 'verify', notLog)).toMatchObject({ code: 2, err: expect.stringContaining('not a Baton audit log') });
+  });
+
+  it('verify --key-env checks the HMACs', async () => {
+    expect(await runCli('audit', 'verify', signed)).toMatchObject({ code: 0, out: expect.stringContaining('HMACs not checked') });
+    process.env.CLI_TEST_AUDIT_KEY = KEY;
+    expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({ code: 0, out: expect.stringContaining('HMAC checked') });
+    process.env.CLI_TEST_AUDIT_KEY = 'the-wrong-key-0123456789';
+    expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({ code: 1, out: expect.stringContaining('mac mismatch') });
+    expect((await runCli('audit', 'verify', signed, '--key-env', 'NO_SUCH_VAR_FOR_TEST')).code).toBe(2);
+  });
+
+  it('show prints who handed to whom and why, the scalar back and the cost', async () => {
+    const { code, out } = await runCli('audit', 'show', log);
+    expect(code).toBe(0);
+    expect(out).toMatch(/episode relay-1-1 +workflow relay, seed 1, entry solver/);
+    expect(out).toMatch(/solver decides \S+ \((greedy|explored)\) +Q: continue[*]?=/);
+    expect(out).toMatch(/\w+ -> \w+ +handoff relay-\d-\d\/h0/);
+    expect(out).toMatch(/scalar [\d.-]+ back for/);
+    expect(out).toMatch(/worked 1: reward -0\.010, \$0\.\d+ +\d+\+\d+ tok +(gpt|claude|llama)/);
+    expect((await runCli('audit', 'show', log, '--episode', 'nope')).code).toBe(2);
+  });
+
+  it('replay passes a real log and fails one whose totals do not add up', async () => {
+    expect(await runCli('audit', 'replay', log)).toMatchObject({ code: 0, out: expect.stringContaining('4/4 episodes consistent') });
+    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => !l.includes('"type":"scalar-return"'));
+    const dropped = join(dir, 'dropped.jsonl');
+    writeFileSync(dropped, lines.join('\n'));
+    expect(await runCli('audit', 'replay', dropped)).toMatchObject({ code: 1, out: expect.stringContaining('never got its scalar-return') });
+  });
+
+  it('costs prints dollars and tokens per agent and per edge, and --json', async () => {
+    const json = join(dir, 'costs.json');
+    const { code, out } = await runCli('audit', 'costs', log, '--json', json);
+    expect(code).toBe(0);
+    expect(out).toMatch(/per agent[\s\S]*solver[\s\S]*per handoff edge[\s\S]*start->solver/);
+    const costs = JSON.parse(readFileSync(json, 'utf8')) as { total: { dollars: number }; agents: Record<string, { dollars: number }> };
+    expect(Object.values(costs.agents).reduce((s, a) => s + a.dollars, 0)).toBeCloseTo(costs.total.dollars, 12);
+  });
+});
+
+describe('baton bench audit', () => {
+  it('prints overhead and verify speed and writes --json', async () => {
+    const json = join(dir, 'bench.json');
+    const { code, out } = await runCli('bench', 'audit', '--episodes', '50', '--rounds', '1', '--json', json);
+    expect(code).toBe(0);
+    expect(out).toMatch(/overhead -?[\d.]+%/);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ verify: { recordsPerSecond: expect.any(Number) }, overheadPercent: { audit: expect.any(Number) } });
+  });
+});

@@ -1,0 +1,144 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import {
+  UserError, auditCosts, readAuditLog, replayAudit, splitAuditText, verifyAuditLines, type AuditCosts, type AuditRecord, type BatonEvent,
+  type CostLine,
+} from '@baton/core';
+import { readAuditText } from './audit-read.ts';
+
+/** Reads the HMAC key from the env var named by --key-env; naming an unset var is a usage error. */
+function keyFrom(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const key = process.env[name];
+  if (!key) throw new UserError(`environment variable ${name} is not set`, { field: '--key-env' });
+  return key;
+}
+
+const short = (hash: string): string => hash.slice(0, 10);
+const usd = (n: number): string => `$${n.toFixed(n < 0.01 ? 6 : 4)}`;
+const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3));
+
+async function records(file: string): Promise<AuditRecord[]> {
+  await readAuditText(file);
+  return readAuditLog(file);
+}
+
+/** One readable line per event: who, to whom, why (Q-values, legal set, explored), the scalar back, the cost. */
+export function describeEvent(e: BatonEvent): string {
+  const t = `t=${num(e.time)}`.padEnd(8);
+  switch (e.type) {
+    case 'episode-start':
+      return `episode ${e.episodeId}  workflow ${e.workflow}, seed ${e.seed}, entry ${e.entry}, artifact ${short(e.artifactHash)}${e.learn === false ? ', evaluation' : ''}`;
+    case 'work-start':
+      return `  ${t}${e.agent} starts work on ${short(e.artifactHash)}`;
+    case 'work-end': {
+      const u = e.usage;
+      const tokens = u.inputTokens !== undefined || u.outputTokens !== undefined ? `  ${u.inputTokens ?? 0}+${u.outputTokens ?? 0} tok` : '';
+      const changed = e.artifactHashAfter === e.artifactHashBefore ? 'artifact unchanged' : `artifact ${short(e.artifactHashBefore)} -> ${short(e.artifactHashAfter)}`;
+      return `  ${t}${e.agent} worked ${num(e.duration)}: reward ${num(e.reward)}, ${u.costUsd !== undefined ? usd(u.costUsd) : 'no cost'}${tokens}${u.model ? `  ${u.model}` : ''}${u.latencyMs !== undefined ? `  ${u.latencyMs}ms` : ''}  ${changed}`;
+    }
+    case 'decision': {
+      const q = e.legal.map((a) => `${a}${a === e.action ? '*' : ''}=${e.qValues[a] === undefined ? '?' : num(e.qValues[a] as number)}`).join(', ');
+      return `  ${t}${e.agent} decides ${e.action}${e.explored ? ' (explored)' : ' (greedy)'}  Q: ${q}`;
+    }
+    case 'handoff':
+      return `  ${t}${e.from} -> ${e.to}  handoff ${e.handoffId}${e.skipped.length ? `, skipping ${e.skipped.join(', ')}` : ''}`;
+    case 'scalar-return':
+      return `  ${t}${e.from} -> ${e.to}  scalar ${num(e.scalar)} back for ${e.handoffId}`;
+    case 'submit':
+      return `  ${t}${e.agent} submits ${short(e.artifactHash)}: R = ${num(e.reward)}${e.forced ? ' (budget forced)' : ''}`;
+    case 'episode-end':
+      return `  ${t}end: return ${num(e.return)}, ${e.steps} steps, ${e.handoffs} handoffs, ${usd(e.costUsd)}${e.tokens !== undefined ? `, ${e.tokens} tokens` : ''}`;
+    case 'error':
+      return `  ${t}ERROR ${e.code}${e.agent ? ` in ${e.agent}` : ''}: ${e.message}`;
+  }
+}
+
+function costTable(title: string, rows: Readonly<Record<string, CostLine & { count?: number }>>): string[] {
+  const out = [title, `  ${'name'.padEnd(24)} ${'dollars'.padStart(12)} ${'input tok'.padStart(10)} ${'output tok'.padStart(10)} ${'work'.padStart(6)}${title.includes('edge') ? ' taken'.padStart(7) : ''}`];
+  const sorted = Object.entries(rows).sort((a, b) => b[1].dollars - a[1].dollars);
+  for (const [name, r] of sorted) {
+    out.push(`  ${name.padEnd(24)} ${usd(r.dollars).padStart(12)} ${String(r.inputTokens).padStart(10)} ${String(r.outputTokens).padStart(10)} ${String(r.work).padStart(6)}${r.count !== undefined ? String(r.count).padStart(7) : ''}`);
+  }
+  return out;
+}
+
+export function formatCosts(costs: AuditCosts): string {
+  return [
+    `total ${usd(costs.total.dollars)}, ${costs.total.inputTokens + costs.total.outputTokens} tokens, ${costs.total.work} units of work`,
+    ...costTable('per agent', costs.agents),
+    ...costTable('per handoff edge (work done by the receiver after the edge)', costs.edges),
+  ].join('\n');
+}
+
+/** `baton audit verify|show|replay|costs FILE`. */
+export function register(program: Command): void {
+  const audit = program.command('audit').description('Check and read audit logs: integrity, timeline, replay, costs.');
+
+  audit
+    .command('verify')
+    .description('Check the hash chain (and HMACs with --key-env): exit 0 intact, 1 tampered, torn or unsealed, 2 unreadable.')
+    .argument('<file>', 'audit log (JSONL)')
+    .option('--key-env <name>', 'environment variable holding the HMAC key')
+    .option('--live', 'do not require the seal record (log still being written)')
+    .action(async (file: string, opts: { keyEnv?: string; live?: boolean }) => {
+      const hmacKey = keyFrom(opts.keyEnv);
+      const text = await readAuditText(file);
+      const { lines, torn } = splitAuditText(text);
+      const result = verifyAuditLines(lines, { ...(hmacKey === undefined ? {} : { hmacKey }), requireSeal: !opts.live }, torn);
+      const signature = result.signed ? (hmacKey ? ', HMAC checked' : ', signed (HMACs not checked: pass --key-env)') : '';
+      if (result.ok) {
+        console.log(`intact: ${result.records} records${result.sealed ? ', sealed' : ''}${signature}; head ${result.head}`);
+        return;
+      }
+      if (result.firstBad) console.log(`TAMPERED at line ${result.firstBad.line}: ${result.firstBad.reason}`);
+      else if (result.tornTail) console.log(`TORN TAIL at line ${result.records + 1}: the last line is incomplete (a write was cut short)`);
+      console.log(`${result.records} records before it verify${signature}`);
+      process.exitCode = 1;
+    });
+
+  audit
+    .command('show')
+    .description('A readable timeline: who handed to whom and why (Q-values, legal set, explored), the scalar back, the cost.')
+    .argument('<file>', 'audit log (JSONL)')
+    .option('--episode <id>', 'only this episode')
+    .action(async (file: string, opts: { episode?: string }) => {
+      const recs = await records(file);
+      let shown = 0;
+      for (const rec of recs) {
+        if (rec.kind !== 'event' || (opts.episode !== undefined && rec.event.episodeId !== opts.episode)) continue;
+        if (rec.event.type === 'episode-start' && shown > 0) console.log('');
+        console.log(`${String(rec.seq).padStart(6)} ${new Date(rec.ts).toISOString().slice(11, 23)} ${describeEvent(rec.event)}`);
+        shown += 1;
+      }
+      if (opts.episode !== undefined && shown === 0) throw new UserError(`no episode "${opts.episode}" in ${file}`, { field: '--episode' });
+    });
+
+  audit
+    .command('replay')
+    .description('Rebuild every episode and check it (artifact chain, handoffs vs decisions, scalar returns, totals): exit 1 on inconsistency.')
+    .argument('<file>', 'audit log (JSONL)')
+    .action(async (file: string) => {
+      const result = await replayAudit(await records(file));
+      for (const p of result.problems) console.log(`record ${p.seq}: ${p.reason}`);
+      for (const e of result.episodes) {
+        if (e.ok) continue;
+        console.log(`episode ${e.episodeId}: ${e.outcome}${e.problems.length ? '' : ' (no episode-end)'}`);
+        for (const p of e.problems) console.log(`  record ${p.seq}: ${p.reason}`);
+      }
+      const bad = result.episodes.filter((e) => !e.ok).length;
+      console.log(`${result.episodes.length - bad}/${result.episodes.length} episodes consistent (integrity is checked by \`baton audit verify\`)`);
+      if (!result.ok) process.exitCode = 1;
+    });
+
+  audit
+    .command('costs')
+    .description('Dollars and tokens per agent and per handoff edge.')
+    .argument('<file>', 'audit log (JSONL)')
+    .option('--json <file>', 'also write the figures as JSON')
+    .action(async (file: string, opts: { json?: string }) => {
+      const costs = await auditCosts(await records(file));
+      console.log(formatCosts(costs));
+      if (opts.json) await writeFile(opts.json, `${JSON.stringify(costs, null, 2)}\n`);
+    });
+}

@@ -1,0 +1,65 @@
+import { writeFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { BatonError } from '@baton/core';
+import type * as OverheadBench from '@baton/bench-overhead';
+import { positiveInt } from '../program.ts';
+import { benchCommand } from './bench.ts';
+
+interface OverheadFlags {
+  readonly json?: string;
+  readonly sizes?: number[];
+  readonly rounds?: number;
+  readonly progress?: boolean;
+}
+
+function sizeList(value: string): number[] {
+  const sizes = value.split(',').map((s) => Number(s.trim()));
+  if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`--sizes must be positive integers separated by commas, got "${value}"`);
+  return sizes;
+}
+
+// The bench package carries the peer frameworks as devDependencies; load it only when the command runs.
+async function loadBench(): Promise<typeof OverheadBench> {
+  try {
+    return await import('@baton/bench-overhead');
+  } catch (cause) {
+    throw new BatonError('bench.unavailable', 'bench overhead needs the workspace checkout (bench/overhead and its devDependencies): run pnpm install', { cause });
+  }
+}
+
+/** `baton bench overhead`: per-handoff overhead and peak memory, Baton vs LangGraph.js vs the OpenAI Agents SDK. */
+export function register(program: Command): void {
+  benchCommand(program)
+    .command('overhead')
+    .description('Per-handoff overhead (µs) and peak memory of a chain of N agents: Baton vs LangGraph.js vs OpenAI Agents SDK')
+    .option('--json <file>', 'write the figures as JSON')
+    .option('--sizes <list>', 'chain lengths in handoffs (default 10,100,1000)', sizeList)
+    .option('--rounds <n>', 'rounds per size, frameworks alternating (default 3; 2 at N >= 1000)', positiveInt('--rounds'))
+    .option('--progress', 'show a progress bar even when stderr is not a TTY')
+    .action(async (flags: OverheadFlags) => {
+      const { runOverheadBench, COMPARED, REFERENCES } = await loadBench();
+      const bar = process.stderr.isTTY || flags.progress ? new cliProgress.SingleBar({ format: 'bench overhead [{bar}] {value}/{total} {label}', stream: process.stderr, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic) : undefined;
+      const result = await runOverheadBench({
+        ...(flags.sizes ? { sizes: flags.sizes } : {}),
+        ...(flags.rounds ? { rounds: flags.rounds } : {}),
+        onProgress: (done, total, label) => {
+          if (bar && done === 1) bar.start(total, 0, { label });
+          bar?.update(done, { label });
+        },
+      });
+      bar?.stop();
+      const sizes = (result.meta.sizes as number[] | undefined) ?? [];
+      const cell = (x: number | undefined): string => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(2)).padStart(10);
+      console.log(`${'µs per handoff (median)'.padEnd(26)}${sizes.map((n) => `N=${n}`.padStart(10)).join('')}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}`);
+      for (const framework of [...COMPARED, ...REFERENCES]) {
+        const figures = result[framework];
+        if (!figures) continue;
+        const memory = `${figures.peakRssMb.toFixed(0).padStart(13)}${figures.heapPeakMb.toFixed(1).padStart(9)}`;
+        console.log(`${framework.padEnd(26)}${sizes.map((n) => cell(figures.byN[n]?.usPerHandoff)).join('')}${memory}`);
+      }
+      for (const [n, ratio] of Object.entries(result.ratios)) console.log(`N=${n}: LangGraph.js ${ratio.langgraph}x, OpenAI Agents SDK ${ratio.openaiAgents}x Baton's overhead`);
+      console.log(`goal (Baton >= 10x lower than both at every N): ${result.goal.met ? 'met' : 'NOT met'}`);
+      if (flags.json) await writeFile(flags.json, `${JSON.stringify(result, null, 2)}\n`);
+    });
+}

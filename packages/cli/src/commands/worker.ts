@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { AgentWorker, redactRedisUrl } from '@baton/adapters';
+import { positiveInt } from '../program.ts';
+import { connectChecked, redisUrl } from '../redis.ts';
+import { loadWorkflowDefinition } from '../workflows.ts';
+
+interface WorkerFlags {
+  workflow: string;
+  agent: string;
+  key?: string;
+  prefix: string;
+  concurrency: number;
+  auditStream?: string;
+}
+
+/** `baton worker`: runs one agent of a workflow as an independent BullMQ worker until SIGTERM/SIGINT. */
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('run one agent of a workflow as a BullMQ worker (Redis from REDIS_URL); SIGTERM drains in-flight work')
+    .requiredOption('--workflow <file|builtin>', 'workflow module file or built-in name (relay, chain)')
+    .requiredOption('--agent <id>', 'the agent this worker runs')
+    .option('--key <name>', 'workflow key: queues and state live under <prefix>:<key> (default: the workflow name)')
+    .option('--prefix <prefix>', 'Redis key prefix', 'baton')
+    .option('--concurrency <n>', 'jobs processed at once', positiveInt('--concurrency'), 16)
+    .option('--audit-stream <stream>', 'append every event to this Redis stream, exactly once, inside each effect\'s commit')
+    .action(async (flags: WorkerFlags) => {
+      const definition = await loadWorkflowDefinition(flags.workflow);
+      const url = redisUrl();
+      const redis = await connectChecked(url);
+      const keys = { prefix: flags.prefix, workflowKey: flags.key ?? definition.workflow.name };
+      const worker = await AgentWorker.start({
+        definition, agentId: flags.agent, keys, redis, concurrency: flags.concurrency, ...(flags.auditStream ? { eventStream: flags.auditStream } : {}),
+      });
+      console.error(`worker ${flags.agent} of ${definition.workflow.name} ready on ${redactRedisUrl(url)} (${keys.prefix}:${keys.workflowKey})`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          console.error(`worker ${flags.agent}: draining in-flight jobs`);
+          void worker.close().then(() => resolve());
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+      redis.disconnect();
+    });
+}

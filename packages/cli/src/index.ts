@@ -1,0 +1,1 @@
+export { createProgram, main, EXIT_USAGE } from './program.ts';

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Rng, UserError } from '@baton/core';
+import { syntheticInput, syntheticWorkflow, TabularIcqHead } from '@baton/learner';
+import { chainDefinition, relayDefinition, type WorkflowDefinition } from '@baton/adapters';
+
+/** A workflow definition whatever its artifact type: the CLI only passes it on to runtimes. */
+export type AnyDefinition = WorkflowDefinition<unknown>;
+
+/** Built-in workflows by name. Add one line per workflow; `--workflow <name>` picks it. */
+const BUILTINS: Readonly<Record<string, () => Promise<AnyDefinition>>> = {
+  chain: async () => chainDefinition() as unknown as AnyDefinition,
+  relay: async () => relayDefinition() as unknown as AnyDefinition,
+  synthetic: async () => ({
+    workflow: syntheticWorkflow(),
+    createHead: () => new TabularIcqHead(),
+    loadHead: (_agentId: string, snapshot: unknown) => TabularIcqHead.fromJSON(snapshot),
+    input: (index: number) => syntheticInput(new Rng(index)),
+  }) as unknown as AnyDefinition,
+};
+
+export function builtinWorkflowNames(): string[] {
+  return Object.keys(BUILTINS).sort();
+}
+
+function isDefinition(value: unknown): value is AnyDefinition {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.workflow === 'object' && v.workflow !== null && typeof v.createHead === 'function' && typeof v.loadHead === 'function';
+}
+
+/**
+ * Resolves `--workflow`: a built-in name, or a module file whose default export (or `definition` export) is a
+ * WorkflowDefinition `{ workflow, createHead, loadHead, input? }`.
+ */
+export async function loadWorkflowDefinition(spec: string): Promise<AnyDefinition> {
+  const builtin = BUILTINS[spec];
+  if (builtin) return builtin();
+  if (!/[\\/.]/.test(spec)) throw new UserError(`unknown workflow "${spec}" (built-ins: ${builtinWorkflowNames().join(', ')}; or a module file)`, { field: 'workflow' });
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(resolve(spec)).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new UserError(`cannot load ${spec}: ${cause instanceof Error ? cause.message : String(cause)}`, { field: 'workflow', cause });
+  }
+  const found = [mod.default, mod.definition].find(isDefinition);
+  if (!found) throw new UserError(`${spec} must export (default or \`definition\`) { workflow, createHead, loadHead }`, { field: 'workflow' });
+  return found;
+}

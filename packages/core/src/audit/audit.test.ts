@@ -1,0 +1,155 @@
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  AuditChain, auditCosts, createAuditSink, readAuditLog, replayAudit, verifyAuditLog, withAuditLog, type BatonEvent, type EventRecord,
+} from '@baton/core';
+import { relayRuntime } from '@baton/core/test';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-audit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => join(dir, `log-${++n}.jsonl`);
+const KEY = 'test-hmac-key-0123456789abcdef';
+
+async function writeLog(path: string, episodes: number, options: { hmacKey?: string; learn?: boolean } = {}): Promise<number> {
+  const audit = createAuditSink({ path, ...(options.hmacKey ? { hmacKey: options.hmacKey } : {}) });
+  const runtime = relayRuntime([audit.sink]);
+  let cost = 0;
+  for (let seed = 1; seed <= episodes; seed++) {
+    cost += (await runtime.runEpisode({ seed, input: { n: 0, note: '' }, learn: options.learn ?? true })).costUsd;
+  }
+  await audit.close();
+  return cost;
+}
+
+/** Rewrites a log's events through `edit` and re-chains them, as a forger without the key would. */
+function rechain(path: string, edit: (events: BatonEvent[]) => BatonEvent[], key?: string): string[] {
+  const text = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const events = text.map((l) => JSON.parse(l) as { kind: string; event?: BatonEvent }).filter((r) => r.kind === 'event').map((r) => r.event as BatonEvent);
+  const chain = new AuditChain(key);
+  return [chain.genesis(), ...edit(events).map((e) => chain.event(JSON.stringify(e))), chain.seal()];
+}
+
+describe('audit log', () => {
+  it('records every event of real episodes in a chain that verifies, replays and adds up', async () => {
+    const path = fresh();
+    const cost = await writeLog(path, 20);
+    const result = await verifyAuditLog(path);
+    expect(result).toMatchObject({ ok: true, sealed: true, signed: false });
+    const records = await readAuditLog(path);
+    expect(result.records).toBe(records.length);
+    const events = records.filter((r): r is EventRecord => r.kind === 'event').map((r) => r.event);
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(['episode-start', 'work-start', 'work-end', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end']));
+    const decision = events.find((e) => e.type === 'decision');
+    expect(decision).toMatchObject({ view: { projection: { n: 1 } }, legal: expect.arrayContaining(['submit']), explored: expect.any(Boolean) });
+    const replay = await replayAudit(path);
+    expect(replay.ok).toBe(true);
+    expect(replay.episodes).toHaveLength(20);
+    const costs = await auditCosts(path);
+    expect(costs.total.dollars).toBeCloseTo(cost, 12);
+    const byAgent = Object.values(costs.agents).reduce((s, a) => s + a.dollars, 0);
+    const byEdge = Object.values(costs.edges).reduce((s, a) => s + a.dollars, 0);
+    expect(byAgent).toBeCloseTo(cost, 12);
+    expect(byEdge).toBeCloseTo(cost, 12);
+    expect(costs.edges['start->solver']?.count).toBe(20);
+  });
+
+  it('replays evaluation episodes, which send no scalar back', async () => {
+    const path = fresh();
+    await writeLog(path, 5, { learn: false });
+    expect((await replayAudit(path)).ok).toBe(true);
+  });
+
+  it('signs with HMAC so that a chain rewritten end to end fails for the key holder only', async () => {
+    const path = fresh();
+    await writeLog(path, 3, { hmacKey: KEY });
+    expect((await verifyAuditLog(path, { hmacKey: KEY })).ok).toBe(true);
+    expect((await verifyAuditLog(path, { hmacKey: 'another-key-0123456789' })).firstBad).toEqual({ line: 1, reason: expect.stringContaining('mac mismatch') });
+    const forged = rechain(path, (events) => events.map((e) => (e.type === 'work-end' ? { ...e, usage: { ...e.usage, costUsd: 0 } } : e)), 'forger-key-0123456789abc');
+    expect((await verifyAuditLog(forged)).ok).toBe(true);
+    expect((await verifyAuditLog(forged, { hmacKey: KEY })).ok).toBe(false);
+    const unsigned = rechain(path, (events) => events);
+    expect((await verifyAuditLog(unsigned, { hmacKey: KEY })).firstBad?.reason).toMatch(/not signed/);
+  });
+
+  it('names a torn tail apart from tampering, and an unsealed log is not intact', async () => {
+    const path = fresh();
+    await writeLog(path, 3);
+    const text = readFileSync(path, 'utf8');
+    const complete = text.split('\n').length - 1;
+    truncateSync(path, Buffer.byteLength(text) - 30);
+    const torn = await verifyAuditLog(path);
+    expect(torn).toMatchObject({ ok: false, tornTail: true, records: complete - 1 });
+    expect(torn.firstBad).toBeUndefined();
+    writeFileSync(path, text.split('\n').slice(0, -2).join('\n') + '\n');
+    const unsealed = await verifyAuditLog(path);
+    expect(unsealed).toMatchObject({ ok: false, sealed: false, firstBad: { reason: expect.stringContaining('not sealed') } });
+    expect((await verifyAuditLog(path, { requireSeal: false })).ok).toBe(true);
+  });
+
+  it('replay catches a log that chains but does not add up', async () => {
+    const path = fresh();
+    await writeLog(path, 3);
+    const cases: [string, (e: BatonEvent[]) => BatonEvent[], RegExp][] = [
+      ['dropped scalar-return', (es) => es.filter((e) => e.type !== 'scalar-return'), /never got its scalar-return/],
+      ['cost changed', (es) => es.map((e) => (e.type === 'episode-end' ? { ...e, costUsd: e.costUsd + 1 } : e)), /work-ends sum to/],
+      ['artifact break', (es) => es.map((e) => (e.type === 'work-end' ? { ...e, artifactHashAfter: 'f'.repeat(64) } : e)), /not the current version/],
+      ['handoff without decision', (es) => es.map((e) => (e.type === 'handoff' ? { ...e, to: e.to === 'critic' ? 'verifier' : 'critic' } : e)), /does not follow a decision/],
+    ];
+    for (const [name, edit, reason] of cases) {
+      const lines = rechain(path, edit);
+      expect((await verifyAuditLog(lines)).ok, name).toBe(true);
+      const replay = await replayAudit(lines);
+      expect(replay.ok, name).toBe(false);
+      expect(replay.episodes.flatMap((e) => e.problems.map((p) => p.reason)).join('\n'), name).toMatch(reason);
+    }
+  });
+
+  it('redacts real-looking keys, secret env values and configured fields before hashing', async () => {
+    const path = fresh();
+    const secrets = {
+      openai: 'sk-proj-Xk3vQ9rT2mLw8ZpA5sD7fG1hJ4kL6zXc',
+      anthropic: 'sk-ant-api03-Qm9xR2vT5wY8zA1bC4dE7fG0hJ3kL6mN9pQ2rS5tU8vW-1aB2cD3eAA',
+      bearer: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiYXRvbiJ9.c2lnbmF0dXJl',
+      awsId: 'AKIAIOSFODNN7EXAMPLE',
+      awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      env: 'zz-internal-9f8e7d6c5b4a',
+      field: 'alice@example.com',
+      password: 'hunter2-but-longer',
+    };
+    const audit = createAuditSink({ path, redact: { fields: ['customerEmail'], env: { ...process.env, MY_SERVICE_TOKEN: secrets.env } } });
+    const notes = {
+      prompt: `use ${secrets.openai} or ${secrets.anthropic}`, header: `Authorization: Bearer ${secrets.bearer}`,
+      aws: `${secrets.awsId}:${secrets.awsSecret}`, leaked: `token=${secrets.env}`, nested: { customerEmail: secrets.field, password: secrets.password },
+      gitSha: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+    };
+    await audit.sink({ type: 'work-end', episodeId: 'e1', time: 0, agent: 'solver', artifactHashBefore: 'a'.repeat(64), artifactHashAfter: 'b'.repeat(64), reward: 0, duration: 1, usage: {}, notes });
+    await audit.sink({ type: 'error', episodeId: 'e1', time: 1, agent: 'solver', code: 'provider.failed', message: `401 for key ${secrets.anthropic}` });
+    await audit.close();
+    const text = readFileSync(path, 'utf8');
+    for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), name).toBe(false);
+    expect(text).toContain('a94a8fe5ccb19ba61c4c0873d391e987982fbbd3');
+    expect(text).toContain('Bearer [REDACTED]');
+    expect((await verifyAuditLog(path)).ok).toBe(true);
+  });
+
+  it('refuses to overwrite a log and withAuditLog verifies what it wrote', async () => {
+    const path = fresh();
+    const { value, verify } = await withAuditLog(path, (sink) => relayRuntime([sink]).runEpisode({ seed: 7, input: { n: 0, note: '' } }));
+    expect(value.steps).toBeGreaterThan(0);
+    expect(verify.ok).toBe(true);
+    expect(() => createAuditSink({ path })).toThrow(/exists/);
+  });
+});
+
+describe('hmacHex', () => {
+  it('equals node:crypto createHmac for short, long and non-ASCII keys', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { hmacHex } = await import('./format.ts');
+    for (const key of ['k'.repeat(16), 'x'.repeat(64), 'y'.repeat(65), 'clé-секрет-🔑-0123456789'.repeat(5)]) {
+      for (const text of ['', 'a'.repeat(64), 'héllo wörld']) expect(hmacHex(key, text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
+    }
+  });
+});

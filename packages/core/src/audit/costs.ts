@@ -1,0 +1,57 @@
+import type { AuditRecord } from './format.ts';
+import { readAuditLog } from './verify.ts';
+
+export interface CostLine {
+  readonly dollars: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Units of work paid for. */
+  readonly work: number;
+}
+
+export interface AuditCosts {
+  readonly total: CostLine;
+  /** Keyed by agent id: the work each agent did. */
+  readonly agents: Readonly<Record<string, CostLine & { readonly models: readonly string[] }>>;
+  /**
+   * Keyed by `from->to` (`start->entry` for the entry's first stint): the work the receiver did while it held the
+   * artifact after that handoff, i.e. what taking that edge cost. `count` is how often the edge was taken.
+   */
+  readonly edges: Readonly<Record<string, CostLine & { readonly count: number }>>;
+}
+
+const zero = (): { dollars: number; inputTokens: number; outputTokens: number; work: number } => ({ dollars: 0, inputTokens: 0, outputTokens: 0, work: 0 });
+
+/** Dollars and tokens per agent and per handoff edge, from a log's work-end records. */
+export async function auditCosts(source: string | readonly string[] | readonly AuditRecord[]): Promise<AuditCosts> {
+  const records = typeof source !== 'string' && typeof source[0] === 'object' ? (source as readonly AuditRecord[]) : await readAuditLog(source as string | readonly string[]);
+  const total = zero();
+  const agents: Record<string, ReturnType<typeof zero> & { models: string[] }> = {};
+  const edges: Record<string, ReturnType<typeof zero> & { count: number }> = {};
+  const currentEdge = new Map<string, string>();
+  for (const rec of records) {
+    if (rec.kind !== 'event') continue;
+    const e = rec.event;
+    if (e.type === 'episode-start' || e.type === 'handoff') {
+      const key = e.type === 'episode-start' ? `start->${e.entry}` : `${e.from}->${e.to}`;
+      currentEdge.set(e.episodeId, key);
+      (edges[key] ??= { ...zero(), count: 0 }).count += 1;
+      continue;
+    }
+    if (e.type !== 'work-end') continue;
+    const dollars = e.usage.costUsd ?? 0;
+    const inputTokens = e.usage.inputTokens ?? 0;
+    const outputTokens = e.usage.outputTokens ?? 0;
+    const agent = (agents[e.agent] ??= { ...zero(), models: [] });
+    if (e.usage.model !== undefined && !agent.models.includes(e.usage.model)) agent.models.push(e.usage.model);
+    const edgeKey = currentEdge.get(e.episodeId);
+    for (const line of [total, agent, edgeKey === undefined ? undefined : edges[edgeKey]]) {
+      if (!line) continue;
+      line.dollars += dollars;
+      line.inputTokens += inputTokens;
+      line.outputTokens += outputTokens;
+      line.work += 1;
+    }
+  }
+  return { total, agents, edges };
+}

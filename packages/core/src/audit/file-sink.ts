@@ -1,0 +1,174 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../errors.ts';
+import type { BatonEvent, EventSink } from '../events.ts';
+import { CHAIN_WORKER_SOURCE } from './chain-worker.ts';
+import { AuditChain } from './format.ts';
+import { createRedactor, type RedactOptions } from './redact.ts';
+import { eventJson } from './serialize.ts';
+
+/** Batches handed to the writer thread and not yet written before the sink blocks until it catches up. */
+const MAX_QUEUED_BATCHES = 64;
+
+/**
+ * Events made only of ids, hashes, numbers and action names, all copied from the workflow definition or computed:
+ * they carry no free text, so they skip the redaction screen (most events, on the hot path). Free text arrives
+ * through `work-end` (notes, model id), `error` (messages) and `episode-start`, which are always screened.
+ */
+export const FIXED_SCHEMA_EVENTS: ReadonlySet<BatonEvent['type']> = new Set(['work-start', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end']);
+const FIXED_SCHEMA = FIXED_SCHEMA_EVENTS;
+
+export interface AuditSinkOptions {
+  /** The JSONL file to create. It must not exist unless `overwrite` is set: an audit log is never appended to blindly. */
+  readonly path: string;
+  /** Signs every record with HMAC-SHA256 (e.g. `process.env.BATON_AUDIT_KEY`); absent means hash chain only. */
+  readonly hmacKey?: string;
+  /** Extra field names to redact, and the env to take secret values from. Key-shaped strings are always redacted. */
+  readonly redact?: RedactOptions;
+  /**
+   * Longest time (ms) a record may sit in the buffer before it is handed to the OS, checked at every episode end
+   * and by an idle timer. Default 50. Records handed to the OS survive the process being killed.
+   */
+  readonly flushIntervalMs?: number;
+  /** Buffer size (bytes of JSON) that triggers a write regardless of time. Default 64 KiB. */
+  readonly flushBytes?: number;
+  /** fsync after every flush (power-loss durability, slower) instead of only at close. Default false. */
+  readonly fsync?: boolean;
+  readonly overwrite?: boolean;
+}
+
+export interface AuditSink {
+  /** Give this to `RuntimeConfig.sinks`. */
+  readonly sink: EventSink;
+  /** Writes everything buffered so far and waits for it to reach the OS. */
+  flush(): Promise<void>;
+  /** Flushes, appends the seal record, fsyncs and closes the file. Further events throw. */
+  close(): Promise<void>;
+  /** Hash of the last record written: anchor it elsewhere to detect truncation later. */
+  readonly head: () => string | null;
+}
+
+/**
+ * An append-only, hash-chained JSONL audit log of every event the runtime emits, with secrets redacted.
+ *
+ * Durability vs throughput: the sink costs one JSON serialisation, one regex test and one SHA-256 per event and
+ * never blocks on the disk. Lines collect in memory and are written with one asynchronous write per batch, when
+ * an episode ends and `flushIntervalMs` has passed since the last write, when `flushBytes` is reached, on an idle
+ * timer, and on flush()/close(). A process killed mid-write therefore loses at most the last batch; the earlier
+ * records all verify, and a line cut in half is reported by verify as a torn tail.
+ * @example
+ * const audit = createAuditSink({ path: 'run.audit.jsonl', hmacKey: process.env.BATON_AUDIT_KEY });
+ * const runtime = new InProcessRuntime({ workflow, heads, sinks: [audit.sink] });
+ * await runtime.runEpisode({ seed: 1, input });
+ * await audit.close();
+ */
+export function createAuditSink(options: AuditSinkOptions): AuditSink {
+  if (!options.path) throw new UserError('is required', { field: 'path' });
+  if (options.hmacKey !== undefined && options.hmacKey.length < 16) {
+    throw new UserError('must be at least 16 characters', { field: 'hmacKey' });
+  }
+  const flushIntervalMs = options.flushIntervalMs ?? 50;
+  const flushBytes = options.flushBytes ?? 64 * 1024;
+  let fd: number;
+  try {
+    fd = openSync(options.path, options.overwrite ? 'w' : 'wx');
+  } catch (error) {
+    const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+    throw new UserError(exists ? `${options.path} exists; audit logs are never overwritten (pass overwrite)` : (error as Error).message, { field: 'path', cause: error });
+  }
+  const chain = new AuditChain(options.hmacKey);
+  const redact = createRedactor(options.redact);
+  writeSync(fd, `${chain.genesis()}\n`);
+
+  // The writer thread owns the chain from here on; this thread only serialises.
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(CHAIN_WORKER_SOURCE, {
+    eval: true,
+    workerData: { fd, hmacKey: options.hmacKey, seq: chain.lastSeq + 1, head: chain.lastHash, events: 0, done },
+  });
+  worker.unref();
+  let head: string | null = chain.lastHash;
+  let failure: Error | undefined;
+  let exitError: Error | undefined;
+  const waiters = new Map<number, () => void>();
+  let nextAck = 0;
+  worker.on('message', (msg: { ack?: number; head?: string; error?: { message: string; code?: string } }) => {
+    if (msg.error) {
+      failure ??= Object.assign(new Error(`audit log write failed: ${msg.error.message}`), { code: msg.error.code });
+      return;
+    }
+    if (msg.head !== undefined) head = msg.head;
+    if (msg.ack !== undefined) {
+      waiters.get(msg.ack)?.();
+      waiters.delete(msg.ack);
+      if (waiters.size === 0) worker.unref();
+    }
+  });
+  worker.on('error', (error) => {
+    failure ??= error;
+    exitError ??= error;
+    for (const resolve of waiters.values()) resolve();
+    waiters.clear();
+  });
+
+  let buffer = '';
+  let lastFlush = Date.now();
+  let sent = 0;
+  let closed = false;
+
+  /** Hands the buffer to the writer thread; with `ack`, resolves once it reached the OS. */
+  const send = (extra: { ack?: boolean; fsync?: boolean; close?: boolean } = {}): Promise<void> | undefined => {
+    lastFlush = Date.now();
+    if (buffer === '' && !extra.ack && !extra.close) return undefined;
+    // Backpressure: a writer thread starved of CPU must not let batches pile up without bound.
+    while (sent - Atomics.load(done, 0) >= MAX_QUEUED_BATCHES && exitError === undefined) Atomics.wait(done, 0, Atomics.load(done, 0), 100);
+    const msg: { batch: string; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = { batch: buffer };
+    buffer = '';
+    // Every batch is acknowledged: the worker is kept referenced (the process stays up) until all of them are written.
+    const id = nextAck++;
+    msg.ack = id;
+    if (waiters.size === 0) worker.ref();
+    const acked = exitError ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(id, resolve));
+    if (extra.fsync) msg.fsync = true;
+    if (extra.close) {
+      msg.close = true;
+      msg.ts = Date.now();
+    }
+    sent += 1;
+    worker.postMessage(msg);
+    return acked;
+  };
+  const timer = setInterval(() => {
+    if (buffer !== '' && Date.now() - lastFlush >= flushIntervalMs) send();
+  }, flushIntervalMs);
+  timer.unref();
+
+  const sink: EventSink = (event: BatonEvent) => {
+    if (closed) throw new UserError('audit sink is closed', { field: 'sink' });
+    if (failure) throw failure;
+    const json = eventJson(event);
+    buffer += `${Date.now()} ${FIXED_SCHEMA.has(event.type) ? json : redact(json)}\n`;
+    if (buffer.length >= flushBytes || (event.type === 'episode-end' && Date.now() - lastFlush >= flushIntervalMs)) send();
+  };
+
+  const flush = async (): Promise<void> => {
+    if (closed) return;
+    await send({ ack: true, ...(options.fsync ? { fsync: true } : {}) });
+    if (failure) throw failure;
+  };
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    clearInterval(timer);
+    try {
+      await send({ close: true });
+      await worker.terminate();
+    } finally {
+      closeSync(fd);
+    }
+    if (failure) throw failure;
+  };
+
+  return { sink, flush, close, head: () => head };
+}

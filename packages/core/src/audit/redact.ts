@@ -1,0 +1,72 @@
+/** Replaces every secret; what the log holds instead. */
+export const REDACTED = '[REDACTED]';
+
+/** Field names whose values are always redacted, whatever they hold (compared case-insensitively). */
+export const DEFAULT_REDACTED_FIELDS: readonly string[] = ['apiKey', 'api_key', 'authorization', 'password', 'secret', 'accessToken', 'refreshToken'];
+
+export interface RedactOptions {
+  /** Extra field names (anywhere in an event) whose values never reach the log. */
+  readonly fields?: readonly string[];
+  /** Where to look for secret env values; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Env var names whose values are secrets wherever they appear. */
+const SECRET_ENV_NAME = /_(KEY|TOKEN|SECRET)$/i;
+/** Values shorter than this are not treated as secrets: redacting "1" or "dev" everywhere would garble the log. */
+const MIN_SECRET_LENGTH = 8;
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Key shapes: OpenAI/Anthropic keys, bearer tokens, AWS access key ids, and an AWS secret key next to its id. */
+const KEY_PATTERNS = [
+  'sk-ant-[A-Za-z0-9_-]{8,}',
+  'sk-[A-Za-z0-9_-]{16,}',
+  '(?<=[Bb]earer\\s+)[A-Za-z0-9._~+/=-]{8,}',
+  '(?<=(?:AKIA|ASIA)[0-9A-Z]{16}[\\s:;,=|]{1,3})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])',
+  '\\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\\b',
+  // A 40-character secret access key after its usual names (as secret scanners do: alone it looks like any id).
+  '(?<=(?:secret_?access_?key|SecretAccessKey|SECRET_ACCESS_KEY)\\W{1,6})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])',
+];
+
+/** Cheap literal screen run on every event: only text containing one of these pays for the patterns above. */
+const KEY_HINTS = ['sk-', 'earer', 'AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ccess'];
+
+/**
+ * Builds the function that strips secrets from an event's JSON text before it is hashed. The common case (nothing to
+ * redact) costs one regex test over the text; only a hit pays for a parse and a walk.
+ */
+export function createRedactor(options: RedactOptions = {}): (json: string) => string {
+  const env = options.env ?? process.env;
+  const envValues = Object.entries(env)
+    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && typeof value === 'string' && value.length >= MIN_SECRET_LENGTH)
+    .map(([, value]) => escapeRegExp(JSON.stringify(value).slice(1, -1)))
+    .sort((a, b) => b.length - a.length);
+  const secrets = new RegExp([...envValues, ...KEY_PATTERNS].join('|'), 'g');
+  const fields = new Set([...DEFAULT_REDACTED_FIELDS, ...(options.fields ?? [])].map((f) => f.toLowerCase()));
+  // One alternation of literals: irregexp scans it quickly, which keeps the no-secret path to one pass per event.
+  const screen = new RegExp([...envValues, ...KEY_HINTS.map(escapeRegExp), ...[...fields].map((f) => `"${escapeRegExp(f)}"`)].join('|'), 'i');
+  const fieldTest = new RegExp(`"(?:${[...fields].map(escapeRegExp).join('|')})"\\s*:`, 'i');
+
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = fields.has(k.toLowerCase()) ? REDACTED : walk(v);
+      return out;
+    }
+    return value;
+  };
+
+  return (json) => {
+    if (!screen.test(json)) return json;
+    let out = json;
+    if (fieldTest.test(out)) out = JSON.stringify(walk(JSON.parse(out)));
+    secrets.lastIndex = 0;
+    if (secrets.test(out)) {
+      secrets.lastIndex = 0;
+      out = out.replace(secrets, REDACTED);
+    }
+    return out;
+  };
+}

@@ -1,0 +1,65 @@
+import type * as Tf from '@tensorflow/tfjs';
+
+export type TfBackend = 'tensorflow' | 'wasm' | 'cpu';
+
+let ready: Promise<TfBackend> | undefined;
+let loaded: typeof Tf | undefined;
+
+/** True once `ensureTfBackend` has finished. */
+export function isTfReady(): boolean {
+  return loaded !== undefined;
+}
+
+/** The tfjs module, once `ensureTfBackend` has loaded it (tfjs is only loaded by users of neural heads). */
+export function tfModule(): typeof Tf {
+  if (!loaded) throw new Error('tfjs is not loaded: call `await ensureTfBackend()` first');
+  return loaded;
+}
+
+/**
+ * Picks the fastest tfjs backend available, once per process: @tensorflow/tfjs-node when the user has installed it
+ * (native TensorFlow), else the WebAssembly backend (about 3x the plain-JS `cpu` backend for small MLPs), else cpu.
+ * `BATON_TF_BACKEND=cpu|wasm|tensorflow` forces one.
+ */
+export function ensureTfBackend(): Promise<TfBackend> {
+  ready ??= pick();
+  return ready;
+}
+
+async function pick(): Promise<TfBackend> {
+  const tf = await import('@tensorflow/tfjs');
+  const forced = process.env.BATON_TF_BACKEND as TfBackend | undefined;
+  if (!forced || forced === 'tensorflow') {
+    try {
+      // Optional: not a dependency of Baton. Installed by users who want native speed.
+      await import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string);
+      if (await tf.setBackend('tensorflow')) return finish('tensorflow');
+    } catch {
+      if (forced) throw new Error('BATON_TF_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
+    }
+  }
+  if (!forced || forced === 'wasm') {
+    try {
+      // In Node the emscripten loader reads the .wasm files beside its own script; no paths to set. It also installs
+      // process-wide uncaughtException/unhandledRejection handlers that dump its whole source on any error: remove them.
+      const before = { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
+      await import('@tensorflow/tfjs-backend-wasm');
+      const ok = await tf.setBackend('wasm');
+      for (const listener of process.listeners('uncaughtException')) if (!before.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
+      for (const listener of process.listeners('unhandledRejection')) if (!before.unhandledRejection.includes(listener)) process.removeListener('unhandledRejection', listener);
+      if (ok) return finish('wasm');
+    } catch (error) {
+      if (forced) throw error;
+    }
+  }
+  await tf.setBackend('cpu');
+  return finish('cpu');
+
+  async function finish(backend: TfBackend): Promise<TfBackend> {
+    await tf.ready();
+    loaded = tf;
+    return backend;
+  }
+}
+
+export type { Tf };
