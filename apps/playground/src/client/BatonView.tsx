@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BatonEvent, EpisodeMessage, WorkflowInfo } from './api.ts';
 
 interface Decision {
@@ -16,12 +16,26 @@ export function BatonView({ workflow, episode }: { workflow: WorkflowInfo; episo
   const [decisions, setDecisions] = useState<Decision[]>([]);
   const [handoffs, setHandoffs] = useState(0);
   const [outcome, setOutcome] = useState<string>('');
+  const counted = useRef<EpisodeMessage | null>(null);
 
   useEffect(() => {
     if (!episode) return;
+    // Counts and the decision table follow every streamed episode as it arrives; only the animation below is paced,
+    // so a burst of episodes (a slow tab catching up) never hides a handoff from the count.
+    const seen = episode.events.filter((e) => e.type === 'decision').map((e, k): Decision => ({
+      key: `${e.episodeId}-${k}`, agent: e['agent'] as string, view: e['view'] as Decision['view'], qValues: e['qValues'] as Record<string, number>,
+      action: e['action'] as string, explored: e['explored'] as boolean, method: episode.method,
+    }));
+    if (counted.current !== episode) {
+      // (Once per message: React may run an effect twice in development.)
+      counted.current = episode;
+      setDecisions((d) => [...seen.reverse(), ...d].slice(0, 12));
+      setHandoffs((n) => n + episode.events.filter((e) => e.type === 'handoff').length);
+    }
+
     const steps = episode.events.filter((e) => e.type === 'decision' || e.type === 'handoff' || e.type === 'episode-start' || e.type === 'submit' || e.type === 'episode-end');
     let i = 0;
-    // A new episode replaces the one being replayed; the stream itself is throttled by the server.
+    // A new episode replaces the one being animated; the stream itself is throttled by the server.
     const timer = setInterval(() => {
       const e = steps[i++] as BatonEvent | undefined;
       if (!e) return clearInterval(timer);
@@ -33,15 +47,10 @@ export function BatonView({ workflow, episode }: { workflow: WorkflowInfo; episo
           break;
         case 'decision':
           setHolder(e['agent'] as string);
-          setDecisions((d) => [{
-            key: `${e.episodeId}-${i}`, agent: e['agent'] as string, view: e['view'] as Decision['view'], qValues: e['qValues'] as Record<string, number>,
-            action: e['action'] as string, explored: e['explored'] as boolean, method: episode.method,
-          }, ...d].slice(0, 12));
           break;
         case 'handoff':
           setEdge([e['from'] as string, e['to'] as string]);
           setHolder(e['to'] as string);
-          setHandoffs((n) => n + 1);
           break;
         case 'submit':
           setEdge(null);

@@ -83,8 +83,12 @@ export function createPlaygroundApp(options: PlaygroundAppOptions): { app: Hono;
         closed = true;
         wake?.();
       });
-      await stream.writeSSE({ event: 'status', data: JSON.stringify(run.status()) });
-      await stream.writeSSE({ event: 'curves', data: JSON.stringify({ runId: run.id, curves: run.curves() }) });
+      // Catch up first (recent episodes, curves), status last: a browser stops listening once it reads a final state.
+      const status = run.status();
+      const curves = run.curves();
+      for (const m of run.recentEpisodes()) await stream.writeSSE({ event: 'episode', data: JSON.stringify(m) });
+      await stream.writeSSE({ event: 'curves', data: JSON.stringify({ runId: run.id, curves }) });
+      await stream.writeSSE({ event: 'status', data: JSON.stringify(status) });
       try {
         while (!closed) {
           const m = queue.shift();

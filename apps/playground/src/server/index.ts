@@ -12,7 +12,7 @@ export {
   coreAudit, createCoreAudit, listAuditLogs, type AuditBackend, type AuditCosts, type AuditPage, type AuditPageRecord, type AuditVerdict, type AuditWriter, type CoreAuditOptions, type CostLine,
 } from './audit.ts';
 export { createPlaygroundApp, type PlaygroundAppOptions } from './app.ts';
-export { parseSettings, TrainingRun, type CurvePoint, type RunMessage, type RunStatus, type TrainSettings } from './training.ts';
+export { parseSettings, RECENT_EPISODES, TrainingRun, type CurvePoint, type RunMessage, type RunStatus, type TrainSettings } from './training.ts';
 export { DEFAULT_GSM8K_DIR, mathPlaygroundWorkflow, type MathPlaygroundOptions } from './math-workflow.ts';
 export { defaultWorkflows, syntheticPlaygroundWorkflow, type Evaluation, type KnobSpec, type Learner, type PlaygroundWorkflow, type WorkflowInfo, type WorkflowSession } from './workflows.ts';
 

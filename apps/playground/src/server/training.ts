@@ -79,6 +79,9 @@ export function parseSettings(body: unknown, workflows: readonly PlaygroundWorkf
   };
 }
 
+/** How many sampled episodes a run keeps for late subscribers. */
+export const RECENT_EPISODES = 8;
+
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -100,6 +103,8 @@ export class TrainingRun {
   private readonly extras = new Map<string, Record<string, number>[][]>();
   private resume: (() => void) | null = null;
   private readonly listeners = new Set<(m: RunMessage) => void>();
+  /** The last few sampled episodes, so a browser that subscribes late still sees handoffs. */
+  private readonly recent: Extract<RunMessage, { type: 'episode' }>[] = [];
 
   constructor(id: string, settings: TrainSettings, private readonly workflow: PlaygroundWorkflow, private readonly audit: AuditBackend, auditDir: string) {
     this.id = id;
@@ -142,6 +147,11 @@ export class TrainingRun {
       });
     }
     return out;
+  }
+
+  /** The most recent sampled episodes (at most `RECENT_EPISODES`), oldest first. */
+  recentEpisodes(): readonly Extract<RunMessage, { type: 'episode' }>[] {
+    return [...this.recent];
   }
 
   subscribe(listener: (m: RunMessage) => void): () => void {
@@ -229,7 +239,12 @@ export class TrainingRun {
               await writer?.sink(ev);
             } : undefined);
             this.episodesDone++;
-            if (watch) this.broadcast({ type: 'episode', runId: this.id, method, seed: s + 1, episode: e + 1, events });
+            if (watch) {
+              const message = { type: 'episode', runId: this.id, method, seed: s + 1, episode: e + 1, events } as const;
+              this.recent.push(message);
+              if (this.recent.length > RECENT_EPISODES) this.recent.shift();
+              this.broadcast(message);
+            }
             if ((e + 1) % checkpointEvery === 0 || e + 1 === episodes) {
               const k = Math.ceil((e + 1) / checkpointEvery) - 1;
               const ev = fixedScore ?? (await evaluate());
