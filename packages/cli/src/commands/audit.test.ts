@@ -97,11 +97,18 @@ describe('baton audit', () => {
 });
 
 describe('baton bench audit', () => {
-  it('prints overhead and verify speed and writes --json', async () => {
+  it('prints overhead and verify speed for both workloads and writes --json', async () => {
     const json = join(dir, 'bench.json');
     const { code, out } = await runCli('bench', 'audit', '--episodes', '50', '--rounds', '1', '--json', json);
     expect(code).toBe(0);
-    expect(out).toMatch(/overhead -?[\d.]+%/);
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ verify: { recordsPerSecond: expect.any(Number) }, overheadPercent: { audit: expect.any(Number) } });
+    expect(out).toMatch(/relay workload[^]*overhead -?[\d.]+%[^]*icq workload[^]*overhead -?[\d.]+%/);
+    const figures = { verify: { recordsPerSecond: expect.any(Number) }, overheadPercent: { audit: expect.any(Number) } };
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ relay: figures, icq: figures });
+  });
+
+  it('names the option when the workload is unknown', async () => {
+    const { code, err } = await runCli('bench', 'audit', '--workload', 'nope');
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/--workload/);
   });
 });

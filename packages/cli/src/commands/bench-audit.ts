@@ -4,14 +4,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { createAuditSink, verifyAuditLog } from '@baton/core';
+import { createAuditSink, InProcessRuntime, Rng, UserError, verifyAuditLog, type EventSink } from '@baton/core';
 import { relayRuntime } from '@baton/core/test';
+import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
 import { positiveInt } from '../program.ts';
 import { benchCommand } from './bench.ts';
 
 const BENCH_KEY = 'bench-hmac-key-0123456789abcdef';
 
+/**
+ * What the engine runs while it is audited. `relay`: three agents whose work is a counter and whose heads draw
+ * seeded Q-values (no learning), the bare engine and the worst case for the sink's share. `icq`: the synthetic
+ * IC-SMDP of `baton demo` with IC-Q tabular heads learning, the main job.
+ */
+export type AuditWorkload = 'relay' | 'icq';
+export const AUDIT_WORKLOADS: readonly AuditWorkload[] = ['relay', 'icq'];
+
+/** One episode runner per workload, built around the given sinks. */
+function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[]): (seed: number) => Promise<number> {
+  if (workload === 'relay') {
+    const runtime = relayRuntime(sinks);
+    return async (seed) => (await runtime.runEpisode({ seed, input: { n: 0, note: '' } })).decisions;
+  }
+  const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(), heads: methodHeads('icq-tabular', 1).heads, sinks });
+  return async (seed) => (await runtime.runEpisode({ seed, input: syntheticInput(new Rng(seed)) })).decisions;
+}
+
 export interface AuditBenchResult {
+  readonly workload: AuditWorkload;
   readonly episodes: number;
   readonly rounds: number;
   /** Median decisions per wall-clock second of the relay workflow on the in-process runtime, per variant. */
@@ -50,7 +70,8 @@ const median = (xs: readonly number[]): number => {
  * with the signed sink, in alternating rounds (so drift in machine load hits all three), compared by median
  * decisions/s; then verify speed over the largest log written.
  */
-export async function benchAudit(options: { episodes: number; rounds: number; onRound?: () => void }): Promise<AuditBenchResult> {
+export async function benchAudit(options: { workload?: AuditWorkload; episodes: number; rounds: number; onRound?: () => void }): Promise<AuditBenchResult> {
+  const workload = options.workload ?? 'relay';
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-audit-'));
   try {
     const rates = { none: [] as number[], audit: [] as number[], signed: [] as number[] };
@@ -61,11 +82,11 @@ export async function benchAudit(options: { episodes: number; rounds: number; on
     const run = async (variant: keyof typeof rates, round: number): Promise<void> => {
       const path = join(dir, `${variant}-${round}.jsonl`);
       const audit = variant === 'none' ? undefined : createAuditSink({ path, ...(variant === 'signed' ? { hmacKey: BENCH_KEY } : {}) });
-      const runtime = relayRuntime(audit ? [audit.sink] : []);
+      const episode = workloadRunner(workload, audit ? [audit.sink] : []);
       let decisions = 0;
       const start = performance.now();
       const cpu = process.cpuUsage();
-      for (let seed = 1; seed <= options.episodes; seed++) decisions += (await runtime.runEpisode({ seed, input: { n: 0, note: '' } })).decisions;
+      for (let seed = 1; seed <= options.episodes; seed++) decisions += await episode(seed);
       await audit?.close();
       const seconds = (performance.now() - start) / 1000;
       rates[variant].push(decisions / seconds);
@@ -103,7 +124,7 @@ export async function benchAudit(options: { episodes: number; rounds: number; on
     const wall = summarise(rates);
     const cpu = summarise(cpuRates);
     return {
-      episodes: options.episodes, rounds: options.rounds,
+      workload, episodes: options.episodes, rounds: options.rounds,
       decisionsPerSecond: wall.rates, overheadPercent: wall.overhead, decisionsPerCpuSecond: cpu.rates, cpuOverheadPercent: cpu.overhead,
       eventsPerDecision: +((events - 2) / decisionsTotal).toFixed(2),
       verify: { records, seconds: +seconds.toFixed(4), recordsPerSecond: Math.round(records / seconds), recordsPerCpuSecond: Math.round(records / median(verifyCpu)) },
@@ -113,26 +134,37 @@ export async function benchAudit(options: { episodes: number; rounds: number; on
   }
 }
 
-/** `baton bench audit [--episodes N] [--rounds R] [--json FILE]`. */
+/** `baton bench audit [--workload relay|icq|all] [--episodes N] [--rounds R] [--json FILE]`. */
 export function register(program: Command): void {
   benchCommand(program)
     .command('audit')
-    .description('Audit sink overhead on the in-process runtime (% of decisions/s) and verify speed (records/s).')
+    .description(
+      'Audit sink overhead on the in-process runtime (% of decisions/s, no sink vs audit vs signed, alternating rounds) and verify ' +
+        'speed (records/s). Workloads: relay (bare engine, trivial agents: the worst case) and icq (the demo\'s IC-Q tabular learning).',
+    )
+    .option('--workload <name>', `${AUDIT_WORKLOADS.join(', ')} or all`, 'all')
     .option('--episodes <n>', 'episodes per run', positiveInt('--episodes'), 3000)
     .option('--rounds <n>', 'alternating rounds per variant', positiveInt('--rounds'), 5)
-    .option('--json <file>', 'write the figures as JSON')
+    .option('--json <file>', 'write the figures as JSON, keyed by workload')
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
-    .action(async (opts: { episodes: number; rounds: number; json?: string; progress?: boolean }) => {
+    .action(async (opts: { workload: string; episodes: number; rounds: number; json?: string; progress?: boolean }) => {
+      const workloads = opts.workload === 'all' ? AUDIT_WORKLOADS : AUDIT_WORKLOADS.filter((w) => w === opts.workload);
+      if (workloads.length === 0) throw new UserError(`must be one of ${AUDIT_WORKLOADS.join(', ')}, all`, { field: '--workload' });
       const bar = process.stderr.isTTY || opts.progress ? new SingleBar({ stream: process.stderr, format: 'bench audit [{bar}] {value}/{total} rounds' }) : undefined;
-      bar?.start(opts.rounds, 0);
-      const result = await benchAudit({ episodes: opts.episodes, rounds: opts.rounds, onRound: () => bar?.increment() });
+      bar?.start(opts.rounds * workloads.length, 0);
+      const results: Partial<Record<AuditWorkload, AuditBenchResult>> = {};
+      for (const workload of workloads) {
+        results[workload] = await benchAudit({ workload, episodes: opts.episodes, rounds: opts.rounds, onRound: () => bar?.increment() });
+      }
       bar?.stop();
-      const d = result.decisionsPerSecond;
-      const c = result.decisionsPerCpuSecond;
-      console.log(`relay workflow, ${result.episodes} episodes x ${result.rounds} alternating rounds, ${result.eventsPerDecision} events per decision`);
-      console.log(`decisions/s      no sink ${d.none}   audit ${d.audit} (overhead ${result.overheadPercent.audit}%)   signed ${d.signed} (overhead ${result.overheadPercent.signed}%)`);
-      console.log(`decisions/cpu-s  no sink ${c.none}   audit ${c.audit} (overhead ${result.cpuOverheadPercent.audit}%)   signed ${c.signed} (overhead ${result.cpuOverheadPercent.signed}%)`);
-      console.log(`verify           ${result.verify.records} records in ${result.verify.seconds}s = ${result.verify.recordsPerSecond} records/s (${result.verify.recordsPerCpuSecond} per cpu-s)`);
-      if (opts.json) await writeFile(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+      for (const result of Object.values(results)) {
+        const d = result.decisionsPerSecond;
+        const c = result.decisionsPerCpuSecond;
+        console.log(`${result.workload} workload, ${result.episodes} episodes x ${result.rounds} alternating rounds, ${result.eventsPerDecision} events per decision`);
+        console.log(`  decisions/s      no sink ${d.none}   audit ${d.audit} (overhead ${result.overheadPercent.audit}%)   signed ${d.signed} (overhead ${result.overheadPercent.signed}%)`);
+        console.log(`  decisions/cpu-s  no sink ${c.none}   audit ${c.audit} (overhead ${result.cpuOverheadPercent.audit}%)   signed ${c.signed} (overhead ${result.cpuOverheadPercent.signed}%)`);
+        console.log(`  verify           ${result.verify.records} records in ${result.verify.seconds}s = ${result.verify.recordsPerSecond} records/s (${result.verify.recordsPerCpuSecond} per cpu-s)`);
+      }
+      if (opts.json) await writeFile(opts.json, `${JSON.stringify(results, null, 2)}\n`);
     });
 }

@@ -1,38 +1,134 @@
+import { REDACTED, REDACTOR_SOURCE } from './redact.ts';
+
 /**
  * Source of the audit writer thread (run with `new Worker(source, { eval: true })`, so it needs no TypeScript loader
- * in the worker). It owns the hash chain after the genesis: for each batch of `ts event-json` lines it builds the
- * records exactly as `AuditChain.event` does (same layout, same SHA-256 over the text before `,"hash"`, same HMAC of
- * the hash), writes them with one synchronous write, and acknowledges with the new head. The file descriptor stays
- * the opener's (the sink closes it after the final acknowledgement). The verifier is the check
- * that both writers agree: every test log goes through it.
+ * in the worker). It owns everything after the genesis record: for each batch it reads the events off the tape
+ * (tape.ts; the schemas arrive as `workerData.schemas`), writes each as JSON text, redacts those that may carry free
+ * text (with the plan from redact.ts, applied exactly as `createRedactor` applies it), builds the records exactly as
+ * `AuditChain.event` does (same layout, same SHA-256 over the text before `,"hash"`, same HMAC of the hash), writes
+ * them with one synchronous write, and acknowledges with the new head. The file descriptor stays the opener's (the
+ * sink closes it after the final acknowledgement). The verifier is the check that this thread and `AuditChain`
+ * agree: every test log goes through it.
  *
- * Messages in: `{ batch: string, ack?: number, fsync?: boolean }` and `{ close: true, ack: number, ts: number }`.
- * Messages out: `{ ack, head, seq, events }` after each acknowledged batch, `{ error }` on a failed write.
+ * Messages in: `{ tape?: { nums, length, strs }, ack: number, fsync?: boolean, close?: boolean, ts?: number }`.
+ * Messages out: `{ ack, head, seq, events }` after each batch, `{ error }` on a failed write.
  * `done[0]` (shared Int32Array) counts batches processed, for the sender's backpressure.
  */
 export const CHAIN_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { writeSync, fsyncSync } = require('node:fs');
 const { createHash, createHmac, createSecretKey, hash: oneShot } = require('node:crypto');
-const { fd, hmacKey, done } = workerData;
+const { fd, hmacKey, done, schemas, tags, plan } = workerData;
 let seq = workerData.seq;
 let head = workerData.head;
 let events = workerData.events;
 let failed = false;
-const secret = hmacKey === undefined ? undefined : createSecretKey(Buffer.from(hmacKey, 'utf8'));
-const sha = typeof oneShot === 'function' ? (text) => oneShot('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
-const finish = (text) => {
-  const hash = sha(text);
+const sha = typeof oneShot === 'function' ? (bytes) => oneShot('sha256', bytes, 'hex') : (bytes) => createHash('sha256').update(bytes).digest('hex');
+// HMAC-SHA256 of a record's hash (64 hex characters), as format.ts hmacFor computes it: RFC 2104 over two one-shot
+// digests, SHA256((K ^ opad) || SHA256((K ^ ipad) || hash)), in two scratch buffers that hold the padded keys.
+const mac = (() => {
+  if (hmacKey === undefined) return undefined;
+  if (typeof oneShot !== 'function') {
+    const secret = createSecretKey(Buffer.from(hmacKey, 'utf8'));
+    return (hash) => createHmac('sha256', secret).update(hash).digest('hex');
+  }
+  let k = Buffer.from(hmacKey, 'utf8');
+  if (k.length > 64) k = oneShot('sha256', k, 'buffer');
+  const inner = Buffer.alloc(64 + 64, 0x36);
+  const outer = Buffer.alloc(64 + 32, 0x5c);
+  for (let i = 0; i < k.length; i++) {
+    inner[i] ^= k[i];
+    outer[i] ^= k[i];
+  }
+  return (hash) => {
+    inner.write(hash, 64, 'latin1');
+    outer.set(oneShot('sha256', inner, 'buffer'), 64);
+    return oneShot('sha256', outer, 'hex');
+  };
+})();
+
+// Redaction: the plan of redact.ts, applied by the same code as createRedactor.
+const redact = (${REDACTOR_SOURCE})(plan, ${JSON.stringify(REDACTED)});
+
+// JSON text of values, as JSON.stringify writes them.
+const plain = (s) => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+};
+const str = (s) => (plain(s) ? '"' + s + '"' : JSON.stringify(s));
+const num = (x) => (Number.isFinite(x) ? '' + x : 'null');
+// Reading the tape: nums[at]; a string is an index into the batch's table, JSON-quoted once per batch.
+let nums, strs, quotedStrs, at;
+// Consecutive records mostly share a millisecond: the number is written out once.
+let lastTs = -1;
+let tsText = '';
+const q = () => {
+  const id = nums[at++];
+  return quotedStrs[id] ??= str(strs[id]);
+};
+const raw = () => strs[nums[at++]];
+const n = () => num(nums[at++]);
+const b = () => (nums[at++] === 1 ? 'true' : 'false');
+const ss = () => {
+  const count = nums[at++];
+  let out = '[';
+  for (let i = 0; i < count; i++) out += (i === 0 ? '' : ',') + q();
+  return out + ']';
+};
+const r = () => {
+  const count = nums[at++];
+  if (count === -1) return raw();
+  let out = '{';
+  for (let i = 0; i < count; i++) {
+    out += (i === 0 ? '' : ',') + q() + ':';
+    const tag = nums[at++];
+    out += tag === tags.number ? n() : tag === tags.string ? q() : tag === tags.true ? 'true' : tag === tags.false ? 'false' : 'null';
+  }
+  return out + '}';
+};
+const present = () => nums[at++] === 1;
+// One decoder per event type, generated from its schema: straight-line concatenation in field order (JavaScript
+// evaluates the operands of + left to right, so the tape is read in order).
+const expression = (fields, first) => fields.map((f, i) => {
+  if (i === 0 && f.optional && first) throw new Error('a schema cannot start with an optional field');
+  const key = JSON.stringify((i === 0 && first ? '' : ',') + str(f.name) + ':');
+  const value = f.kind === 'o' ? "'{' + " + expression(f.fields, true) + " + '}'" : f.kind + '()';
+  return f.optional ? '(present() ? ' + key + ' + ' + value + " : '')" : key + ' + ' + value;
+}).join(' + ');
+const decoders = schemas.map((s) =>
+  new Function('s', 'n', 'b', 'ss', 'r', 'present', 'return () => ' + JSON.stringify('{"type":' + str(s.type)) + ' + ' + expression(s.fields, false) + " + '}';")(q, n, b, ss, r, present));
+
+// Records are encoded straight into one buffer per batch: each record's text is encoded to UTF-8 once, hashed from
+// the buffer, and the buffer goes to the file in one write.
+let out = Buffer.allocUnsafe(1 << 20);
+let pos = 0;
+const room = (chars) => {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; the suffix at most 150.
+  const need = pos + 3 * chars + 160;
+  if (need <= out.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(need, 2 * out.length));
+  out.copy(bigger, 0, 0, pos);
+  out = bigger;
+};
+/** Appends a record whose text (up to its closing brace) is prefix + body. */
+const finish = (prefix, body) => {
+  room(prefix.length + body.length);
+  const start = pos;
+  pos += out.write(prefix, pos, 'latin1');
+  pos += out.write(body, pos, 'utf8');
+  const hash = sha(out.subarray(start, pos));
   head = hash;
   seq += 1;
-  return secret === undefined ? text + ',"hash":"' + hash + '"}\n'
-    : text + ',"hash":"' + hash + '","mac":"' + createHmac('sha256', secret).update(hash).digest('hex') + '"}\n';
+  pos += out.write(mac === undefined ? ',"hash":"' + hash + '"}\n' : ',"hash":"' + hash + '","mac":"' + mac(hash) + '"}\n', pos, 'latin1');
 };
-const writeAll = (text) => {
-  if (failed || text === '') return;
-  const data = Buffer.from(text, 'utf8');
+const writeAll = () => {
+  if (failed || pos === 0) return;
   let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+  while (off < pos) off += writeSync(fd, out, off, pos - off);
+  pos = 0;
 };
 const fail = (error) => {
   if (!failed) parentPort.postMessage({ error: { message: String(error && error.message || error), code: error && error.code } });
@@ -40,21 +136,30 @@ const fail = (error) => {
 };
 parentPort.on('message', (msg) => {
   try {
-    let out = '';
-    if (msg.batch) {
-      const text = msg.batch;
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
-        const sp = text.indexOf(' ', start);
-        out += finish('{"seq":' + seq + ',"kind":"event","ts":' + text.slice(start, sp) + ',"prev":"' + head + '","event":' + text.slice(sp + 1, nl));
+    pos = 0;
+    if (msg.tape) {
+      ({ nums, strs } = msg.tape);
+      quotedStrs = new Array(strs.length);
+      at = 0;
+      while (at < msg.tape.length) {
+        const code = nums[at];
+        const free = nums[at + 1] === 1;
+        const ts = nums[at + 2];
+        at += 3;
+        let json;
+        if (code === -1) json = raw();
+        else json = decoders[code]();
+        if (free) json = redact(json);
+        if (ts !== lastTs) {
+          lastTs = ts;
+          tsText = ',"kind":"event","ts":' + ts + ',"prev":"';
+        }
+        finish('{"seq":' + seq + tsText + head + '","event":', json);
         events += 1;
-        start = nl + 1;
       }
     }
-    if (msg.close) out += finish('{"seq":' + seq + ',"kind":"seal","ts":' + msg.ts + ',"prev":"' + head + '","events":' + events);
-    writeAll(out);
+    if (msg.close) finish('{"seq":' + seq + ',"kind":"seal","ts":' + msg.ts + ',"prev":"' + head + '","events":', '' + events);
+    writeAll();
     if (!failed && (msg.fsync || msg.close)) fsyncSync(fd);
   } catch (error) {
     fail(error);

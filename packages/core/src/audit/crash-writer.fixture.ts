@@ -5,7 +5,7 @@ import { relayRuntime } from '@baton/core/test';
 const path = process.argv[2];
 if (!path) throw new Error('usage: crash-writer.fixture.ts FILE');
 // Small batches and a short interval so that many writes are in flight when the kill lands.
-const audit = createAuditSink({ path, flushIntervalMs: 1, flushBytes: 4096 });
+const audit = createAuditSink({ path, flushIntervalMs: 1, flushEvents: 16 });
 const runtime = relayRuntime([audit.sink]);
 for (let seed = 1; ; seed++) {
   await runtime.runEpisode({ seed, input: { n: 0, note: 'x'.repeat(seed % 200) } });

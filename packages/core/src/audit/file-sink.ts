@@ -4,19 +4,11 @@ import { UserError } from '../errors.ts';
 import type { BatonEvent, EventSink } from '../events.ts';
 import { CHAIN_WORKER_SOURCE } from './chain-worker.ts';
 import { AuditChain } from './format.ts';
-import { createRedactor, type RedactOptions } from './redact.ts';
-import { eventJson } from './serialize.ts';
+import { redactionPlan, type RedactOptions } from './redact.ts';
+import { TAG, TAPE_SCHEMAS, TapeWriter } from './tape.ts';
 
 /** Batches handed to the writer thread and not yet written before the sink blocks until it catches up. */
 const MAX_QUEUED_BATCHES = 64;
-
-/**
- * Events made only of ids, hashes, numbers and action names, all copied from the workflow definition or computed:
- * they carry no free text, so they skip the redaction screen (most events, on the hot path). Free text arrives
- * through `work-end` (notes, model id), `error` (messages) and `episode-start`, which are always screened.
- */
-export const FIXED_SCHEMA_EVENTS: ReadonlySet<BatonEvent['type']> = new Set(['work-start', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end']);
-const FIXED_SCHEMA = FIXED_SCHEMA_EVENTS;
 
 export interface AuditSinkOptions {
   /** The JSONL file to create. It must not exist unless `overwrite` is set: an audit log is never appended to blindly. */
@@ -30,8 +22,8 @@ export interface AuditSinkOptions {
    * and by an idle timer. Default 50. Records handed to the OS survive the process being killed.
    */
   readonly flushIntervalMs?: number;
-  /** Buffer size (bytes of JSON) that triggers a write regardless of time. Default 64 KiB. */
-  readonly flushBytes?: number;
+  /** Events per batch that trigger a write regardless of time. Default 1024. */
+  readonly flushEvents?: number;
   /** fsync after every flush (power-loss durability, slower) instead of only at close. Default false. */
   readonly fsync?: boolean;
   readonly overwrite?: boolean;
@@ -51,11 +43,12 @@ export interface AuditSink {
 /**
  * An append-only, hash-chained JSONL audit log of every event the runtime emits, with secrets redacted.
  *
- * Durability vs throughput: the sink costs one JSON serialisation, one regex test and one SHA-256 per event and
- * never blocks on the disk. Lines collect in memory and are written with one asynchronous write per batch, when
- * an episode ends and `flushIntervalMs` has passed since the last write, when `flushBytes` is reached, on an idle
- * timer, and on flush()/close(). A process killed mid-write therefore loses at most the last batch; the earlier
- * records all verify, and a line cut in half is reported by verify as a torn tail.
+ * Cost on the engine's thread: each event's fields are copied onto a tape (tape.ts); no JSON is built there. A
+ * writer thread turns the tape into JSON, redacts secrets, hashes, signs and writes, and never blocks the engine on
+ * the disk. Events collect in a batch handed to the writer when an episode ends and `flushIntervalMs` has passed
+ * since the last hand-off, when `flushEvents` is reached, on an idle timer, and on flush()/close(). A process killed
+ * mid-write therefore loses at most the batches not yet written; the earlier records all verify, and a line cut in
+ * half is reported by verify as a torn tail.
  * @example
  * const audit = createAuditSink({ path: 'run.audit.jsonl', hmacKey: process.env.BATON_AUDIT_KEY });
  * const runtime = new InProcessRuntime({ workflow, heads, sinks: [audit.sink] });
@@ -68,7 +61,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     throw new UserError('must be at least 16 characters', { field: 'hmacKey' });
   }
   const flushIntervalMs = options.flushIntervalMs ?? 50;
-  const flushBytes = options.flushBytes ?? 64 * 1024;
+  const flushEvents = options.flushEvents ?? 1024;
+  if (!Number.isInteger(flushEvents) || flushEvents < 1) throw new UserError('must be a positive integer', { field: 'flushEvents' });
   let fd: number;
   try {
     fd = openSync(options.path, options.overwrite ? 'w' : 'wx');
@@ -77,14 +71,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     throw new UserError(exists ? `${options.path} exists; audit logs are never overwritten (pass overwrite)` : (error as Error).message, { field: 'path', cause: error });
   }
   const chain = new AuditChain(options.hmacKey);
-  const redact = createRedactor(options.redact);
   writeSync(fd, `${chain.genesis()}\n`);
 
-  // The writer thread owns the chain from here on; this thread only serialises.
+  // The writer thread owns the chain from here on; this thread only copies events onto the tape.
   const done = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(CHAIN_WORKER_SOURCE, {
     eval: true,
-    workerData: { fd, hmacKey: options.hmacKey, seq: chain.lastSeq + 1, head: chain.lastHash, events: 0, done },
+    workerData: {
+      fd, hmacKey: options.hmacKey, seq: chain.lastSeq + 1, head: chain.lastHash, events: 0, done,
+      schemas: TAPE_SCHEMAS, tags: TAG, plan: redactionPlan(options.redact),
+    },
   });
   worker.unref();
   let head: string | null = chain.lastHash;
@@ -111,19 +107,20 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     waiters.clear();
   });
 
-  let buffer = '';
+  const tape = new TapeWriter();
   let lastFlush = Date.now();
   let sent = 0;
   let closed = false;
 
-  /** Hands the buffer to the writer thread; with `ack`, resolves once it reached the OS. */
+  /** Hands the batch to the writer thread; with `ack`, resolves once it reached the OS. */
   const send = (extra: { ack?: boolean; fsync?: boolean; close?: boolean } = {}): Promise<void> | undefined => {
     lastFlush = Date.now();
-    if (buffer === '' && !extra.ack && !extra.close) return undefined;
+    if (tape.events === 0 && !extra.ack && !extra.close) return undefined;
     // Backpressure: a writer thread starved of CPU must not let batches pile up without bound.
     while (sent - Atomics.load(done, 0) >= MAX_QUEUED_BATCHES && exitError === undefined) Atomics.wait(done, 0, Atomics.load(done, 0), 100);
-    const msg: { batch: string; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = { batch: buffer };
-    buffer = '';
+    const batch = tape.events > 0 ? tape.take() : undefined;
+    const msg: { tape?: { nums: Float64Array; length: number; strs: string[] }; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = {};
+    if (batch) msg.tape = { nums: batch.nums, length: batch.length, strs: batch.strs };
     // Every batch is acknowledged: the worker is kept referenced (the process stays up) until all of them are written.
     const id = nextAck++;
     msg.ack = id;
@@ -135,20 +132,21 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       msg.ts = Date.now();
     }
     sent += 1;
-    worker.postMessage(msg);
+    // The numbers are transferred, not copied.
+    worker.postMessage(msg, batch ? [batch.nums.buffer as ArrayBuffer] : []);
     return acked;
   };
   const timer = setInterval(() => {
-    if (buffer !== '' && Date.now() - lastFlush >= flushIntervalMs) send();
+    if (tape.events > 0 && Date.now() - lastFlush >= flushIntervalMs) send();
   }, flushIntervalMs);
   timer.unref();
 
   const sink: EventSink = (event: BatonEvent) => {
     if (closed) throw new UserError('audit sink is closed', { field: 'sink' });
     if (failure) throw failure;
-    const json = eventJson(event);
-    buffer += `${Date.now()} ${FIXED_SCHEMA.has(event.type) ? json : redact(json)}\n`;
-    if (buffer.length >= flushBytes || (event.type === 'episode-end' && Date.now() - lastFlush >= flushIntervalMs)) send();
+    const now = Date.now();
+    tape.write(event, now);
+    if (tape.events >= flushEvents || (event.type === 'episode-end' && now - lastFlush >= flushIntervalMs)) send();
   };
 
   const flush = async (): Promise<void> => {

@@ -32,32 +32,54 @@ const KEY_PATTERNS = [
 /** Cheap literal screen run on every event: only text containing one of these pays for the patterns above. */
 const KEY_HINTS = ['sk-', 'earer', 'AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ccess'];
 
-/**
- * Builds the function that strips secrets from an event's JSON text before it is hashed. The common case (nothing to
- * redact) costs one regex test over the text; only a hit pays for a parse and a walk.
- */
-export function createRedactor(options: RedactOptions = {}): (json: string) => string {
+/** What a redactor needs, as plain data (regular-expression sources), so the audit writer thread can build one too. */
+export interface RedactionPlan {
+  /** Literal screen: text that does not match it has nothing to redact. */
+  readonly screen: string;
+  /** Secret values and key shapes, replaced wherever they appear (flag `g`). */
+  readonly secrets: string;
+  /** A redacted field name followed by a colon. */
+  readonly fieldTest: string;
+  /** Redacted field names, lower-cased. */
+  readonly fields: readonly string[];
+}
+
+/** Resolves the options (env values, extra fields) into a plan. */
+export function redactionPlan(options: RedactOptions = {}): RedactionPlan {
   const env = options.env ?? process.env;
   const envValues = Object.entries(env)
     .filter(([name, value]) => SECRET_ENV_NAME.test(name) && typeof value === 'string' && value.length >= MIN_SECRET_LENGTH)
     .map(([, value]) => escapeRegExp(JSON.stringify(value).slice(1, -1)))
     .sort((a, b) => b.length - a.length);
-  const secrets = new RegExp([...envValues, ...KEY_PATTERNS].join('|'), 'g');
-  const fields = new Set([...DEFAULT_REDACTED_FIELDS, ...(options.fields ?? [])].map((f) => f.toLowerCase()));
-  // One alternation of literals: irregexp scans it quickly, which keeps the no-secret path to one pass per event.
-  const screen = new RegExp([...envValues, ...KEY_HINTS.map(escapeRegExp), ...[...fields].map((f) => `"${escapeRegExp(f)}"`)].join('|'), 'i');
-  const fieldTest = new RegExp(`"(?:${[...fields].map(escapeRegExp).join('|')})"\\s*:`, 'i');
+  const fields = [...new Set([...DEFAULT_REDACTED_FIELDS, ...(options.fields ?? [])].map((f) => f.toLowerCase()))];
+  return {
+    secrets: [...envValues, ...KEY_PATTERNS].join('|'),
+    // One alternation of literals: irregexp scans it quickly, which keeps the no-secret path to one pass per event.
+    screen: [...envValues, ...KEY_HINTS.map(escapeRegExp), ...fields.map((f) => `"${escapeRegExp(f)}"`)].join('|'),
+    fieldTest: `"(?:${fields.map(escapeRegExp).join('|')})"\\s*:`,
+    fields,
+  };
+}
 
-  const walk = (value: unknown): unknown => {
+/**
+ * JavaScript source of `(plan, REDACTED) => (json) => redacted json`: one implementation for both threads. The audit
+ * writer thread (chain-worker.ts, which runs untranspiled JavaScript) embeds it; `createRedactor` compiles it once.
+ * The common case (nothing to redact) costs one regex test over the text; only a hit pays for a parse and a walk.
+ */
+export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
+  const secrets = new RegExp(plan.secrets, 'g');
+  const screen = new RegExp(plan.screen, 'i');
+  const fieldTest = new RegExp(plan.fieldTest, 'i');
+  const fields = new Set(plan.fields);
+  const walk = (value) => {
     if (Array.isArray(value)) return value.map(walk);
     if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
+      const out = {};
       for (const [k, v] of Object.entries(value)) out[k] = fields.has(k.toLowerCase()) ? REDACTED : walk(v);
       return out;
     }
     return value;
   };
-
   return (json) => {
     if (!screen.test(json)) return json;
     let out = json;
@@ -69,4 +91,12 @@ export function createRedactor(options: RedactOptions = {}): (json: string) => s
     }
     return out;
   };
+}`;
+
+// Compiles our own constant source (shared with the writer thread), once.
+const compileRedactor = new Function(`return ${REDACTOR_SOURCE};`)() as (plan: RedactionPlan, redacted: string) => (json: string) => string;
+
+/** Builds the function that strips secrets from an event's JSON text before it is hashed. */
+export function createRedactor(options: RedactOptions | RedactionPlan = {}): (json: string) => string {
+  return compileRedactor('screen' in options ? options : redactionPlan(options), REDACTED);
 }

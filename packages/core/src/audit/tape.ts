@@ -1,0 +1,338 @@
+import type { BatonEvent } from '../events.ts';
+
+/**
+ * The audit tape: how the file sink moves events to its writer thread without serialising them on the engine's
+ * thread. The engine thread copies each event's fields, in the order its schema below declares, into a Float64Array
+ * (numbers, booleans, counts, presence flags) and a string array (ids, hashes, keys, text); the writer thread reads
+ * them back with the same schema and writes the JSON, redacts, hashes and appends (see chain-worker.ts). Copying
+ * costs a fraction of building JSON text, and the typed array is transferred, not copied, to the writer.
+ *
+ * The schemas follow the runtimes' object literals, so a runtime event comes out byte-equal to `JSON.stringify`.
+ * Anything a schema does not describe (an unknown type, an extra or mistyped field, a nested note) is not lost:
+ * that record, or the whole event, travels as `JSON.stringify` text instead.
+ */
+
+/**
+ * What the writer thread reads. s string, n number, b boolean, ss string array, r flat record of primitives,
+ * o object with `fields`. `TapeWriter.copy` writes exactly these, in this order.
+ */
+export type FieldKind = 's' | 'n' | 'b' | 'ss' | 'r' | 'o';
+export interface FieldSpec {
+  readonly name: string;
+  readonly kind: FieldKind;
+  readonly optional?: true;
+  readonly fields?: readonly FieldSpec[];
+}
+
+const f = (name: string, kind: FieldKind, optional?: 'optional'): FieldSpec => (optional ? { name, kind, optional: true } : { name, kind });
+const base = [f('episodeId', 's'), f('time', 'n')];
+
+/** Event types, by tape code (the index), with their fields in emission order. */
+export const TAPE_SCHEMAS: readonly { readonly type: BatonEvent['type']; readonly fields: readonly FieldSpec[]; readonly freeText: boolean }[] = [
+  { type: 'episode-start', freeText: true, fields: [...base, f('workflow', 's'), f('entry', 's'), f('seed', 'n'), f('artifactHash', 's'), f('learn', 'b', 'optional'), f('explore', 'b', 'optional')] },
+  { type: 'work-start', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's')] },
+  {
+    type: 'work-end', freeText: true,
+    fields: [...base, f('agent', 's'), f('artifactHashBefore', 's'), f('artifactHashAfter', 's'), f('reward', 'n'), f('duration', 'n'), f('usage', 'r'), f('notes', 'r', 'optional')],
+  },
+  {
+    type: 'decision', freeText: false,
+    fields: [
+      ...base, f('agent', 's'), { name: 'view', kind: 'o', fields: [f('projection', 'r'), f('privateState', 'r')] }, f('legal', 'ss'), f('qValues', 'r'),
+      f('action', 's'), f('explored', 'b'), f('artifactHash', 's'),
+    ],
+  },
+  { type: 'handoff', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('artifactHash', 's'), f('skipped', 'ss')] },
+  { type: 'scalar-return', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('scalar', 'n')] },
+  { type: 'submit', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's'), f('reward', 'n'), f('forced', 'b')] },
+  {
+    type: 'episode-end', freeText: false,
+    fields: [...base, f('return', 'n'), f('terminalReward', 'n'), f('steps', 'n'), f('handoffs', 'n'), f('costUsd', 'n'), f('tokens', 'n', 'optional')],
+  },
+  { type: 'error', freeText: true, fields: [...base, f('agent', 's', 'optional'), f('code', 's'), f('message', 's')] },
+];
+
+/** Tape code of an event that travels as JSON text (one string). */
+export const TAPE_JSON = -1;
+/** Flag bit: the event carries text that must pass the redaction screen. */
+export const TAPE_FREE_TEXT = 1;
+/** Tags of a flat record's values. A record tagged `RECORD_JSON` instead of a count travels as one JSON string. */
+export const TAG = { number: 0, string: 1, true: 2, false: 3, null: 4 } as const;
+export const RECORD_JSON = -1;
+/** A record with more keys than this travels as JSON (keeps the per-event slot bound below `SLOT_MARGIN`). */
+const MAX_RECORD_KEYS = 256;
+const SLOT_MARGIN = 4 * MAX_RECORD_KEYS + 64;
+
+const CODES = new Map(TAPE_SCHEMAS.map((s, code) => [s.type, code]));
+
+/** One batch, as handed to the writer thread. */
+export interface TapeBatch {
+  readonly nums: Float64Array;
+  /** Slots used in `nums`. */
+  readonly length: number;
+  readonly strs: string[];
+  readonly events: number;
+}
+
+/** Own enumerable keys with a defined value (what JSON.stringify writes); a cheap count first, as most events have none undefined. */
+function definedKeys(o: object): number {
+  let n = 0;
+  for (const _ in o) n += 1;
+  return n;
+}
+function definedKeysExact(o: Record<string, unknown>): number {
+  let n = 0;
+  for (const k in o) if (o[k] !== undefined) n += 1;
+  return n;
+}
+
+/**
+ * Copies events onto the tape. Per event: code, flags, timestamp, then its fields in `TAPE_SCHEMAS` order. A string
+ * is its index in the batch's string table, a boolean 1/0; an optional field is preceded by 1 (present) or 0, a
+ * string array by its length, a record by its key count (each key then a tag and the value), an object by its
+ * fields, JSON text (`TAPE_JSON`, `RECORD_JSON`) by its string index. One hand-written copier per event type keeps
+ * every property access monomorphic (a loop over the schema made them megamorphic and cost three times as much).
+ */
+export class TapeWriter {
+  private nums: Float64Array;
+  private n = 0;
+  private strs: string[] = [];
+  /** Each distinct string goes to the writer once per batch; the tape holds its index in `strs`. */
+  private ids = new Map<string, number>();
+  private count = 0;
+  /** Set while copying an event when it turns out to carry free text. */
+  private free = false;
+  /** Set while copying an event when a field has the wrong type (the event then travels as JSON). */
+  private bad = false;
+
+  constructor(private readonly capacity = 32_768) {
+    this.nums = new Float64Array(capacity);
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  write(event: BatonEvent, ts: number): void {
+    if (this.n > this.nums.length - SLOT_MARGIN) this.grow();
+    const start = this.n;
+    this.free = false;
+    this.bad = false;
+    this.n += 3;
+    const fields = this.copy(event);
+    if (!this.bad && fields >= 0 && (definedKeys(event) === fields || definedKeysExact(event as unknown as Record<string, unknown>) === fields)) {
+      const code = CODES.get(event.type) as number;
+      this.nums[start] = code;
+      this.nums[start + 1] = (TAPE_SCHEMAS[code] as (typeof TAPE_SCHEMAS)[number]).freeText || this.free ? TAPE_FREE_TEXT : 0;
+      this.nums[start + 2] = ts;
+    } else {
+      // Not described by a schema (unknown type, extra or mistyped field): the whole event as JSON text. (Strings
+      // already interned stay in the batch, unused.)
+      this.n = start;
+      this.nums[this.n++] = TAPE_JSON;
+      this.nums[this.n++] = TAPE_FREE_TEXT;
+      this.nums[this.n++] = ts;
+      this.text(JSON.stringify(event));
+    }
+    this.count += 1;
+  }
+
+  /** The batch so far; the writer starts a fresh one. */
+  take(): TapeBatch {
+    const batch = { nums: this.nums, length: this.n, strs: this.strs, events: this.count };
+    this.nums = new Float64Array(this.capacity);
+    this.n = 0;
+    this.strs = [];
+    this.ids = new Map();
+    this.count = 0;
+    return batch;
+  }
+
+  /** Copies the event's fields; returns how many it wrote (to compare with the event's keys), -1 for an unknown type. */
+  private copy(e: BatonEvent): number {
+    this.s(e.episodeId);
+    this.num(e.time);
+    switch (e.type) {
+      case 'episode-start':
+        this.s(e.workflow);
+        this.s(e.entry);
+        this.num(e.seed);
+        this.s(e.artifactHash);
+        return 7 + this.optionalBool(e.learn) + this.optionalBool(e.explore);
+      case 'work-start':
+        this.s(e.agent);
+        this.s(e.artifactHash);
+        return 5;
+      case 'work-end':
+        this.s(e.agent);
+        this.s(e.artifactHashBefore);
+        this.s(e.artifactHashAfter);
+        this.num(e.reward);
+        this.num(e.duration);
+        this.record(e.usage);
+        if (e.notes === undefined) {
+          this.nums[this.n++] = 0;
+          return 9;
+        }
+        this.nums[this.n++] = 1;
+        this.record(e.notes);
+        return 10;
+      case 'decision':
+        this.s(e.agent);
+        if (typeof e.view !== 'object' || e.view === null || definedKeys(e.view) !== 2) this.bad = true;
+        else {
+          this.record(e.view.projection);
+          this.record(e.view.privateState);
+        }
+        this.strings(e.legal);
+        this.record(e.qValues);
+        this.s(e.action);
+        this.bool(e.explored);
+        this.s(e.artifactHash);
+        return 10;
+      case 'handoff':
+        this.s(e.handoffId);
+        this.s(e.from);
+        this.s(e.to);
+        this.s(e.artifactHash);
+        this.strings(e.skipped);
+        return 8;
+      case 'scalar-return':
+        this.s(e.handoffId);
+        this.s(e.from);
+        this.s(e.to);
+        this.num(e.scalar);
+        return 7;
+      case 'submit':
+        this.s(e.agent);
+        this.s(e.artifactHash);
+        this.num(e.reward);
+        this.bool(e.forced);
+        return 7;
+      case 'episode-end':
+        this.num(e.return);
+        this.num(e.terminalReward);
+        this.num(e.steps);
+        this.num(e.handoffs);
+        this.num(e.costUsd);
+        if (e.tokens === undefined) {
+          this.nums[this.n++] = 0;
+          return 8;
+        }
+        this.nums[this.n++] = 1;
+        this.num(e.tokens);
+        return 9;
+      case 'error':
+        if (e.agent === undefined) this.nums[this.n++] = 0;
+        else {
+          this.nums[this.n++] = 1;
+          this.s(e.agent);
+        }
+        this.s(e.code);
+        this.s(e.message);
+        return e.agent === undefined ? 5 : 6;
+      default:
+        return -1;
+    }
+  }
+
+  private s(v: string): void {
+    if (typeof v !== 'string') {
+      this.bad = true;
+      return;
+    }
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.strs.length;
+      this.strs.push(v);
+      this.ids.set(v, id);
+    }
+    this.nums[this.n++] = id;
+  }
+
+  /** A string seen once (JSON text): not interned. */
+  private text(v: string): void {
+    this.nums[this.n++] = this.strs.length;
+    this.strs.push(v);
+  }
+
+  private num(v: number): void {
+    if (typeof v !== 'number') this.bad = true;
+    this.nums[this.n++] = v;
+  }
+
+  private bool(v: boolean): void {
+    if (typeof v !== 'boolean') this.bad = true;
+    this.nums[this.n++] = v ? 1 : 0;
+  }
+
+  private optionalBool(v: boolean | undefined): number {
+    if (v === undefined) {
+      this.nums[this.n++] = 0;
+      return 0;
+    }
+    this.nums[this.n++] = 1;
+    this.bool(v);
+    return 1;
+  }
+
+  private strings(v: readonly string[]): void {
+    if (!Array.isArray(v)) {
+      this.bad = true;
+      return;
+    }
+    this.nums[this.n++] = v.length;
+    for (let i = 0; i < v.length; i++) this.s(v[i] as string);
+  }
+
+  private grow(): void {
+    const bigger = new Float64Array(this.nums.length * 2);
+    bigger.set(this.nums.subarray(0, this.n));
+    this.nums = bigger;
+  }
+
+  /** A flat record of numbers, strings, booleans and nulls; anything else (nesting, arrays, toJSON) as JSON text. */
+  private record(o: object): void {
+    if (typeof o !== 'object' || o === null) {
+      this.bad = true;
+      return;
+    }
+    const r = o as Readonly<Record<string, unknown>>;
+    const nums = this.nums;
+    const countAt = this.n++;
+    let count = 0;
+    let flat = !Array.isArray(r);
+    if (flat) {
+      for (const k in r) {
+        const v = r[k];
+        if (v === undefined) continue;
+        if (++count > MAX_RECORD_KEYS) {
+          flat = false;
+          break;
+        }
+        this.s(k);
+        if (typeof v === 'number') {
+          nums[this.n++] = TAG.number;
+          nums[this.n++] = v;
+        } else if (typeof v === 'string') {
+          nums[this.n++] = TAG.string;
+          this.s(v);
+          this.free = true;
+        } else if (typeof v === 'boolean') nums[this.n++] = v ? TAG.true : TAG.false;
+        else if (v === null) nums[this.n++] = TAG.null;
+        else {
+          flat = false;
+          break;
+        }
+      }
+    }
+    if (flat) {
+      nums[countAt] = count;
+      return;
+    }
+    this.n = countAt + 1;
+    nums[countAt] = RECORD_JSON;
+    this.text(JSON.stringify(r));
+    this.free = true;
+  }
+}
