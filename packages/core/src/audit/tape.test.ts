@@ -79,6 +79,18 @@ describe('audit tape', () => {
     expect(await written(unknown, { firstBad: 2 })).toEqual(unknown.map((e) => JSON.stringify(e)));
   });
 
+  it('grows the tape for an event bigger than a batch (a huge legal set, a 50,000-key view) and loses nothing around it', async () => {
+    const legal = Array.from({ length: 40_000 }, (_, i) => `handoff:agent-${i}`);
+    const projection = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`f${i}`, i / 7]));
+    const small: BatonEvent = { type: 'scalar-return', episodeId: 'e', time: 1, handoffId: 'h', from: 'b', to: 'a', scalar: 0.25 };
+    const events: BatonEvent[] = [
+      small,
+      { type: 'decision', episodeId: 'e', time: 0, agent: 'a', view: { projection, privateState: { u: 1 } }, legal, qValues: { submit: 1 }, action: 'submit', explored: false, artifactHash: 'h' },
+      small,
+    ];
+    expect(await written(events)).toEqual(events.map((e) => JSON.stringify(e)));
+  });
+
   it('redacts free text wherever it turns up, also inside events that usually carry none', async () => {
     const key = 'sk-proj-Xk3vQ9rT2mLw8ZpA5sD7fG1hJ4kL6zXc';
     const events = [

@@ -59,9 +59,8 @@ export const TAPE_FREE_TEXT = 1;
 /** Tags of a flat record's values. A record tagged `RECORD_JSON` instead of a count travels as one JSON string. */
 export const TAG = { number: 0, string: 1, true: 2, false: 3, null: 4 } as const;
 export const RECORD_JSON = -1;
-/** A record with more keys than this travels as JSON (keeps the per-event slot bound below `SLOT_MARGIN`). */
-const MAX_RECORD_KEYS = 256;
-const SLOT_MARGIN = 4 * MAX_RECORD_KEYS + 64;
+/** Free slots kept before each event, enough for ordinary events; a larger one grows the tape and is copied again. */
+const SLOT_MARGIN = 1024;
 
 const CODES = new Map(TAPE_SCHEMAS.map((s, code) => [s.type, code]));
 
@@ -114,12 +113,18 @@ export class TapeWriter {
   }
 
   write(event: BatonEvent, ts: number): void {
-    if (this.n > this.nums.length - SLOT_MARGIN) this.grow();
+    if (this.n > this.nums.length - SLOT_MARGIN) this.grow(this.n + SLOT_MARGIN);
     const start = this.n;
-    this.free = false;
-    this.bad = false;
-    this.n += 3;
-    const fields = this.copy(event);
+    let fields: number;
+    for (;;) {
+      this.free = false;
+      this.bad = false;
+      this.n = start + 3;
+      fields = this.copy(event);
+      // A typed array drops writes past its end: an event that did not fit is copied again into a bigger tape.
+      if (this.n <= this.nums.length) break;
+      this.grow(this.n + SLOT_MARGIN);
+    }
     if (!this.bad && fields >= 0 && (definedKeys(event) === fields || definedKeysExact(event as unknown as Record<string, unknown>) === fields)) {
       const code = CODES.get(event.type) as number;
       this.nums[start] = code;
@@ -285,9 +290,10 @@ export class TapeWriter {
     for (let i = 0; i < v.length; i++) this.s(v[i] as string);
   }
 
-  private grow(): void {
-    const bigger = new Float64Array(this.nums.length * 2);
-    bigger.set(this.nums.subarray(0, this.n));
+  /** Makes room for at least `slots` slots, keeping what is on the tape before the event being copied. */
+  private grow(slots: number): void {
+    const bigger = new Float64Array(Math.max(slots, this.nums.length * 2));
+    bigger.set(this.nums.subarray(0, Math.min(this.n, this.nums.length)));
     this.nums = bigger;
   }
 
@@ -306,10 +312,7 @@ export class TapeWriter {
       for (const k in r) {
         const v = r[k];
         if (v === undefined) continue;
-        if (++count > MAX_RECORD_KEYS) {
-          flat = false;
-          break;
-        }
+        count += 1;
         this.s(k);
         if (typeof v === 'number') {
           nums[this.n++] = TAG.number;
