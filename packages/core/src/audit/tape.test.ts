@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '@baton/core';
+import type { Action, BatonEvent } from '@baton/core';
 import { relayRuntime } from '@baton/core/test';
 import { createAuditSink } from './file-sink.ts';
 import { splitLine } from './format.ts';
@@ -80,7 +80,7 @@ describe('audit tape', () => {
   });
 
   it('grows the tape for an event bigger than a batch (a huge legal set, a 50,000-key view) and loses nothing around it', async () => {
-    const legal = Array.from({ length: 40_000 }, (_, i) => `handoff:agent-${i}`);
+    const legal = Array.from({ length: 40_000 }, (_, i): Action => `handoff:agent-${i}`);
     const projection = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`f${i}`, i / 7]));
     const small: BatonEvent = { type: 'scalar-return', episodeId: 'e', time: 1, handoffId: 'h', from: 'b', to: 'a', scalar: 0.25 };
     const events: BatonEvent[] = [
