@@ -15,11 +15,28 @@ export function loadRecorded(path: string): ReplayDataset {
   return loadRouterBench(path);
 }
 
-interface TrainOpts { data: string; out?: string; heads?: string; epochs: number; seed: number; holdout: number; strongCallPenalty: number }
+/**
+ * The two models to train on: `spec` ("a,b") picks them from a data set that records more (RouterBench has many);
+ * without it the first two are used. The weaker of the pair (lower mean score) becomes the weak model either way.
+ */
+export function selectModels(dataset: ReplayDataset, spec: string | undefined): ReplayDataset {
+  if (spec === undefined) return dataset;
+  const names = spec.split(',').map((m) => m.trim()).filter(Boolean);
+  if (names.length !== 2 || names[0] === names[1]) throw new UserError(`expected two different model names "a,b", got "${spec}"`, { field: '--models' });
+  for (const name of names) {
+    if (!dataset.models.includes(name)) throw new UserError(`no model "${name}" in ${dataset.source}; it has ${dataset.models.join(', ')}`, { field: '--models' });
+  }
+  return { ...dataset, models: names };
+}
+
+interface TrainOpts { data: string; models?: string; out?: string; heads?: string; epochs: number; seed: number; holdout: number; strongCallPenalty: number }
 
 async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   if (!(opts.holdout > 0 && opts.holdout < 1)) throw new UserError(`must be in (0, 1), got ${opts.holdout}`, { field: '--holdout' });
-  const dataset = loadRecorded(opts.data);
+  const dataset = selectModels(loadRecorded(opts.data), opts.models);
+  if (opts.models === undefined && dataset.models.length > 2) {
+    console.log(`${dataset.source} records ${dataset.models.length} models; using ${dataset.models.slice(0, 2).join(' and ')} (choose with --models a,b)`);
+  }
   const models = replayPair(dataset);
   const prompts = dataset.records.map((r) => r.prompt);
   const rng = new Rng(opts.seed);
@@ -65,6 +82,7 @@ export function register(program: Command): void {
       .command(kind)
       .description(kind === 'math' ? 'the cascade: weak solver -> checker -> strong solver' : 'routing: a dispatcher picks a solver from the problem alone')
       .requiredOption('--data <path>', 'RouteLLM GSM8K directory / responses CSV, or a RouterBench wide CSV')
+      .option('--models <a,b>', 'the two recorded models to use (default: the first two in the file); the weaker becomes the weak model')
       .option('--out <file>', 'save the trained heads (JSON)')
       .option('--heads <file>', 'warm start from saved heads')
       .option('--epochs <n>', 'training passes', positiveInt('--epochs'), 4)
