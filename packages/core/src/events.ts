@@ -46,7 +46,17 @@ export type BatonEvent =
     })
   | (EventBase & { readonly type: 'handoff'; readonly handoffId: string; readonly from: string; readonly to: string; readonly artifactHash: string; readonly skipped: readonly string[] })
   | (EventBase & { readonly type: 'scalar-return'; readonly handoffId: string; readonly from: string; readonly to: string; readonly scalar: number })
-  | (EventBase & { readonly type: 'submit'; readonly agent: string; readonly artifactHash: string; readonly reward: number; readonly forced: boolean })
+  | (EventBase & {
+      readonly type: 'submit';
+      readonly agent: string;
+      readonly artifactHash: string;
+      readonly reward: number;
+      readonly forced: boolean;
+      /** What grading cost, when the grader reported it (a judge panel); counted in the episode's cost. */
+      readonly usage?: Usage;
+      /** Why the grader gave this reward (e.g. a panel's verdict), when it said. */
+      readonly notes?: Readonly<Record<string, unknown>>;
+    })
   | (EventBase & { readonly type: 'episode-end'; readonly return: number; readonly terminalReward: number; readonly steps: number; readonly handoffs: number; readonly costUsd: number; readonly tokens?: number })
   | (EventBase & { readonly type: 'error'; readonly agent?: string; readonly code: string; readonly message: string });
 

@@ -10,12 +10,12 @@ export type { AgentOption, Usage, WorkContext, WorkResult } from './option.ts';
 export { Rng } from './rng.ts';
 export { extractJson, generateStructured, type StructuredResult } from './structured.ts';
 export {
-  InProcessRuntime, budgetExhausted, checkedWork, epochTarget, finite, legalActionsFor, returnsToGo,
+  InProcessRuntime, budgetExhausted, checkedGrade, checkedWork, epochTarget, finite, gradeFields, legalActionsFor, returnsToGo,
   type EpisodeOptions, type EpisodeResult, type RuntimeConfig, type TimedReward,
 } from './runtime.ts';
-export { defineWorkflow, skippedBy, type Budget, type Grader, type Workflow, type WorkflowConfig } from './workflow.ts';
+export { defineWorkflow, skippedBy, type Budget, type Grade, type Grader, type Workflow, type WorkflowConfig } from './workflow.ts';
 export {
-  AUDIT_FORMAT, AUDIT_FORMAT_VERSION, AUDIT_KEY_ENV, AuditChain, DEFAULT_REDACTED_FIELDS, REDACTED, auditCosts, auditKeyFromEnv, createAuditSink,
+  AUDIT_FORMAT, AUDIT_FORMAT_VERSION, AUDIT_KEY_ENV, AuditChain, DEFAULT_REDACTED_FIELDS, GRADER_LINE, REDACTED, auditCosts, auditKeyFromEnv, createAuditSink,
   createRedactor, readAuditLog, replayAudit, splitAuditText, splitLine, verifyAuditLines, verifyAuditLog, withAuditLog,
   type AuditCosts, type AuditRecord, type AuditSink, type AuditSinkOptions, type CostLine, type EpisodeReplay, type EventRecord, type GenesisRecord,
   type RedactOptions, type ReplayResult, type SealRecord, type VerifyOptions, type VerifyResult,

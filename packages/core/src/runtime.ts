@@ -6,7 +6,7 @@ import type { DecisionOutcome, HandoffHead } from './head.ts';
 import type { InterfaceView, LocalState } from './interface.ts';
 import type { Usage, WorkResult } from './option.ts';
 import { Rng } from './rng.ts';
-import type { Budget, Workflow } from './workflow.ts';
+import type { Budget, Grade, Workflow } from './workflow.ts';
 
 export interface RuntimeConfig<T> {
   readonly workflow: Workflow<T>;
@@ -89,6 +89,18 @@ export function checkedWork(result: WorkResult<unknown>, agent: string, episodeI
   const tau = finite(result.duration ?? 1, `duration from "${agent}"`, episodeId);
   if (tau < 0) throw new EpisodeError(`duration from "${agent}" is negative`, { episodeId });
   return { reward, tau, usage: result.usage ?? {} };
+}
+
+/** A grader's result, checked: a finite reward; usage and notes when the grader gave them. Shared by runtimes. */
+export function checkedGrade(result: number | Grade, episodeId: string): Grade {
+  if (typeof result === 'number') return { reward: finite(result, 'grader reward', episodeId) };
+  if (result === null || typeof result !== 'object') return { reward: finite(result as unknown as number, 'grader reward', episodeId) };
+  return { ...result, reward: finite(result.reward, 'grader reward', episodeId) };
+}
+
+/** The `submit` event's grading fields: a grade's usage and notes, when present. */
+export function gradeFields(grade: Grade): { usage?: Usage; notes?: Readonly<Record<string, unknown>> } {
+  return { ...(grade.usage ? { usage: grade.usage } : {}), ...(grade.notes ? { notes: grade.notes } : {}) };
 }
 
 /** One unit of work's reward and the workflow time at which the work began. */
@@ -271,11 +283,14 @@ export class InProcessRuntime<T> {
       }
 
       if (decision.action === SUBMIT) {
-        const R = finite(await wf.grader(artifact), 'grader reward', episodeId);
+        const grade = checkedGrade(await wf.grader(artifact), episodeId);
+        const R = grade.reward;
+        tokens += (grade.usage?.inputTokens ?? 0) + (grade.usage?.outputTokens ?? 0);
+        costUsd += grade.usage?.costUsd ?? 0;
         discounted += Math.pow(gamma, time) * R;
         if (learn) head.learn({ view, action: SUBMIT, target: R, legal });
         if (emitting) {
-          if ((sent = this.emit({ type: 'submit', episodeId, time, agent: holder, artifactHash: artifact.hash, reward: R, forced: exhausted }))) await sent;
+          if ((sent = this.emit({ type: 'submit', episodeId, time, agent: holder, artifactHash: artifact.hash, reward: R, forced: exhausted, ...gradeFields(grade) }))) await sent;
           if ((sent = this.emit({ type: 'episode-end', episodeId, time, return: discounted, terminalReward: R, steps, handoffs, costUsd, tokens }))) await sent;
         }
         if (learn) this.finishEpisode(decisionLog, rewards, time, R);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Artifact } from './artifact.ts';
 import { UserError } from './errors.ts';
-import type { AgentOption } from './option.ts';
+import type { AgentOption, Usage } from './option.ts';
 
 /**
  * Limits that make endless loops impossible: when one is exhausted the holder's only legal action is submit.
@@ -18,8 +18,19 @@ export interface Budget {
   readonly maxDollars?: number;
 }
 
-/** Terminal reward R paid to the submitter (e.g. 1 for a correct answer, 0 otherwise). Must be finite. */
-export type Grader<T> = (artifact: Artifact<T>) => number | Promise<number>;
+/**
+ * What a grader may return instead of a bare R: the reward plus what grading cost (a judge panel's calls) and why
+ * (its verdict). Both go into the `submit` event, so the audit log shows them, and the cost counts toward the episode.
+ */
+export interface Grade {
+  readonly reward: number;
+  readonly usage?: Usage;
+  /** Free-form, JSON-safe, e.g. `{ verdict: {...} }`. */
+  readonly notes?: Readonly<Record<string, unknown>>;
+}
+
+/** Terminal reward R paid to the submitter (e.g. 1 for a correct answer, 0 otherwise), or a `Grade`. Must be finite. */
+export type Grader<T> = (artifact: Artifact<T>) => number | Grade | Promise<number | Grade>;
 
 export interface WorkflowConfig<T> {
   /** A name for logs, e.g. `synthetic` or `math`. */

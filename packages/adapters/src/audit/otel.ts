@@ -106,7 +106,10 @@ export function createOtelSink(options: OtelSinkOptions): EventSink {
         episode.addEvent('baton.scalar_return', { ...base, 'baton.handoff.id': event.handoffId, 'baton.handoff.from': event.from, 'baton.handoff.to': event.to, 'baton.scalar': event.scalar });
         break;
       case 'submit':
-        episode.addEvent('baton.submit', { ...base, 'gen_ai.agent.name': event.agent, 'baton.reward': event.reward, 'baton.forced': event.forced, 'baton.artifact.hash': event.artifactHash });
+        episode.addEvent('baton.submit', {
+          ...base, 'gen_ai.agent.name': event.agent, 'baton.reward': event.reward, 'baton.forced': event.forced, 'baton.artifact.hash': event.artifactHash,
+          ...(event.usage?.costUsd !== undefined ? { 'baton.grading.cost_usd': event.usage.costUsd } : {}),
+        });
         break;
       case 'error':
         state.work?.setStatus({ code: SpanStatusCode.ERROR, message: event.message });

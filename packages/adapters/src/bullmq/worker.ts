@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
-  CONTINUE, EpisodeError, Rng, SUBMIT, budgetExhausted, checkedWork, epochTarget, finite, handoffTarget, legalActionsFor, reviseArtifact,
+  CONTINUE, EpisodeError, Rng, SUBMIT, budgetExhausted, checkedGrade, checkedWork, epochTarget, finite, gradeFields, handoffTarget, legalActionsFor, reviseArtifact,
   returnsToGo, skippedBy, verifyArtifact, type Artifact, type BatonEvent, type HandoffHead, type InterfaceView,
   type LocalState,
 } from '@baton/core';
@@ -358,11 +358,14 @@ export class AgentWorker<T> {
       let closing: Commit['closing'];
       let closedHere = false;
       if (decision.action === SUBMIT) {
-        const R = finite(await wf.grader(artifact), 'grader reward', episodeId);
+        const grade = checkedGrade(await wf.grader(artifact), episodeId);
+        const R = grade.reward;
+        tokens += (grade.usage?.inputTokens ?? 0) + (grade.usage?.outputTokens ?? 0);
+        costUsd += grade.usage?.costUsd ?? 0;
         discounted += Math.pow(gamma, time) * R;
         if (learn) head.learn({ view, action: SUBMIT, target: R, legal });
-        record({ type: 'submit', episodeId, time, agent: holder, artifactHash: artifact.hash, reward: R, forced: exhausted });
-        record({ type: 'episode-end', episodeId, time, return: discounted, terminalReward: R, steps, handoffs, costUsd });
+        record({ type: 'submit', episodeId, time, agent: holder, artifactHash: artifact.hash, reward: R, forced: exhausted, ...gradeFields(grade) });
+        record({ type: 'episode-end', episodeId, time, return: discounted, terminalReward: R, steps, handoffs, costUsd, tokens });
         const wire: WireResult = {
           episodeId, return: discounted, terminalReward: R, artifactHash: artifact.hash, submitter: holder, forcedSubmit: exhausted, steps,
           handoffs, decisions, duration: time, costUsd, tokens, path, skipped,

@@ -107,4 +107,27 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     expect(judgeEnd?.type === 'work-end' ? judgeEnd.usage.costUsd : 0).toBeCloseTo(final.verdict?.costUsd ?? -1, 12);
     expect(result.costUsd).toBeGreaterThan(final.verdict?.costUsd ?? Infinity);
   });
+
+  it('a dollar budget that forces the submit still puts a verdict and its cost in the log, on the submit event', async () => {
+    server = await startWireServer({ script: PROOF_RECORDINGS.map(step), requireApiKey: KEY });
+    const openai = (model: string) => createOpenAIModel({ model, apiKey: KEY, baseURL: server?.openaiBaseURL ?? '', retry });
+    const anthropic = (model: string) => createAnthropicModel({ model, apiKey: KEY, baseURL: server?.anthropicBaseURL ?? '', retry });
+    const panel = createJudgePanel({ judges: [createJudge({ model: openai('gpt-4o'), rubric: proofRubric }), createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric })], lambda: 0.5 });
+    const workflow = createProofWorkflow({
+      prover: openai('gpt-4o-mini'), critic: anthropic('claude-haiku-4-5'), reviser: openai('gpt-4o-mini'), panel,
+      budget: { maxSteps: 10, maxHandoffs: 8, maxDollars: 1e-9 },
+    });
+    const events: BatonEvent[] = [];
+    const runtime = new InProcessRuntime({ workflow, heads: proofPolicyHeads(), sinks: [(e) => void events.push(e)] });
+    const result = await runtime.runEpisode({ seed: 1, input: newProofDraft(RECORDED_STATEMENT), learn: false });
+    expect(result.forcedSubmit).toBe(true);
+    expect(result.path).toEqual(['prover']);
+    const submit = events.find((e) => e.type === 'submit');
+    expect(submit?.type === 'submit' && submit.notes?.verdict).toMatchObject({ rubric: { id: 'proof' }, lambda: 0.5 });
+    const judging = submit?.type === 'submit' ? (submit.usage?.costUsd ?? 0) : 0;
+    expect(judging).toBeGreaterThan(0);
+    const work = events.reduce((sum, e) => sum + (e.type === 'work-end' ? (e.usage.costUsd ?? 0) : 0), 0);
+    expect(result.costUsd).toBeCloseTo(work + judging, 12);
+    expect(result.terminalReward).toBe(submit?.type === 'submit' ? submit.reward : NaN);
+  });
 });

@@ -1,8 +1,8 @@
-import { CONTINUE, SUBMIT, UserError, defineWorkflow, handoff, sha256, type Action, type Budget, type Decision, type HandoffHead, type InterfaceView, type ModelAdapter, type Workflow } from '@baton/core';
+import { CONTINUE, SUBMIT, UserError, defineWorkflow, handoff, sha256, type Action, type Budget, type Decision, type Grade, type HandoffHead, type InterfaceView, type ModelAdapter, type Workflow } from '@baton/core';
 import { defineRubric, type Rubric } from '../judge/rubric.ts';
 import type { JudgePanel } from '../judge/panel.ts';
 import { proofDraftSchema, type ProofDraft } from './draft.ts';
-import { createCriticOption, createJudgeOption, createProverOption, createReviserOption, proofSubject } from './options.ts';
+import { createCriticOption, createJudgeOption, createProverOption, createReviserOption, judged } from './options.ts';
 
 /** The default rubric for proofs. Bump `version` with any change to the wording or weights. */
 export const proofRubric: Rubric = defineRubric({
@@ -54,14 +54,16 @@ export function createProofWorkflow(config: ProofWorkflowConfig): Workflow<Proof
 }
 
 /**
- * The terminal reward: the panel's reward stored on the submitted draft. A draft without a current verdict (a
- * dollar or token budget ended the episode) is graded here; that verdict is not in the event stream.
+ * The terminal reward: the panel's reward stored on the submitted draft (its verdict is already in the log, in the
+ * judge's work-end). A draft without a current verdict (a dollar or token budget ended the episode) is graded here,
+ * and the grade carries the verdict and its cost into the submit event.
  */
 export function proofGrader(panel: JudgePanel) {
-  return async (artifact: { readonly value: ProofDraft }): Promise<number> => {
+  return async (artifact: { readonly value: ProofDraft }): Promise<number | Grade> => {
     const { verdict, draft } = artifact.value;
     if (verdict && verdict.draftHash === sha256(draft)) return verdict.reward;
-    return (await panel.grade(proofSubject(artifact.value))).reward;
+    const graded = await judged(panel, artifact.value, {});
+    return { reward: graded.value.verdict?.reward ?? 0, usage: graded.usage, notes: graded.notes };
   };
 }
 

@@ -46,7 +46,8 @@ export function describeEvent(e: BatonEvent): string {
     case 'scalar-return':
       return `  ${t}${e.from} -> ${e.to}  scalar ${num(e.scalar)} back for ${e.handoffId}`;
     case 'submit':
-      return `  ${t}${e.agent} submits ${short(e.artifactHash)}: R = ${num(e.reward)}${e.forced ? ' (budget forced)' : ''}`;
+      return `  ${t}${e.agent} submits ${short(e.artifactHash)}: R = ${num(e.reward)}${e.forced ? ' (budget forced)' : ''}`
+        + `${e.usage ? `, grading ${usd(e.usage.costUsd ?? 0)}` : ''}${e.notes ? `  ${JSON.stringify(e.notes)}` : ''}`;
     case 'episode-end':
       return `  ${t}end: return ${num(e.return)}, ${e.steps} steps, ${e.handoffs} handoffs, ${usd(e.costUsd)}${e.tokens !== undefined ? `, ${e.tokens} tokens` : ''}`;
     case 'error':

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  AuditChain, auditCosts, createAuditSink, readAuditLog, replayAudit, verifyAuditLog, withAuditLog, type BatonEvent, type EventRecord,
+  AuditChain, auditCosts, createAuditSink, GRADER_LINE, InProcessRuntime, readAuditLog, replayAudit, verifyAuditLog, withAuditLog, type BatonEvent, type EventRecord,
 } from '@baton/core';
-import { relayRuntime } from '@baton/core/test';
+import { relayRuntime, relayWorkflow, SeededRandomHead } from '@baton/core/test';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-audit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,7 +94,7 @@ describe('audit log', () => {
     await writeLog(path, 3);
     const cases: [string, (e: BatonEvent[]) => BatonEvent[], RegExp][] = [
       ['dropped scalar-return', (es) => es.filter((e) => e.type !== 'scalar-return'), /never got its scalar-return/],
-      ['cost changed', (es) => es.map((e) => (e.type === 'episode-end' ? { ...e, costUsd: e.costUsd + 1 } : e)), /work-ends sum to/],
+      ['cost changed', (es) => es.map((e) => (e.type === 'episode-end' ? { ...e, costUsd: e.costUsd + 1 } : e)), /work-ends and grading sum to/],
       ['artifact break', (es) => es.map((e) => (e.type === 'work-end' ? { ...e, artifactHashAfter: 'f'.repeat(64) } : e)), /not the current version/],
       ['handoff without decision', (es) => es.map((e) => (e.type === 'handoff' ? { ...e, to: e.to === 'critic' ? 'verifier' : 'critic' } : e)), /does not follow a decision/],
     ];
@@ -133,6 +133,25 @@ describe('audit log', () => {
     expect(text).toContain('a94a8fe5ccb19ba61c4c0873d391e987982fbbd3');
     expect(text).toContain('Bearer [REDACTED]');
     expect((await verifyAuditLog(path)).ok).toBe(true);
+  });
+
+  it('a grader that reports a Grade puts its verdict and cost in the submit event, the episode cost and the cost table', async () => {
+    const base = relayWorkflow();
+    const verdict = { judge: 'panel', score: 0.8, reason: 'clear' };
+    const workflow = { ...base, grader: () => ({ reward: 0.8, usage: { model: 'judge-model', costUsd: 0.25, inputTokens: 100, outputTokens: 20 }, notes: { verdict } }) };
+    const heads = Object.fromEntries(workflow.agents.map((a) => [a.id, new SeededRandomHead()]));
+    const path = fresh();
+    const { value, verify } = await withAuditLog(path, (sink) => new InProcessRuntime({ workflow, heads, sinks: [sink] }).runEpisode({ seed: 3, input: { n: 0, note: '' } }));
+    expect(verify.ok).toBe(true);
+    const records = await readAuditLog(path);
+    const submit = records.flatMap((r) => (r.kind === 'event' && r.event.type === 'submit' ? [r.event] : []))[0];
+    expect(submit).toMatchObject({ reward: 0.8, usage: { costUsd: 0.25 }, notes: { verdict } });
+    const work = records.flatMap((r) => (r.kind === 'event' && r.event.type === 'work-end' ? [r.event.usage.costUsd ?? 0] : [])).reduce((a, b) => a + b, 0);
+    expect(value.costUsd).toBeCloseTo(work + 0.25, 12);
+    expect((await replayAudit(path)).ok).toBe(true);
+    const costs = await auditCosts(path);
+    expect(costs.agents[GRADER_LINE]).toMatchObject({ dollars: 0.25, inputTokens: 100, outputTokens: 20, models: ['judge-model'] });
+    expect(costs.total.dollars).toBeCloseTo(value.costUsd, 12);
   });
 
   it('refuses to overwrite a log and withAuditLog verifies what it wrote', async () => {

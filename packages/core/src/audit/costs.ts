@@ -11,7 +11,7 @@ export interface CostLine {
 
 export interface AuditCosts {
   readonly total: CostLine;
-  /** Keyed by agent id: the work each agent did. */
+  /** Keyed by agent id: the work each agent did; `(grader)` is what grading at submit cost (a judge panel). */
   readonly agents: Readonly<Record<string, CostLine & { readonly models: readonly string[] }>>;
   /**
    * Keyed by `from->to` (`start->entry` for the entry's first stint): the work the receiver did while it held the
@@ -22,7 +22,10 @@ export interface AuditCosts {
 
 const zero = (): { dollars: number; inputTokens: number; outputTokens: number; work: number } => ({ dollars: 0, inputTokens: 0, outputTokens: 0, work: 0 });
 
-/** Dollars and tokens per agent and per handoff edge, from a log's work-end records. */
+/** The line for grading done at submit time; parenthesised so that it cannot be an agent id's. */
+export const GRADER_LINE = '(grader)';
+
+/** Dollars and tokens per agent and per handoff edge, from a log's work-end records and graded submits. */
 export async function auditCosts(source: string | readonly string[] | readonly AuditRecord[]): Promise<AuditCosts> {
   const records = typeof source !== 'string' && typeof source[0] === 'object' ? (source as readonly AuditRecord[]) : await readAuditLog(source as string | readonly string[]);
   const total = zero();
@@ -38,12 +41,14 @@ export async function auditCosts(source: string | readonly string[] | readonly A
       (edges[key] ??= { ...zero(), count: 0 }).count += 1;
       continue;
     }
-    if (e.type !== 'work-end') continue;
-    const dollars = e.usage.costUsd ?? 0;
-    const inputTokens = e.usage.inputTokens ?? 0;
-    const outputTokens = e.usage.outputTokens ?? 0;
-    const agent = (agents[e.agent] ??= { ...zero(), models: [] });
-    if (e.usage.model !== undefined && !agent.models.includes(e.usage.model)) agent.models.push(e.usage.model);
+    if (e.type !== 'work-end' && e.type !== 'submit') continue;
+    const usage = e.usage;
+    if (usage === undefined) continue;
+    const dollars = usage.costUsd ?? 0;
+    const inputTokens = usage.inputTokens ?? 0;
+    const outputTokens = usage.outputTokens ?? 0;
+    const agent = (agents[e.type === 'submit' ? GRADER_LINE : e.agent] ??= { ...zero(), models: [] });
+    if (usage.model !== undefined && !agent.models.includes(usage.model)) agent.models.push(usage.model);
     const edgeKey = currentEdge.get(e.episodeId);
     for (const line of [total, agent, edgeKey === undefined ? undefined : edges[edgeKey]]) {
       if (!line) continue;

@@ -1,5 +1,5 @@
 export { AUDIT_FORMAT, AUDIT_FORMAT_VERSION, AuditChain, splitLine, type AuditRecord, type EventRecord, type GenesisRecord, type SealRecord } from './format.ts';
-export { auditCosts, type AuditCosts, type CostLine } from './costs.ts';
+export { auditCosts, GRADER_LINE, type AuditCosts, type CostLine } from './costs.ts';
 export { AUDIT_KEY_ENV, auditKeyFromEnv, withAuditLog } from './demo.ts';
 export { createAuditSink, type AuditSink, type AuditSinkOptions } from './file-sink.ts';
 export { createRedactor, DEFAULT_REDACTED_FIELDS, REDACTED, redactionPlan, type RedactionPlan, type RedactOptions } from './redact.ts';

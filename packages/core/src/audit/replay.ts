@@ -123,6 +123,9 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
         submitted = true;
         submitter = e.agent;
         terminalReward = e.reward;
+        // Grading may cost (a judge panel): it counts toward the episode.
+        costUsd += e.usage?.costUsd ?? 0;
+        tokens += (e.usage?.inputTokens ?? 0) + (e.usage?.outputTokens ?? 0);
         break;
       case 'episode-end':
         outcome = 'episode-end';
@@ -130,8 +133,8 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
         if (!submitted) problems.push({ seq, reason: 'episode-end without a submit' });
         if (e.steps !== steps) problems.push({ seq, reason: `episode-end says ${e.steps} steps, the log holds ${steps} work-ends` });
         if (e.handoffs !== handoffs) problems.push({ seq, reason: `episode-end says ${e.handoffs} handoffs, the log holds ${handoffs}` });
-        if (!close(e.costUsd, costUsd)) problems.push({ seq, reason: `episode-end says $${e.costUsd}, the work-ends sum to $${costUsd}` });
-        if (e.tokens !== undefined && e.tokens !== tokens) problems.push({ seq, reason: `episode-end says ${e.tokens} tokens, the work-ends sum to ${tokens}` });
+        if (!close(e.costUsd, costUsd)) problems.push({ seq, reason: `episode-end says $${e.costUsd}, the work-ends and grading sum to $${costUsd}` });
+        if (e.tokens !== undefined && e.tokens !== tokens) problems.push({ seq, reason: `episode-end says ${e.tokens} tokens, the work-ends and grading sum to ${tokens}` });
         for (const id of owed.keys()) problems.push({ seq, reason: `handoff ${id} never got its scalar-return` });
         break;
       case 'error':

@@ -52,6 +52,8 @@ describe('audit tape', () => {
       { type: 'episode-end', episodeId: 'e', time: 0, return: 0, terminalReward: 0, steps: 0, handoffs: 0, costUsd: 0, tokens: 12 },
       { type: 'episode-start', episodeId: 'e', time: 0, workflow: 'w', entry: 'a', seed: 3, artifactHash: 'h' },
       { type: 'episode-start', episodeId: 'e', time: 0, workflow: 'w', entry: 'a', seed: 3, artifactHash: 'h', learn: true, explore: false },
+      { type: 'submit', episodeId: 'e', time: 3, agent: 'a', artifactHash: 'h', reward: 0.5, forced: true, usage: { costUsd: 0.01, model: 'judge' }, notes: { verdict: { score: 0.5 } } },
+      { type: 'submit', episodeId: 'e', time: 3, agent: 'a', artifactHash: 'h', reward: 0.5, forced: false, notes: { why: odd } },
       { type: 'error', episodeId: 'e', time: 2, code: 'x.y', message: odd },
       { type: 'error', episodeId: 'e', time: 2, agent: 'a', code: 'x.y', message: 'm' },
       {

@@ -44,7 +44,7 @@ export const TAPE_SCHEMAS: readonly { readonly type: BatonEvent['type']; readonl
   },
   { type: 'handoff', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('artifactHash', 's'), f('skipped', 'ss')] },
   { type: 'scalar-return', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('scalar', 'n')] },
-  { type: 'submit', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's'), f('reward', 'n'), f('forced', 'b')] },
+  { type: 'submit', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's'), f('reward', 'n'), f('forced', 'b'), f('usage', 'r', 'optional'), f('notes', 'r', 'optional')] },
   {
     type: 'episode-end', freeText: false,
     fields: [...base, f('return', 'n'), f('terminalReward', 'n'), f('steps', 'n'), f('handoffs', 'n'), f('costUsd', 'n'), f('tokens', 'n', 'optional')],
@@ -175,13 +175,7 @@ export class TapeWriter {
         this.num(e.reward);
         this.num(e.duration);
         this.record(e.usage);
-        if (e.notes === undefined) {
-          this.nums[this.n++] = 0;
-          return 9;
-        }
-        this.nums[this.n++] = 1;
-        this.record(e.notes);
-        return 10;
+        return 9 + this.optionalRecord(e.notes);
       case 'decision':
         this.s(e.agent);
         if (typeof e.view !== 'object' || e.view === null || definedKeys(e.view) !== 2) this.bad = true;
@@ -213,7 +207,7 @@ export class TapeWriter {
         this.s(e.artifactHash);
         this.num(e.reward);
         this.bool(e.forced);
-        return 7;
+        return 7 + this.optionalRecord(e.usage) + this.optionalRecord(e.notes);
       case 'episode-end':
         this.num(e.return);
         this.num(e.terminalReward);
@@ -278,6 +272,16 @@ export class TapeWriter {
     }
     this.nums[this.n++] = 1;
     this.bool(v);
+    return 1;
+  }
+
+  private optionalRecord(v: object | undefined): number {
+    if (v === undefined) {
+      this.nums[this.n++] = 0;
+      return 0;
+    }
+    this.nums[this.n++] = 1;
+    this.record(v);
     return 1;
   }
 
