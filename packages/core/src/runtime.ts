@@ -93,9 +93,8 @@ export function checkedWork(result: WorkResult<unknown>, agent: string, episodeI
 
 /** A grader's result, checked: a finite reward; usage and notes when the grader gave them. Shared by runtimes. */
 export function checkedGrade(result: number | Grade, episodeId: string): Grade {
-  if (typeof result === 'number') return { reward: finite(result, 'grader reward', episodeId) };
-  if (result === null || typeof result !== 'object') return { reward: finite(result as unknown as number, 'grader reward', episodeId) };
-  return { ...result, reward: finite(result.reward, 'grader reward', episodeId) };
+  if (typeof result === 'object' && result !== null) return { ...result, reward: finite(result.reward, 'grader reward', episodeId) };
+  return { reward: finite(result, 'grader reward', episodeId) };
 }
 
 /** The `submit` event's grading fields: a grade's usage and notes, when present. */

@@ -5,7 +5,7 @@ import type { BatonEvent, EventSink } from '../events.ts';
 import { CHAIN_WORKER_SOURCE } from './chain-worker.ts';
 import { AuditChain } from './format.ts';
 import { redactionPlan, type RedactOptions } from './redact.ts';
-import { TAG, TAPE_SCHEMAS, TapeWriter } from './tape.ts';
+import { TAG, TAPE_SCHEMAS, TapeWriter, type TapeBatch } from './tape.ts';
 
 /** Batches handed to the writer thread and not yet written before the sink blocks until it catches up. */
 const MAX_QUEUED_BATCHES = 64;
@@ -119,8 +119,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     // Backpressure: a writer thread starved of CPU must not let batches pile up without bound.
     while (sent - Atomics.load(done, 0) >= MAX_QUEUED_BATCHES && exitError === undefined) Atomics.wait(done, 0, Atomics.load(done, 0), 100);
     const batch = tape.events > 0 ? tape.take() : undefined;
-    const msg: { tape?: { nums: Float64Array; length: number; strs: string[] }; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = {};
-    if (batch) msg.tape = { nums: batch.nums, length: batch.length, strs: batch.strs };
+    const msg: { tape?: TapeBatch; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = {};
+    if (batch) msg.tape = batch;
     // Every batch is acknowledged: the worker is kept referenced (the process stays up) until all of them are written.
     const id = nextAck++;
     msg.ack = id;
