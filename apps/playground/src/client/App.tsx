@@ -4,6 +4,7 @@ import { AuditBrowser } from './AuditBrowser.tsx';
 import { BatonView } from './BatonView.tsx';
 import { ExtraCurves, LearningCurves } from './LearningCurves.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
+import { EMPTY_TALLY, tally, type Tally } from './tally.ts';
 
 export function App() {
   const [workflows, setWorkflows] = useState<WorkflowInfo[]>([]);
@@ -11,6 +12,7 @@ export function App() {
   const [status, setStatus] = useState<RunStatus | null>(null);
   const [curves, setCurves] = useState<Curves>({});
   const [episode, setEpisode] = useState<EpisodeMessage | null>(null);
+  const [seen, setSeen] = useState<Tally>(EMPTY_TALLY);
   const [auditTick, setAuditTick] = useState(0);
   const source = useRef<EventSource | null>(null);
 
@@ -24,6 +26,7 @@ export function App() {
     setStatus(run);
     setCurves({});
     setEpisode(null);
+    setSeen(EMPTY_TALLY);
     const es = api.events(run.id);
     source.current = es;
     es.addEventListener('status', (e) => {
@@ -35,7 +38,11 @@ export function App() {
       }
     });
     es.addEventListener('curves', (e) => setCurves((JSON.parse((e as MessageEvent<string>).data) as { curves: Curves }).curves));
-    es.addEventListener('episode', (e) => setEpisode(JSON.parse((e as MessageEvent<string>).data) as EpisodeMessage));
+    es.addEventListener('episode', (e) => {
+      const m = JSON.parse((e as MessageEvent<string>).data) as EpisodeMessage;
+      setEpisode(m);
+      setSeen((t) => tally(t, m));
+    });
   }, []);
 
   const workflow = workflows.find((w) => w.id === status?.settings.workflow) ?? workflows[0];
@@ -74,7 +81,7 @@ export function App() {
         </section>
         <section className="card live">
           <h2>Live handoffs</h2>
-          {workflow && <BatonView workflow={workflow} episode={episode} />}
+          {workflow && <BatonView workflow={workflow} episode={episode} seen={seen} />}
         </section>
         <section className="card curves">
           <h2>Learning curves <span className="hint">{workflow?.scoreLabel ?? 'normalized return'}: random = 0, optimum = 1; bands are 95% CIs across seeds</span></h2>

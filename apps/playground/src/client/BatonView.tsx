@@ -1,38 +1,21 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { BatonEvent, EpisodeMessage, WorkflowInfo } from './api.ts';
-
-interface Decision {
-  key: string; agent: string; view: { projection: Record<string, number>; privateState: Record<string, number> };
-  qValues: Record<string, number>; action: string; explored: boolean; method: string;
-}
+import type { Tally } from './tally.ts';
 
 const STEP_MS = 180;
 const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`).join(' ');
 
-/** Replays each streamed episode: the holder lights up, handoffs draw an arrow, decisions go to the table. */
-export function BatonView({ workflow, episode }: { workflow: WorkflowInfo; episode: EpisodeMessage | null }) {
+/**
+ * Animates the latest streamed episode (the holder lights up, handoffs draw an arrow) beside the tally: the handoff
+ * count and the decision table, which follow every episode (see `tally`), not only the animated one.
+ */
+export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo; episode: EpisodeMessage | null; seen: Tally }) {
   const [holder, setHolder] = useState<string | null>(null);
   const [edge, setEdge] = useState<[string, string] | null>(null);
-  const [decisions, setDecisions] = useState<Decision[]>([]);
-  const [handoffs, setHandoffs] = useState(0);
   const [outcome, setOutcome] = useState<string>('');
-  const counted = useRef<EpisodeMessage | null>(null);
 
   useEffect(() => {
     if (!episode) return;
-    // Counts and the decision table follow every streamed episode as it arrives; only the animation below is paced,
-    // so a burst of episodes (a slow tab catching up) never hides a handoff from the count.
-    const seen = episode.events.filter((e) => e.type === 'decision').map((e, k): Decision => ({
-      key: `${e.episodeId}-${k}`, agent: e['agent'] as string, view: e['view'] as Decision['view'], qValues: e['qValues'] as Record<string, number>,
-      action: e['action'] as string, explored: e['explored'] as boolean, method: episode.method,
-    }));
-    if (counted.current !== episode) {
-      // (Once per message: React may run an effect twice in development.)
-      counted.current = episode;
-      setDecisions((d) => [...seen.reverse(), ...d].slice(0, 12));
-      setHandoffs((n) => n + episode.events.filter((e) => e.type === 'handoff').length);
-    }
-
     const steps = episode.events.filter((e) => e.type === 'decision' || e.type === 'handoff' || e.type === 'episode-start' || e.type === 'submit' || e.type === 'episode-end');
     let i = 0;
     // A new episode replaces the one being animated; the stream itself is throttled by the server.
@@ -100,11 +83,11 @@ export function BatonView({ workflow, episode }: { workflow: WorkflowInfo; episo
           );
         })}
       </svg>
-      <div className="episode-line">{outcome || 'start a training run to watch sampled episodes'} <span className="hint">handoffs seen: <b data-testid="handoff-count">{handoffs}</b></span></div>
+      <div className="episode-line">{outcome || 'start a training run to watch sampled episodes'} <span className="hint">handoffs seen: <b data-testid="handoff-count">{seen.handoffs}</b></span></div>
       <table className="decisions">
         <thead><tr><th>agent</th><th>interface (projection | private)</th><th>Q-values</th><th>action</th></tr></thead>
         <tbody>
-          {decisions.map((d) => (
+          {seen.decisions.map((d) => (
             <tr key={d.key} className={d.explored ? 'explored' : ''}>
               <td>{d.agent}</td>
               <td className="mono">{fmt(d.view.projection)} | {fmt(d.view.privateState)}</td>
