@@ -6,7 +6,7 @@ export { canonicalJson, sha256 } from './hash.ts';
 export type { Decision, DecideContext, DecisionOutcome, HandoffHead, Transition } from './head.ts';
 export { flattenView, viewKey, type AgentInterface, type Features, type InterfaceView, type LocalState } from './interface.ts';
 export type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, TokenUsage, ToolCall, ToolSpec } from './model.ts';
-export type { AgentOption, Usage, WorkContext, WorkResult } from './option.ts';
+export { usageTokens, type AgentOption, type Usage, type WorkContext, type WorkResult } from './option.ts';
 export { Rng } from './rng.ts';
 export { extractJson, generateStructured, type StructuredResult } from './structured.ts';
 export {

@@ -12,6 +12,11 @@ export interface Usage {
   readonly latencyMs?: number;
 }
 
+/** Input plus output tokens of a usage report (0 for what it does not report). */
+export function usageTokens(usage: Usage | undefined): number {
+  return (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
+}
+
 /** What an option may look at while working: its own local state, the episode's seeded randomness and a signal. */
 export interface WorkContext {
   readonly agentId: string;

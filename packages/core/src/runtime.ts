@@ -4,7 +4,7 @@ import { EpisodeError, UserError } from './errors.ts';
 import type { BatonEvent, EventSink } from './events.ts';
 import type { DecisionOutcome, HandoffHead } from './head.ts';
 import type { InterfaceView, LocalState } from './interface.ts';
-import type { Usage, WorkResult } from './option.ts';
+import { usageTokens, type Usage, type WorkResult } from './option.ts';
 import { Rng } from './rng.ts';
 import type { Budget, Grade, Workflow } from './workflow.ts';
 
@@ -238,7 +238,7 @@ export class InProcessRuntime<T> {
       }
       const { reward, tau, usage } = checkedWork(result, holder, episodeId);
       if (result.value !== undefined) artifact = reviseArtifact(wf.artifact, artifact, result.value, holder);
-      tokens += (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+      tokens += usageTokens(usage);
       costUsd += usage.costUsd ?? 0;
       rewards.push({ time, reward });
       discounted += Math.pow(gamma, time) * reward;
@@ -284,7 +284,7 @@ export class InProcessRuntime<T> {
       if (decision.action === SUBMIT) {
         const grade = checkedGrade(await wf.grader(artifact), episodeId);
         const R = grade.reward;
-        tokens += (grade.usage?.inputTokens ?? 0) + (grade.usage?.outputTokens ?? 0);
+        tokens += usageTokens(grade.usage);
         costUsd += grade.usage?.costUsd ?? 0;
         discounted += Math.pow(gamma, time) * R;
         if (learn) head.learn({ view, action: SUBMIT, target: R, legal });

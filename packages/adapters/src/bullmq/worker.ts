@@ -3,7 +3,7 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   CONTINUE, EpisodeError, Rng, SUBMIT, budgetExhausted, checkedGrade, checkedWork, epochTarget, finite, gradeFields, handoffTarget, legalActionsFor, reviseArtifact,
-  returnsToGo, skippedBy, verifyArtifact, type Artifact, type BatonEvent, type HandoffHead, type InterfaceView,
+  returnsToGo, skippedBy, usageTokens, verifyArtifact, type Artifact, type BatonEvent, type HandoffHead, type InterfaceView,
   type LocalState,
 } from '@baton/core';
 import { commitClient, commitEffect, type Commit, type CommitOutcome } from './commit.ts';
@@ -299,7 +299,7 @@ export class AgentWorker<T> {
     }
     // An unchanged version rides on if it came inline (the sender applied the same size rule).
     const inline = artifact !== before ? inlineArtifact(artifact, newJson) : ctx.artifact ? { artifact: before } : {};
-    tokens += (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+    tokens += usageTokens(usage);
     costUsd += usage.costUsd ?? 0;
     rewards.push({ time, reward });
     discounted += Math.pow(gamma, time) * reward;
@@ -360,7 +360,7 @@ export class AgentWorker<T> {
       if (decision.action === SUBMIT) {
         const grade = checkedGrade(await wf.grader(artifact), episodeId);
         const R = grade.reward;
-        tokens += (grade.usage?.inputTokens ?? 0) + (grade.usage?.outputTokens ?? 0);
+        tokens += usageTokens(grade.usage);
         costUsd += grade.usage?.costUsd ?? 0;
         discounted += Math.pow(gamma, time) * R;
         if (learn) head.learn({ view, action: SUBMIT, target: R, legal });

@@ -18,7 +18,7 @@ export const CHAIN_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { writeSync, fsyncSync } = require('node:fs');
 const { createHash, createHmac, createSecretKey, hash: oneShot } = require('node:crypto');
-const { fd, hmacKey, done, schemas, tags, plan } = workerData;
+const { fd, hmacKey, done, schemas, tags, codes, plan } = workerData;
 let seq = workerData.seq;
 let head = workerData.head;
 let events = workerData.events;
@@ -80,7 +80,7 @@ const ss = () => {
 };
 const r = () => {
   const count = nums[at++];
-  if (count === -1) return raw();
+  if (count === codes.recordJson) return raw();
   let out = '{';
   for (let i = 0; i < count; i++) {
     out += (i === 0 ? '' : ',') + q() + ':';
@@ -143,11 +143,11 @@ parentPort.on('message', (msg) => {
       at = 0;
       while (at < msg.tape.length) {
         const code = nums[at];
-        const free = nums[at + 1] === 1;
+        const free = nums[at + 1] === codes.freeText;
         const ts = nums[at + 2];
         at += 3;
         let json;
-        if (code === -1) json = raw();
+        if (code === codes.json) json = raw();
         else json = decoders[code]();
         if (free) json = redact(json);
         if (ts !== lastTs) {

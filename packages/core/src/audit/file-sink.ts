@@ -5,7 +5,7 @@ import type { BatonEvent, EventSink } from '../events.ts';
 import { CHAIN_WORKER_SOURCE } from './chain-worker.ts';
 import { AuditChain } from './format.ts';
 import { redactionPlan, type RedactOptions } from './redact.ts';
-import { TAG, TAPE_SCHEMAS, TapeWriter, type TapeBatch } from './tape.ts';
+import { RECORD_JSON, TAG, TAPE_FREE_TEXT, TAPE_JSON, TAPE_SCHEMAS, TapeWriter, type TapeBatch } from './tape.ts';
 
 /** Batches handed to the writer thread and not yet written before the sink blocks until it catches up. */
 const MAX_QUEUED_BATCHES = 64;
@@ -79,7 +79,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     eval: true,
     workerData: {
       fd, hmacKey: options.hmacKey, seq: chain.lastSeq + 1, head: chain.lastHash, events: 0, done,
-      schemas: TAPE_SCHEMAS, tags: TAG, plan: redactionPlan(options.redact),
+      schemas: TAPE_SCHEMAS, tags: TAG, codes: { json: TAPE_JSON, freeText: TAPE_FREE_TEXT, recordJson: RECORD_JSON }, plan: redactionPlan(options.redact),
     },
   });
   worker.unref();

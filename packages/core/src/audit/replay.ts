@@ -1,5 +1,6 @@
 import { handoffTarget } from '../action.ts';
 import type { BatonEvent } from '../events.ts';
+import { usageTokens } from '../option.ts';
 import type { AuditRecord, EventRecord } from './format.ts';
 import { readAuditLog } from './verify.ts';
 
@@ -85,7 +86,7 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
         working = false;
         steps += 1;
         costUsd += e.usage.costUsd ?? 0;
-        tokens += (e.usage.inputTokens ?? 0) + (e.usage.outputTokens ?? 0);
+        tokens += usageTokens(e.usage);
         break;
       case 'decision':
         expectHolder(seq, e.agent, 'decision');
@@ -125,7 +126,7 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
         terminalReward = e.reward;
         // Grading may cost (a judge panel): it counts toward the episode.
         costUsd += e.usage?.costUsd ?? 0;
-        tokens += (e.usage?.inputTokens ?? 0) + (e.usage?.outputTokens ?? 0);
+        tokens += usageTokens(e.usage);
         break;
       case 'episode-end':
         outcome = 'episode-end';

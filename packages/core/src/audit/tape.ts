@@ -163,7 +163,9 @@ export class TapeWriter {
         this.s(e.entry);
         this.num(e.seed);
         this.s(e.artifactHash);
-        return 7 + this.optionalBool(e.learn) + this.optionalBool(e.explore);
+        if (this.present(e.learn)) this.bool(e.learn);
+        if (this.present(e.explore)) this.bool(e.explore);
+        return 7 + Number(e.learn !== undefined) + Number(e.explore !== undefined);
       case 'work-start':
         this.s(e.agent);
         this.s(e.artifactHash);
@@ -175,7 +177,8 @@ export class TapeWriter {
         this.num(e.reward);
         this.num(e.duration);
         this.record(e.usage);
-        return 9 + this.optionalRecord(e.notes);
+        if (this.present(e.notes)) this.record(e.notes);
+        return 9 + Number(e.notes !== undefined);
       case 'decision':
         this.s(e.agent);
         if (typeof e.view !== 'object' || e.view === null || definedKeys(e.view) !== 2) this.bad = true;
@@ -207,29 +210,22 @@ export class TapeWriter {
         this.s(e.artifactHash);
         this.num(e.reward);
         this.bool(e.forced);
-        return 7 + this.optionalRecord(e.usage) + this.optionalRecord(e.notes);
+        if (this.present(e.usage)) this.record(e.usage);
+        if (this.present(e.notes)) this.record(e.notes);
+        return 7 + Number(e.usage !== undefined) + Number(e.notes !== undefined);
       case 'episode-end':
         this.num(e.return);
         this.num(e.terminalReward);
         this.num(e.steps);
         this.num(e.handoffs);
         this.num(e.costUsd);
-        if (e.tokens === undefined) {
-          this.nums[this.n++] = 0;
-          return 8;
-        }
-        this.nums[this.n++] = 1;
-        this.num(e.tokens);
-        return 9;
+        if (this.present(e.tokens)) this.num(e.tokens);
+        return 8 + Number(e.tokens !== undefined);
       case 'error':
-        if (e.agent === undefined) this.nums[this.n++] = 0;
-        else {
-          this.nums[this.n++] = 1;
-          this.s(e.agent);
-        }
+        if (this.present(e.agent)) this.s(e.agent);
         this.s(e.code);
         this.s(e.message);
-        return e.agent === undefined ? 5 : 6;
+        return 5 + Number(e.agent !== undefined);
       default:
         return -1;
     }
@@ -265,24 +261,11 @@ export class TapeWriter {
     this.nums[this.n++] = v ? 1 : 0;
   }
 
-  private optionalBool(v: boolean | undefined): number {
-    if (v === undefined) {
-      this.nums[this.n++] = 0;
-      return 0;
-    }
-    this.nums[this.n++] = 1;
-    this.bool(v);
-    return 1;
-  }
-
-  private optionalRecord(v: object | undefined): number {
-    if (v === undefined) {
-      this.nums[this.n++] = 0;
-      return 0;
-    }
-    this.nums[this.n++] = 1;
-    this.record(v);
-    return 1;
+  /** An optional field's flag: writes 1 and returns true when `v` is there (the caller then copies it), else 0. */
+  private present<V>(v: V | undefined): v is V {
+    const there = v !== undefined;
+    this.nums[this.n++] = there ? 1 : 0;
+    return there;
   }
 
   private strings(v: readonly string[]): void {
