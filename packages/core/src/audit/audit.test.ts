@@ -6,6 +6,7 @@ import {
   AuditChain, auditCosts, createAuditSink, GRADER_LINE, InProcessRuntime, readAuditLog, replayAudit, verifyAuditLog, withAuditLog, type BatonEvent, type EventRecord,
 } from '@baton/core';
 import { relayRuntime, relayWorkflow, SeededRandomHead } from '@baton/core/test';
+import { hmacHex, sha256Hex } from './format.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-audit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,6 +73,61 @@ describe('audit log', () => {
     expect((await verifyAuditLog(forged, { hmacKey: KEY })).ok).toBe(false);
     const unsigned = rechain(path, (events) => events);
     expect((await verifyAuditLog(unsigned, { hmacKey: KEY })).firstBad?.reason).toMatch(/not signed/);
+  });
+
+  it('signs checkpoints (each written batch ends with one, and the seal); a rewrite between them fails at the next', async () => {
+    const path = fresh();
+    const audit = createAuditSink({ path, hmacKey: KEY, flushEvents: 10 });
+    const runtime = relayRuntime([audit.sink]);
+    for (let seed = 1; seed <= 6; seed++) await runtime.runEpisode({ seed, input: { n: 0, note: '' } });
+    await audit.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const signedLines = lines.flatMap((line, i) => (line.includes('","mac":"') ? [i + 1] : []));
+    // Genesis, the last record of every 10-event batch, the seal.
+    expect(signedLines[0]).toBe(1);
+    expect(signedLines.at(-1)).toBe(lines.length);
+    expect(signedLines.slice(1, -1).every((line) => (line - 1) % 10 === 0)).toBe(true);
+    expect(signedLines.length).toBeLessThan(lines.length / 5);
+    expect(await verifyAuditLog(path, { hmacKey: KEY })).toMatchObject({ ok: true, authenticated: lines.length });
+
+    // A forger without the key edits line 15's event and re-chains every hash after it, keeping the macs as they
+    // were: the hashes all check, the next checkpoint's mac does not.
+    const records = lines.map((line) => JSON.parse(line) as { event: BatonEvent; ts: number; hash: string; mac?: string });
+    const chain = new AuditChain(undefined);
+    const forged = [lines[0] as string];
+    chain.resume(0, (records[0] as { hash: string }).hash, 0);
+    for (let i = 1; i < lines.length - 1; i++) {
+      const rec = records[i] as (typeof records)[number];
+      const event = i === 14 ? { ...rec.event, time: rec.event.time + 1 } : rec.event;
+      const line = chain.event(JSON.stringify(event), rec.ts);
+      forged.push(rec.mac ? `${line.slice(0, -1)},"mac":"${rec.mac}"}` : line);
+    }
+    forged.push(chain.seal());
+    const verdict = await verifyAuditLog(forged, { hmacKey: KEY });
+    expect(verdict.firstBad).toEqual({ line: 21, reason: 'mac mismatch: wrong key, or the chain was rewritten at or before this record (after line 11, the last record whose mac verified)' });
+    expect(verdict.authenticated).toBe(11);
+    // Without the key the forgery chains (what the key is for), but the seal without a mac is still refused.
+    expect((await verifyAuditLog(forged)).firstBad).toEqual({ line: lines.length, reason: 'missing mac in a signed log' });
+  });
+
+  it('still verifies format version 1 logs, where every record of a signed log carries a mac', async () => {
+    const v1: string[] = [];
+    let prev: string | null = null;
+    const signedLine = (text: string, withMac = true): void => {
+      const hash = sha256Hex(text);
+      v1.push(withMac ? `${text},"hash":"${hash}","mac":"${hmacHex(KEY, hash)}"}` : `${text},"hash":"${hash}"}`);
+      prev = hash;
+    };
+    const build = (eventMac: boolean): string[] => {
+      v1.length = 0;
+      signedLine('{"seq":0,"kind":"genesis","format":"baton-audit","version":1,"createdAt":"2026-01-01T00:00:00.000Z","signed":true,"prev":null');
+      signedLine(`{"seq":1,"kind":"event","ts":1,"prev":"${prev}","event":{"type":"work-start","episodeId":"e","time":0,"agent":"a","artifactHash":"h"}`, eventMac);
+      signedLine(`{"seq":2,"kind":"seal","ts":2,"prev":"${prev}","events":1`);
+      return [...v1];
+    };
+    expect(await verifyAuditLog(build(true), { hmacKey: KEY })).toMatchObject({ ok: true, authenticated: 3 });
+    // Version 1 promised a mac on every record: one missing is tampering there, where version 2 allows it.
+    expect((await verifyAuditLog(build(false), { hmacKey: KEY })).firstBad).toEqual({ line: 2, reason: 'missing mac in a signed log' });
   });
 
   it('names a torn tail apart from tampering, and an unsealed log is not intact', async () => {

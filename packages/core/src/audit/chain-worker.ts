@@ -5,14 +5,16 @@ import { REDACTED, REDACTOR_SOURCE } from './redact.ts';
  * in the worker). It owns everything after the genesis record: for each batch it reads the events off the tape
  * (tape.ts; the schemas arrive as `workerData.schemas`), writes each as JSON text, redacts those that may carry free
  * text (with the plan from redact.ts, applied exactly as `createRedactor` applies it), builds the records exactly as
- * `AuditChain.event` does (same layout, same SHA-256 over the text before `,"hash"`, same HMAC of the hash), writes
- * them with one synchronous write, and acknowledges with the new head. The file descriptor stays the opener's (the
- * sink closes it after the final acknowledgement). The verifier is the check that this thread and `AuditChain`
- * agree: every test log goes through it.
+ * `AuditChain.event` does (same layout, same SHA-256 over the text before `,"hash"`, same HMAC of the hash), signs
+ * the last record of each batch and the seal (the checkpoints of format version 2), writes the batch with one
+ * synchronous write, and acknowledges with the new head. The file descriptor stays the opener's (the sink closes it
+ * after the final acknowledgement). The verifier is the check that this thread and `AuditChain` agree: every test
+ * log goes through it.
  *
  * Messages in: `{ tape?: { nums, length, strs }, ack: number, fsync?: boolean, close?: boolean, ts?: number }`.
- * Messages out: `{ ack, head, seq, events }` after each batch, `{ error }` on a failed write.
- * `done[0]` (shared Int32Array) counts batches processed, for the sender's backpressure.
+ * Messages out: `{ ack, head, seq, events, nums? }` after each batch (`nums`: the tape, handed back for reuse),
+ * `{ error }` on a failed write. `done[0]` (shared Int32Array) counts batches processed, for the sender's
+ * backpressure.
  */
 export const CHAIN_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -113,16 +115,18 @@ const room = (chars) => {
   out.copy(bigger, 0, 0, pos);
   out = bigger;
 };
-/** Appends a record whose text (up to its closing brace) is prefix + body. */
-const finish = (prefix, body) => {
+/**
+ * Appends a record whose text (up to its closing brace) is prefix + body; in a signed log, with a mac when it is a
+ * checkpoint (the last record of a write: each write ends authenticated).
+ */
+const finish = (prefix, body, checkpoint) => {
   room(prefix.length + body.length);
   const start = pos;
-  pos += out.write(prefix, pos, 'latin1');
-  pos += out.write(body, pos, 'utf8');
+  pos += out.utf8Write(prefix + body, pos);
   const hash = sha(out.subarray(start, pos));
   head = hash;
   seq += 1;
-  pos += out.write(mac === undefined ? ',"hash":"' + hash + '"}\n' : ',"hash":"' + hash + '","mac":"' + mac(hash) + '"}\n', pos, 'latin1');
+  pos += out.latin1Write(mac === undefined || !checkpoint ? ',"hash":"' + hash + '"}\n' : ',"hash":"' + hash + '","mac":"' + mac(hash) + '"}\n', pos);
 };
 const writeAll = () => {
   if (failed || pos === 0) return;
@@ -154,11 +158,11 @@ parentPort.on('message', (msg) => {
           lastTs = ts;
           tsText = ',"kind":"event","ts":' + ts + ',"prev":"';
         }
-        finish('{"seq":' + seq + tsText + head + '","event":', json);
+        finish('{"seq":' + seq + tsText + head + '","event":', json, !msg.close && at >= msg.tape.length);
         events += 1;
       }
     }
-    if (msg.close) finish('{"seq":' + seq + ',"kind":"seal","ts":' + msg.ts + ',"prev":"' + head + '","events":', '' + events);
+    if (msg.close) finish('{"seq":' + seq + ',"kind":"seal","ts":' + msg.ts + ',"prev":"' + head + '","events":', '' + events, true);
     writeAll();
     if (!failed && (msg.fsync || msg.close)) fsyncSync(fd);
   } catch (error) {
@@ -166,7 +170,14 @@ parentPort.on('message', (msg) => {
   }
   Atomics.add(done, 0, 1);
   Atomics.notify(done, 0);
-  if (msg.ack !== undefined) parentPort.postMessage({ ack: msg.ack, head, seq: seq - 1, events });
+  if (msg.ack !== undefined) {
+    const reply = { ack: msg.ack, head, seq: seq - 1, events };
+    // The tape goes back to the sender, for a later batch.
+    if (msg.tape) {
+      reply.nums = msg.tape.nums;
+      parentPort.postMessage(reply, [msg.tape.nums.buffer]);
+    } else parentPort.postMessage(reply);
+  }
   if (msg.close) parentPort.close();
 });
 `;

@@ -88,12 +88,15 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   let exitError: Error | undefined;
   const waiters = new Map<number, () => void>();
   let nextAck = 0;
-  worker.on('message', (msg: { ack?: number; head?: string; error?: { message: string; code?: string } }) => {
+  /** Tapes the writer thread has finished with, for the next batches. */
+  const spareTapes: Float64Array[] = [];
+  worker.on('message', (msg: { ack?: number; head?: string; nums?: Float64Array; error?: { message: string; code?: string } }) => {
     if (msg.error) {
       failure ??= Object.assign(new Error(`audit log write failed: ${msg.error.message}`), { code: msg.error.code });
       return;
     }
     if (msg.head !== undefined) head = msg.head;
+    if (msg.nums && spareTapes.length < 4) spareTapes.push(msg.nums);
     if (msg.ack !== undefined) {
       waiters.get(msg.ack)?.();
       waiters.delete(msg.ack);
@@ -118,7 +121,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     if (tape.events === 0 && !extra.ack && !extra.close) return undefined;
     // Backpressure: a writer thread starved of CPU must not let batches pile up without bound.
     while (sent - Atomics.load(done, 0) >= MAX_QUEUED_BATCHES && exitError === undefined) Atomics.wait(done, 0, Atomics.load(done, 0), 100);
-    const batch = tape.events > 0 ? tape.take() : undefined;
+    const batch = tape.events > 0 ? tape.take(spareTapes.pop()) : undefined;
     const msg: { tape?: TapeBatch; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = {};
     if (batch) msg.tape = batch;
     // Every batch is acknowledged: the worker is kept referenced (the process stays up) until all of them are written.

@@ -3,8 +3,15 @@ import type { BatonEvent } from '../events.ts';
 
 /** The `format` of a Baton audit log's genesis record. */
 export const AUDIT_FORMAT = 'baton-audit';
-/** Bumped whenever the line layout or the hashing rule changes; verifiers refuse versions they do not know. */
-export const AUDIT_FORMAT_VERSION = 1;
+/**
+ * Bumped whenever the line layout or the hashing rule changes; verifiers refuse versions they do not know.
+ * 1: a signed log carries a mac on every record. 2: a signed log carries one on its genesis and seal, and on
+ * checkpoint records between them (the file sink signs the last record of every batch it writes); a mac on a record
+ * authenticates, through the chain of hashes, every record before it. Version 2 verifiers read both.
+ */
+export const AUDIT_FORMAT_VERSION = 2;
+/** Format versions this code verifies. */
+export const AUDIT_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 /** First record of every log: says what the file is and whether its records carry HMACs. */
 export interface GenesisRecord {
@@ -79,8 +86,9 @@ export function hmacFor(key: string): (text: string) => string {
 
 /**
  * Builds the lines of one hash chain. A line is a JSON object whose fields come in a fixed order, ending with
- * `"hash"`, the SHA-256 of the line's exact text before `,"hash"`, and, when signed, `"mac"`, the HMAC-SHA256 of
- * that hash. Hashing the exact bytes rather than a re-canonicalised value keeps both writing and verifying to one
+ * `"hash"`, the SHA-256 of the line's exact text before `,"hash"`, and, on the signed records of a signed log (see
+ * `AUDIT_FORMAT_VERSION`), `"mac"`, the HMAC-SHA256 of that hash. Hashing the exact bytes rather than a
+ * re-canonicalised value keeps both writing and verifying to one
  * JSON serialisation and one digest per record, and makes any byte change visible.
  */
 export class AuditChain {
@@ -121,11 +129,14 @@ export class AuditChain {
     );
   }
 
-  /** `eventJson` is the event's JSON text, already redacted. */
-  event(eventJson: string, ts = Date.now()): string {
+  /**
+   * `eventJson` is the event's JSON text, already redacted. In a signed chain every event is a checkpoint (carries a
+   * mac) unless `checkpoint` is false; a writer that signs only some must sign the last record it hands to storage.
+   */
+  event(eventJson: string, ts = Date.now(), checkpoint = true): string {
     if (this.sealed) throw new Error('the audit log is sealed');
     this.eventCount += 1;
-    return this.finish(`{"seq":${this.seq},"kind":"event","ts":${ts},"prev":"${this.head as string}","event":${eventJson}`);
+    return this.finish(`{"seq":${this.seq},"kind":"event","ts":${ts},"prev":"${this.head as string}","event":${eventJson}`, checkpoint);
   }
 
   seal(ts = Date.now()): string {
@@ -134,11 +145,11 @@ export class AuditChain {
   }
 
   /** `text` is the record up to (not including) its closing brace: exactly what the hash covers. */
-  private finish(text: string): string {
+  private finish(text: string, checkpoint = true): string {
     const hash = sha256Hex(text);
     this.head = hash;
     this.seq += 1;
-    return this.mac === undefined ? `${text},"hash":"${hash}"}` : `${text},"hash":"${hash}","mac":"${this.mac(hash)}"}`;
+    return this.mac === undefined || !checkpoint ? `${text},"hash":"${hash}"}` : `${text},"hash":"${hash}","mac":"${this.mac(hash)}"}`;
   }
 }
 

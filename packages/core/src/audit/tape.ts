@@ -86,6 +86,21 @@ function definedKeysExact(o: Record<string, unknown>): number {
 }
 
 /**
+ * Call sites of `TapeWriter.copy` that remember what they copied last. A field mostly holds the same string object
+ * as last time (the episode id, the artifact hash, an agent id, a record's keys): comparing with it is a pointer
+ * check, where interning costs a hash-map lookup.
+ */
+const SITE = { episode: 0, agent: 1, to: 2, hash: 3, hashAfter: 4, handoff: 5, action: 6, text: 7, usage: 8, notes: 9, projection: 10, privateState: 11, qValues: 12, legal: 13 } as const;
+const SITES = 14;
+
+/** One call site's memory: by position, the strings it copied last and their ids in this batch. */
+interface SiteCache {
+  strs: (string | undefined)[];
+  ids: number[];
+}
+const siteCaches = (): SiteCache[] => Array.from({ length: SITES * 2 }, () => ({ strs: [], ids: [] }));
+
+/**
  * Copies events onto the tape. Per event: code, flags, timestamp, then its fields in `TAPE_SCHEMAS` order. A string
  * is its index in the batch's string table, a boolean 1/0; an optional field is preceded by 1 (present) or 0, a
  * string array by its length, a record by its key count (each key then a tag and the value), an object by its
@@ -98,6 +113,8 @@ export class TapeWriter {
   private strs: string[] = [];
   /** Each distinct string goes to the writer once per batch; the tape holds its index in `strs`. */
   private ids = new Map<string, number>();
+  /** Per call site (`SITE`), and for records a second one for their string values (`SITES + site`). */
+  private sites = siteCaches();
   private count = 0;
   /** Set while copying an event when it turns out to carry free text. */
   private free = false;
@@ -142,76 +159,81 @@ export class TapeWriter {
     this.count += 1;
   }
 
-  /** The batch so far; the writer starts a fresh one. */
-  take(): TapeBatch {
+  /**
+   * The batch so far; the writer starts a fresh one, on `reuse` when given (a tape the writer thread has finished
+   * with and handed back, which spares an allocation and the garbage collector a large buffer).
+   */
+  take(reuse?: Float64Array): TapeBatch {
     const batch = { nums: this.nums, length: this.n, strs: this.strs, events: this.count };
-    this.nums = new Float64Array(this.capacity);
+    this.nums = reuse && reuse.length >= this.capacity ? reuse : new Float64Array(this.capacity);
     this.n = 0;
     this.strs = [];
     this.ids = new Map();
+    // Ids are per batch: what the call sites remember is void.
+    this.sites = siteCaches();
     this.count = 0;
     return batch;
   }
 
   /** Copies the event's fields; returns how many it wrote (to compare with the event's keys), -1 for an unknown type. */
   private copy(e: BatonEvent): number {
-    this.s(e.episodeId);
+    this.s(e.episodeId, SITE.episode);
     this.num(e.time);
     switch (e.type) {
       case 'episode-start':
-        this.s(e.workflow);
-        this.s(e.entry);
+        this.s(e.workflow, SITE.text);
+        this.s(e.entry, SITE.agent);
         this.num(e.seed);
-        this.s(e.artifactHash);
+        this.s(e.artifactHash, SITE.hash);
         if (this.present(e.learn)) this.bool(e.learn);
         if (this.present(e.explore)) this.bool(e.explore);
         return 7 + Number(e.learn !== undefined) + Number(e.explore !== undefined);
       case 'work-start':
-        this.s(e.agent);
-        this.s(e.artifactHash);
+        this.s(e.agent, SITE.agent);
+        this.s(e.artifactHash, SITE.hash);
         return 5;
       case 'work-end':
-        this.s(e.agent);
-        this.s(e.artifactHashBefore);
-        this.s(e.artifactHashAfter);
+        this.s(e.agent, SITE.agent);
+        this.s(e.artifactHashBefore, SITE.hash);
+        this.s(e.artifactHashAfter, SITE.hashAfter);
         this.num(e.reward);
         this.num(e.duration);
-        this.record(e.usage);
-        if (this.present(e.notes)) this.record(e.notes);
+        this.record(e.usage, SITE.usage);
+        if (this.present(e.notes)) this.record(e.notes, SITE.notes);
         return 9 + Number(e.notes !== undefined);
       case 'decision':
-        this.s(e.agent);
+        this.s(e.agent, SITE.agent);
         if (typeof e.view !== 'object' || e.view === null || definedKeys(e.view) !== 2) this.bad = true;
         else {
-          this.record(e.view.projection);
-          this.record(e.view.privateState);
+          this.record(e.view.projection, SITE.projection);
+          this.record(e.view.privateState, SITE.privateState);
         }
-        this.strings(e.legal);
-        this.record(e.qValues);
-        this.s(e.action);
+        this.strings(e.legal, SITE.legal);
+        this.record(e.qValues, SITE.qValues);
+        this.s(e.action, SITE.action);
         this.bool(e.explored);
-        this.s(e.artifactHash);
+        this.s(e.artifactHash, SITE.hashAfter);
         return 10;
       case 'handoff':
-        this.s(e.handoffId);
-        this.s(e.from);
-        this.s(e.to);
-        this.s(e.artifactHash);
-        this.strings(e.skipped);
+        this.s(e.handoffId, SITE.handoff);
+        this.s(e.from, SITE.agent);
+        this.s(e.to, SITE.to);
+        this.s(e.artifactHash, SITE.hashAfter);
+        this.strings(e.skipped, SITE.legal);
         return 8;
       case 'scalar-return':
-        this.s(e.handoffId);
-        this.s(e.from);
-        this.s(e.to);
+        this.s(e.handoffId, SITE.handoff);
+        this.s(e.from, SITE.agent);
+        this.s(e.to, SITE.to);
         this.num(e.scalar);
         return 7;
       case 'submit':
-        this.s(e.agent);
-        this.s(e.artifactHash);
+        this.s(e.agent, SITE.agent);
+        this.s(e.artifactHash, SITE.hashAfter);
         this.num(e.reward);
         this.bool(e.forced);
-        if (this.present(e.usage)) this.record(e.usage);
-        if (this.present(e.notes)) this.record(e.notes);
+        if (this.present(e.usage)) this.record(e.usage, SITE.usage);
+        if (this.present(e.notes)) this.record(e.notes, SITE.notes);
         return 7 + Number(e.usage !== undefined) + Number(e.notes !== undefined);
       case 'episode-end':
         this.num(e.return);
@@ -222,27 +244,36 @@ export class TapeWriter {
         if (this.present(e.tokens)) this.num(e.tokens);
         return 8 + Number(e.tokens !== undefined);
       case 'error':
-        if (this.present(e.agent)) this.s(e.agent);
-        this.s(e.code);
-        this.s(e.message);
+        if (this.present(e.agent)) this.s(e.agent, SITE.agent);
+        this.s(e.code, SITE.action);
+        this.s(e.message, SITE.text);
         return 5 + Number(e.agent !== undefined);
       default:
         return -1;
     }
   }
 
-  private s(v: string): void {
+  /** A string field, copied at call site `site`. */
+  private s(v: string, site: number): void {
     if (typeof v !== 'string') {
       this.bad = true;
       return;
     }
+    this.nums[this.n++] = this.at(v, this.sites[site] as SiteCache, 0);
+  }
+
+  /** The id of `v`, which call site `cache` copies at `position`: a pointer check when it is what the site copied last. */
+  private at(v: string, cache: SiteCache, position: number): number {
+    if (v === cache.strs[position]) return cache.ids[position] as number;
     let id = this.ids.get(v);
     if (id === undefined) {
       id = this.strs.length;
       this.strs.push(v);
       this.ids.set(v, id);
     }
-    this.nums[this.n++] = id;
+    cache.strs[position] = v;
+    cache.ids[position] = id;
+    return id;
   }
 
   /** A string seen once (JSON text): not interned. */
@@ -268,13 +299,21 @@ export class TapeWriter {
     return there;
   }
 
-  private strings(v: readonly string[]): void {
+  private strings(v: readonly string[], site: number): void {
     if (!Array.isArray(v)) {
       this.bad = true;
       return;
     }
+    const cache = this.sites[site] as SiteCache;
     this.nums[this.n++] = v.length;
-    for (let i = 0; i < v.length; i++) this.s(v[i] as string);
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      if (typeof item !== 'string') {
+        this.bad = true;
+        return;
+      }
+      this.nums[this.n++] = this.at(item, cache, i);
+    }
   }
 
   /** Makes room for at least `slots` slots, keeping what is on the tape before the event being copied. */
@@ -285,13 +324,15 @@ export class TapeWriter {
   }
 
   /** A flat record of numbers, strings, booleans and nulls; anything else (nesting, arrays, toJSON) as JSON text. */
-  private record(o: object): void {
+  private record(o: object, site: number): void {
     if (typeof o !== 'object' || o === null) {
       this.bad = true;
       return;
     }
     const r = o as Readonly<Record<string, unknown>>;
     const nums = this.nums;
+    const keys = this.sites[site] as SiteCache;
+    const values = this.sites[SITES + site] as SiteCache;
     const countAt = this.n++;
     let count = 0;
     let flat = !Array.isArray(r);
@@ -299,14 +340,13 @@ export class TapeWriter {
       for (const k in r) {
         const v = r[k];
         if (v === undefined) continue;
-        count += 1;
-        this.s(k);
+        nums[this.n++] = this.at(k, keys, count);
         if (typeof v === 'number') {
           nums[this.n++] = TAG.number;
           nums[this.n++] = v;
         } else if (typeof v === 'string') {
           nums[this.n++] = TAG.string;
-          this.s(v);
+          nums[this.n++] = this.at(v, values, count);
           this.free = true;
         } else if (typeof v === 'boolean') nums[this.n++] = v ? TAG.true : TAG.false;
         else if (v === null) nums[this.n++] = TAG.null;
@@ -314,6 +354,7 @@ export class TapeWriter {
           flat = false;
           break;
         }
+        count += 1;
       }
     }
     if (flat) {

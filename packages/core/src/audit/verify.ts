@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import type { BatonEventType } from '../events.ts';
-import { AUDIT_FORMAT, AUDIT_FORMAT_VERSION, hmacFor, sha256Hex, splitLine, type AuditRecord } from './format.ts';
+import { AUDIT_FORMAT, AUDIT_FORMAT_VERSIONS, hmacFor, sha256Hex, splitLine, type AuditRecord } from './format.ts';
 
 export interface VerifyOptions {
   /** The HMAC key the log was signed with. With it, a log rewritten end to end (hashes recomputed) fails. */
@@ -30,6 +30,11 @@ export interface VerifyResult {
   readonly signed: boolean;
   /** Hash of the last record that verified: anchor it elsewhere to detect later truncation. */
   readonly head: string | null;
+  /**
+   * Given a key: the records up to and including the last one whose mac verified. A mac authenticates its record and,
+   * through the chain, every record before it; in a sealed log that is all of them.
+   */
+  readonly authenticated?: number;
 }
 
 const EVENT_TYPES: readonly BatonEventType[] = ['episode-start', 'work-start', 'work-end', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end', 'error'];
@@ -45,11 +50,12 @@ const EVENT_FIELD = '","event":{"type":"';
 
 /**
  * The common case, checked without regexes, captures or a record object: an event record at index `i` that is
- * exactly what the writer produces, chained to `prev`. Returns its hash when it passes every check the general path
- * would make (sequence, kind, digits of ts, prev, known event type, suffix shape, hash, mac), else undefined, and the
- * general path then runs and names the reason. It never accepts a line the general path would reject.
+ * exactly what the writer produces, chained to `prev`. Returns its hash, and whether it carried a mac, when it passes
+ * every check the general path would make (sequence, kind, digits of ts, prev, known event type, suffix shape, hash,
+ * mac), else undefined, and the general path then runs and names the reason. It never accepts a line the general
+ * path would reject.
  */
-function fastEvent(line: string, i: number, prev: string, signed: boolean, mac: ((hash: string) => string) | undefined): string | undefined {
+function fastEvent(line: string, i: number, prev: string, macs: MacRule, mac: ((hash: string) => string) | undefined): { hash: string; signed: boolean } | undefined {
   const head = `{"seq":${i},"kind":"event","ts":`;
   if (!line.startsWith(head)) return undefined;
   let p = head.length;
@@ -67,23 +73,26 @@ function fastEvent(line: string, i: number, prev: string, signed: boolean, mac: 
   if (!line.endsWith('"}')) return undefined;
   let bodyEnd: number;
   let macText: string | undefined;
-  if (signed) {
-    if (n < 149 || !line.startsWith(MAC_FIELD, n - 75) || !line.startsWith(HASH_FIELD, n - 148)) return undefined;
+  if (macs !== 'none' && n >= 149 && line.startsWith(MAC_FIELD, n - 75) && line.startsWith(HASH_FIELD, n - 148)) {
     bodyEnd = n - 148;
     macText = line.slice(n - 66, n - 2);
   } else {
-    if (n < 76 || !line.startsWith(HASH_FIELD, n - 75)) return undefined;
+    if (macs === 'every' || n < 76 || !line.startsWith(HASH_FIELD, n - 75)) return undefined;
     bodyEnd = n - 75;
   }
   if (bodyEnd <= q || line.charCodeAt(bodyEnd - 1) !== 125 /* } */) return undefined;
   const hash = line.slice(bodyEnd + HASH_FIELD.length, bodyEnd + HASH_FIELD.length + 64);
   // Equal to a fresh digest means well-formed hex too.
   if (sha256Hex(line.slice(0, bodyEnd)) !== hash) return undefined;
-  if (macText !== undefined) {
-    if (mac !== undefined ? mac(hash) !== macText : !HEX64.test(macText)) return undefined;
-  } else if (mac !== undefined) return undefined;
-  return hash;
+  if (macText !== undefined && (mac !== undefined ? mac(hash) !== macText : !HEX64.test(macText))) return undefined;
+  return { hash, signed: macText !== undefined };
 }
+
+/**
+ * Which records of a log carry a mac: none (unsigned), every one (a signed version 1 log), or the genesis, the seal
+ * and any checkpoints between them (a signed version 2 log).
+ */
+type MacRule = 'none' | 'every' | 'checkpoints';
 
 /** Splits file text into complete lines and a torn tail (text after the last newline). */
 export function splitAuditText(text: string): { lines: string[]; torn: string | undefined } {
@@ -99,7 +108,7 @@ function checkShape(rec: AuditRecord, expectedSeq: number, sealedAlready: boolea
   if (expectedSeq === 0) {
     if (rec.kind !== 'genesis') return 'first record is not a genesis record';
     if (rec.format !== AUDIT_FORMAT) return `unknown format ${JSON.stringify(rec.format)}`;
-    if (rec.version !== AUDIT_FORMAT_VERSION) return `unsupported format version ${String(rec.version)}`;
+    if (!AUDIT_FORMAT_VERSIONS.includes(rec.version)) return `unsupported format version ${String(rec.version)}`;
     return undefined;
   }
   if (rec.kind === 'event') return undefined;
@@ -113,18 +122,22 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
   const mac = key === undefined ? undefined : hmacFor(key);
   let prev: string | null = null;
   let signed = false;
+  let macs: MacRule = 'none';
   let sealed = false;
   let events = 0;
+  /** With a key: index of the last record whose mac verified. */
+  let lastMac = -1;
   const bad = (index: number, reason: string): VerifyResult => ({
-    ok: false, records: index, firstBad: { line: index + 1, reason }, sealed, signed, head: prev,
+    ok: false, records: index, firstBad: { line: index + 1, reason }, sealed, signed, head: prev, ...(mac ? { authenticated: lastMac + 1 } : {}),
   });
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (prev !== null && !sealed) {
-      const hash = fastEvent(line, i, prev, signed, mac);
-      if (hash !== undefined) {
+      const fast = fastEvent(line, i, prev, macs, mac);
+      if (fast !== undefined) {
         events += 1;
-        prev = hash;
+        prev = fast.hash;
+        if (fast.signed && mac) lastMac = i;
         continue;
       }
     }
@@ -151,13 +164,19 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
     if (rec.prev !== prev) return bad(i, 'previous-hash mismatch: a record was deleted, inserted or reordered before this one');
     if (i === 0) {
       signed = (rec as { signed?: unknown }).signed === true;
+      macs = !signed ? 'none' : rec.kind === 'genesis' && rec.version === 1 ? 'every' : 'checkpoints';
       if (key !== undefined && !signed) return bad(i, 'a key was given but the log is not signed');
     }
-    if (mac !== undefined) {
-      if (parts.mac === undefined) return bad(i, 'missing mac');
-      if (mac(parts.hash) !== parts.mac) return bad(i, 'mac mismatch: wrong key, or the chain was rewritten');
-    } else if (signed !== (parts.mac !== undefined)) {
-      return bad(i, signed ? 'missing mac in a signed log' : 'mac in an unsigned log');
+    if (parts.mac === undefined) {
+      if (macs === 'every' || (macs === 'checkpoints' && rec.kind !== 'event')) return bad(i, 'missing mac in a signed log');
+    } else if (macs === 'none') {
+      return bad(i, 'mac in an unsigned log');
+    } else if (mac !== undefined) {
+      if (mac(parts.hash) !== parts.mac) {
+        const since = lastMac < 0 ? '' : ` (after line ${lastMac + 1}, the last record whose mac verified)`;
+        return bad(i, `mac mismatch: wrong key, or the chain was rewritten at or before this record${since}`);
+      }
+      lastMac = i;
     }
     if (rec.kind === 'event') events += 1;
     if (rec.kind === 'seal') {
@@ -167,13 +186,14 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
     prev = rec.hash;
   }
   const records = lines.length;
+  const authenticated = mac ? { authenticated: lastMac + 1 } : {};
   if (records === 0 && torn === undefined) return { ok: false, records: 0, firstBad: { line: 1, reason: 'empty log' }, sealed, signed, head: null };
-  if (torn !== undefined) return { ok: false, records, tornTail: true, sealed, signed, head: prev };
+  if (torn !== undefined) return { ok: false, records, tornTail: true, sealed, signed, head: prev, ...authenticated };
   const requireSeal = options.requireSeal ?? true;
   if (requireSeal && !sealed) {
-    return { ok: false, records, firstBad: { line: records + 1, reason: 'log is not sealed: the writer did not close it, or its tail was cut' }, sealed, signed, head: prev };
+    return { ok: false, records, firstBad: { line: records + 1, reason: 'log is not sealed: the writer did not close it, or its tail was cut' }, sealed, signed, head: prev, ...authenticated };
   }
-  return { ok: true, records, sealed, signed, head: prev };
+  return { ok: true, records, sealed, signed, head: prev, ...authenticated };
 }
 
 /**
