@@ -1,15 +1,24 @@
 import { UserError } from '@baton/core';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 
-/** The text of an audit log, or a UserError (exit 2) when it cannot be read or is not an audit log at all. */
-export async function readAuditText(file: string): Promise<string> {
-  let text: string;
+/** How every audit log begins: its genesis record. */
+const GENESIS_START = '{"seq":0,';
+
+/**
+ * Checks that `file` can be read and begins with a genesis record, reading only its first bytes (a log may be huge);
+ * else a UserError (exit 2): the wrong file, not a tampered log.
+ */
+export async function checkAuditFile(file: string): Promise<void> {
+  const head = Buffer.alloc(GENESIS_START.length);
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      await handle.read(head, 0, head.length, 0);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { field: 'FILE', cause: error });
   }
-  // Every log begins with its genesis record; anything else is the wrong file, not a tampered log.
-  if (!text.startsWith('{"seq":0,')) throw new UserError(`${file} is not a Baton audit log (no genesis record)`, { field: 'FILE' });
-  return text;
+  if (head.toString('latin1') !== GENESIS_START) throw new UserError(`${file} is not a Baton audit log (no genesis record)`, { field: 'FILE' });
 }

@@ -65,6 +65,16 @@ describe('baton audit', () => {
     process.env.CLI_TEST_AUDIT_KEY = 'the-wrong-key-0123456789';
     expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({ code: 1, out: expect.stringContaining('mac mismatch') });
     expect((await runCli('audit', 'verify', signed, '--key-env', 'NO_SUCH_VAR_FOR_TEST')).code).toBe(2);
+    // A live log cut after an unsigned record: the key vouches for the records up to the last signed checkpoint only.
+    process.env.CLI_TEST_AUDIT_KEY = KEY;
+    const lines = readFileSync(signed, 'utf8').trimEnd().split('\n');
+    const lastUnsigned = lines.findLastIndex((line) => !line.includes('","mac":"'));
+    const checkpoint = lines.slice(0, lastUnsigned).findLastIndex((line) => line.includes('","mac":"'));
+    const live = join(dir, 'live-signed.jsonl');
+    writeFileSync(live, `${lines.slice(0, lastUnsigned + 1).join('\n')}\n`);
+    expect(await runCli('audit', 'verify', live, '--live', '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({
+      code: 0, out: expect.stringContaining(`HMAC checked through line ${checkpoint + 1} (later lines chain`),
+    });
   });
 
   it('show prints who handed to whom and why, the scalar back and the cost', async () => {
@@ -97,13 +107,19 @@ describe('baton audit', () => {
 });
 
 describe('baton bench audit', () => {
-  it('prints overhead and verify speed for both workloads and writes --json', async () => {
+  it('prints overhead and verify speed for every workload and writes --json', async () => {
     const json = join(dir, 'bench.json');
-    const { code, out } = await runCli('bench', 'audit', '--episodes', '50', '--rounds', '1', '--json', json);
+    const { code, out } = await runCli('bench', 'audit', '--episodes', '50', '--gsm8k-episodes', '20', '--rounds', '1', '--json', json);
     expect(code).toBe(0);
-    expect(out).toMatch(/relay workload[^]*overhead -?[\d.]+%[^]*icq workload[^]*overhead -?[\d.]+%/);
+    expect(out).toMatch(/relay workload[^]*overhead -?[\d.]+%[^]*icq workload[^]*overhead -?[\d.]+%[^]*gsm8k workload[^]*overhead -?[\d.]+%/);
     const figures = { verify: { recordsPerSecond: expect.any(Number) }, overheadPercent: { audit: expect.any(Number) } };
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ relay: figures, icq: figures });
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ relay: figures, icq: figures, gsm8k: figures });
+  });
+
+  it('names --data when the gsm8k recordings are not there', async () => {
+    const { code, err } = await runCli('bench', 'audit', '--workload', 'gsm8k', '--data', join(dir, 'no-such-dir'));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/--data.*no RouteLLM GSM8K recordings|no RouteLLM GSM8K recordings[^]*--data/);
   });
 
   it('names the option when the workload is unknown', async () => {

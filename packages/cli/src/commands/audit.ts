@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
-  UserError, auditCosts, readAuditLog, replayAudit, splitAuditText, verifyAuditLines, type AuditCosts, type AuditRecord, type BatonEvent,
+  UserError, auditCosts, readAuditLog, replayAudit, verifyAuditLog, type AuditCosts, type AuditRecord, type BatonEvent,
   type CostLine,
 } from '@baton/core';
-import { readAuditText } from './audit-read.ts';
+import { checkAuditFile } from './audit-read.ts';
 
 /** Reads the HMAC key from the env var named by --key-env; naming an unset var is a usage error. */
 function keyFrom(name: string | undefined): string | undefined {
@@ -19,7 +19,7 @@ const usd = (n: number): string => `$${n.toFixed(n < 0.01 ? 6 : 4)}`;
 const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3));
 
 async function records(file: string): Promise<AuditRecord[]> {
-  await readAuditText(file);
+  await checkAuditFile(file);
   return readAuditLog(file);
 }
 
@@ -84,10 +84,13 @@ export function register(program: Command): void {
     .option('--live', 'do not require the seal record (log still being written)')
     .action(async (file: string, opts: { keyEnv?: string; live?: boolean }) => {
       const hmacKey = keyFrom(opts.keyEnv);
-      const text = await readAuditText(file);
-      const { lines, torn } = splitAuditText(text);
-      const result = verifyAuditLines(lines, { ...(hmacKey === undefined ? {} : { hmacKey }), requireSeal: !opts.live }, torn);
-      const signature = result.signed ? (hmacKey ? ', HMAC checked' : ', signed (HMACs not checked: pass --key-env)') : '';
+      await checkAuditFile(file);
+      const result = await verifyAuditLog(file, { ...(hmacKey === undefined ? {} : { hmacKey }), requireSeal: !opts.live });
+      // A mac covers its record and every one before it: records after the last signed checkpoint chain, but the key
+      // does not vouch for them yet (a live log's tail, or what follows a crash).
+      const through = result.authenticated ?? result.records;
+      const checked = through < result.records ? `, HMAC checked through line ${through} (later lines chain, no signed checkpoint yet)` : ', HMAC checked';
+      const signature = result.signed ? (hmacKey ? checked : ', signed (HMACs not checked: pass --key-env)') : '';
       if (result.ok) {
         console.log(`intact: ${result.records} records${result.sealed ? ', sealed' : ''}${signature}; head ${result.head}`);
         return;

@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { cascadeWorkflow, loadRouteLLM, newCascadeHeads, replayPair, type ReplayDataset } from '@baton/adapters';
+import { newMathDraft } from '@baton/agents';
 import { createAuditSink, InProcessRuntime, Rng, UserError, verifyAuditLog, type EventSink } from '@baton/core';
 import { relayRuntime } from '@baton/core/test';
 import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
@@ -15,16 +18,28 @@ const BENCH_KEY = 'bench-hmac-key-0123456789abcdef';
 /**
  * What the engine runs while it is audited. `relay`: three agents whose work is a counter and whose heads draw
  * seeded Q-values (no learning), the bare engine and the worst case for the sink's share. `icq`: the synthetic
- * IC-SMDP of `baton demo` with IC-Q tabular heads learning, the main job.
+ * IC-SMDP of `baton demo` with IC-Q tabular heads learning. `gsm8k`: the math cascade of `baton train math` on
+ * recorded GSM8K outputs (replayed model calls, mathjs projections, linear IC-Q heads learning), the workload of a
+ * math-solver user with the model calls taken out.
  */
-export type AuditWorkload = 'relay' | 'icq';
-export const AUDIT_WORKLOADS: readonly AuditWorkload[] = ['relay', 'icq'];
+export type AuditWorkload = 'relay' | 'icq' | 'gsm8k';
+export const AUDIT_WORKLOADS: readonly AuditWorkload[] = ['relay', 'icq', 'gsm8k'];
 
-/** One episode runner per workload, built around the given sinks. */
-function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[]): (seed: number) => Promise<number> {
+/** Where `--data` points by default: the RouteLLM GSM8K recordings beside the repo, as the playground reads them. */
+const DEFAULT_GSM8K_DATA = process.env['BATON_GSM8K_DATA'] ?? fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
+
+/** One episode runner per workload, built around the given sinks (fresh heads every time). */
+function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[], gsm8k: ReplayDataset | undefined): (seed: number) => Promise<number> {
   if (workload === 'relay') {
     const runtime = relayRuntime(sinks);
     return async (seed) => (await runtime.runEpisode({ seed, input: { n: 0, note: '' } })).decisions;
+  }
+  if (workload === 'gsm8k') {
+    if (!gsm8k) throw new UserError('the gsm8k workload needs the RouteLLM GSM8K recordings', { field: '--data' });
+    const workflow = cascadeWorkflow(gsm8k, replayPair(gsm8k), 5);
+    const runtime = new InProcessRuntime({ workflow, heads: { ...newCascadeHeads(workflow) }, sinks });
+    const prompts = gsm8k.records.map((r) => r.prompt);
+    return async (seed) => (await runtime.runEpisode({ seed, input: newMathDraft(prompts[seed % prompts.length] as string), learn: true })).decisions;
   }
   const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(), heads: methodHeads('icq-tabular', 1).heads, sinks });
   return async (seed) => (await runtime.runEpisode({ seed, input: syntheticInput(new Rng(seed)) })).decisions;
@@ -34,9 +49,9 @@ export interface AuditBenchResult {
   readonly workload: AuditWorkload;
   readonly episodes: number;
   readonly rounds: number;
-  /** Median decisions per wall-clock second of the relay workflow on the in-process runtime, per variant. */
+  /** Median decisions per wall-clock second of the workload on the in-process runtime, per variant. */
   readonly decisionsPerSecond: Variants;
-  /** 100 * (1 - audited / plain), from the wall-clock medians. */
+  /** 100 * (1 - audited / plain): the median over rounds of each round's pair of wall-clock rates. */
   readonly overheadPercent: { readonly audit: number; readonly signed: number };
   /**
    * The same per CPU-second of this process (all threads, including the writes): on a shared, oversubscribed
@@ -45,7 +60,7 @@ export interface AuditBenchResult {
   readonly decisionsPerCpuSecond: Variants;
   readonly cpuOverheadPercent: { readonly audit: number; readonly signed: number };
   readonly eventsPerDecision: number;
-  /** Median time of `close()` (seal record, fsync of the whole file), not in the rates above. */
+  /** Median time of `close()` (seal record, fsync of the whole log of all rounds), not in the rates above. */
   readonly closeMs: number;
   readonly verify: { readonly records: number; readonly seconds: number; readonly recordsPerSecond: number; readonly recordsPerCpuSecond: number };
 }
@@ -69,49 +84,50 @@ const median = (xs: readonly number[]): number => {
 
 /**
  * Audit overhead on the in-process engine: the same workload run with no sink, with the JSONL audit sink and with
- * the signed sink, in alternating rounds (so drift in machine load hits all three), compared by median decisions/s
- * up to the last record handed to the OS (`flush`); `close` (seal, fsync) is timed apart. Then verify speed over the
- * audited log.
+ * the signed sink, in alternating rounds (so drift in machine load hits all three), each round's audited rate
+ * against its plain one, median over rounds. Rates are decisions/s from the writer thread's first acknowledgement
+ * (it has booted) to the last record handed to the OS (`flush`); `close` (seal, fsync) is timed apart. Then verify
+ * speed over the audited log.
  */
-export async function benchAudit(options: { workload?: AuditWorkload; episodes: number; rounds: number; onRound?: () => void }): Promise<AuditBenchResult> {
+export async function benchAudit(options: { workload?: AuditWorkload; episodes: number; rounds: number; gsm8k?: ReplayDataset; onRound?: () => void }): Promise<AuditBenchResult> {
   const workload = options.workload ?? 'relay';
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-audit-'));
+  // One sink per variant, open for the whole bench as in a long-running service: its writer thread boots and warms
+  // up once (a fresh one per run would time V8 compiling the writer, not the writer).
+  const logPath = join(dir, 'audit.jsonl');
+  const sinks = { audit: createAuditSink({ path: logPath }), signed: createAuditSink({ path: join(dir, 'signed.jsonl'), hmacKey: BENCH_KEY }) };
   try {
     const rates = { none: [] as number[], audit: [] as number[], signed: [] as number[] };
     const cpuRates = { none: [] as number[], audit: [] as number[], signed: [] as number[] };
-    const closeMs: number[] = [];
-    let events = 0;
-    let decisionsTotal = 0;
-    let logPath = '';
+    let decisionsAudited = 0;
     const run = async (variant: keyof typeof rates, round: number): Promise<void> => {
-      const path = join(dir, `${variant}-${round}.jsonl`);
-      const audit = variant === 'none' ? undefined : createAuditSink({ path, ...(variant === 'signed' ? { hmacKey: BENCH_KEY } : {}) });
-      const episode = workloadRunner(workload, audit ? [audit.sink] : []);
+      const audit = variant === 'none' ? undefined : sinks[variant];
+      // Fresh heads every run; each round its own seeds (and so episode ids), the same for the three variants.
+      const episode = workloadRunner(workload, audit ? [audit.sink] : [], options.gsm8k);
+      await audit?.flush();
       let decisions = 0;
       const start = performance.now();
       const cpu = process.cpuUsage();
-      for (let seed = 1; seed <= options.episodes; seed++) decisions += await episode(seed);
+      const first = round * options.episodes + 1;
+      for (let seed = first; seed < first + options.episodes; seed++) decisions += await episode(seed);
       // Timed up to every record handed to the OS; the seal and the final fsync are a one-off per log, timed apart.
       await audit?.flush();
       const seconds = (performance.now() - start) / 1000;
       rates[variant].push(decisions / seconds);
       cpuRates[variant].push(decisions / cpuSeconds(cpu));
-      if (audit) {
-        const closing = performance.now();
-        await audit.close();
-        closeMs.push(performance.now() - closing);
-      }
-      if (variant === 'audit') {
-        logPath = path;
-        events = (await verifyAuditLog(path)).records;
-        decisionsTotal = decisions;
-      }
+      if (variant === 'audit') decisionsAudited += decisions;
     };
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order so that no variant always runs first (warm-up) or last.
       const order = (['none', 'audit', 'signed'] as const).map((_, i, all) => all[(i + round) % all.length] as keyof typeof rates);
       for (const variant of order) await run(variant, round);
       options.onRound?.();
+    }
+    const closeMs: number[] = [];
+    for (const audit of Object.values(sinks)) {
+      const closing = performance.now();
+      await audit.close();
+      closeMs.push(performance.now() - closing);
     }
     const verifyRuns: number[] = [];
     const verifyCpu: number[] = [];
@@ -126,46 +142,62 @@ export async function benchAudit(options: { workload?: AuditWorkload; episodes: 
       records = result.records;
     }
     const seconds = median(verifyRuns);
+    // Overheads are paired: each round's audited rate against the same round's plain one, then the median over
+    // rounds, so that drift in the machine's load between rounds cancels instead of landing on one variant.
     const summarise = (r: typeof rates): { rates: Variants; overhead: { audit: number; signed: number } } => {
-      const none = median(r.none);
-      const m = { none: Math.round(none), audit: Math.round(median(r.audit)), signed: Math.round(median(r.signed)) };
-      return { rates: m, overhead: { audit: +(100 * (1 - m.audit / none)).toFixed(1), signed: +(100 * (1 - m.signed / none)).toFixed(1) } };
+      const m = { none: Math.round(median(r.none)), audit: Math.round(median(r.audit)), signed: Math.round(median(r.signed)) };
+      const paired = (xs: readonly number[]): number => +(100 * median(xs.map((x, i) => 1 - x / (r.none[i] as number)))).toFixed(1);
+      return { rates: m, overhead: { audit: paired(r.audit), signed: paired(r.signed) } };
     };
     const wall = summarise(rates);
     const cpu = summarise(cpuRates);
     return {
       workload, episodes: options.episodes, rounds: options.rounds,
       decisionsPerSecond: wall.rates, overheadPercent: wall.overhead, decisionsPerCpuSecond: cpu.rates, cpuOverheadPercent: cpu.overhead,
-      eventsPerDecision: +((events - 2) / decisionsTotal).toFixed(2),
+      eventsPerDecision: +((records - 2) / decisionsAudited).toFixed(2),
       closeMs: +median(closeMs).toFixed(1),
       verify: { records, seconds: +seconds.toFixed(4), recordsPerSecond: Math.round(records / seconds), recordsPerCpuSecond: Math.round(records / median(verifyCpu)) },
     };
   } finally {
+    await Promise.all(Object.values(sinks).map((audit) => audit.close().catch(() => undefined)));
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `baton bench audit [--workload relay|icq|all] [--episodes N] [--rounds R] [--json FILE]`. */
+/** `baton bench audit [--workload relay|icq|gsm8k|all] [--episodes N] [--gsm8k-episodes N] [--rounds R] [--data DIR] [--json FILE]`. */
 export function register(program: Command): void {
   benchCommand(program)
     .command('audit')
     .description(
       'Audit sink overhead on the in-process runtime (% of decisions/s, no sink vs audit vs signed, alternating rounds) and verify ' +
-        'speed (records/s). Workloads: relay (bare engine, trivial agents: the worst case) and icq (the demo\'s IC-Q tabular learning).',
+        'speed (records/s). Workloads: relay (bare engine, trivial agents: the worst case), icq (the demo\'s IC-Q tabular learning) ' +
+        'and gsm8k (the math cascade of `baton train math` on recorded GSM8K outputs; skipped by "all" when --data is missing).',
     )
     .option('--workload <name>', `${AUDIT_WORKLOADS.join(', ')} or all`, 'all')
-    .option('--episodes <n>', 'episodes per run', positiveInt('--episodes'), 20000)
-    .option('--rounds <n>', 'alternating rounds per variant', positiveInt('--rounds'), 5)
+    .option('--episodes <n>', 'episodes per run of relay and icq', positiveInt('--episodes'), 20000)
+    .option('--gsm8k-episodes <n>', 'episodes per run of gsm8k (each costs ~10x a relay episode)', positiveInt('--gsm8k-episodes'), 5000)
+    .option('--rounds <n>', 'alternating rounds per variant', positiveInt('--rounds'), 7)
+    .option('--data <dir>', 'RouteLLM GSM8K recordings for the gsm8k workload', DEFAULT_GSM8K_DATA)
     .option('--json <file>', 'write the figures as JSON, keyed by workload')
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
-    .action(async (opts: { workload: string; episodes: number; rounds: number; json?: string; progress?: boolean }) => {
-      const workloads = opts.workload === 'all' ? AUDIT_WORKLOADS : AUDIT_WORKLOADS.filter((w) => w === opts.workload);
+    .action(async (opts: { workload: string; episodes: number; gsm8kEpisodes: number; rounds: number; data: string; json?: string; progress?: boolean }) => {
+      let workloads = opts.workload === 'all' ? AUDIT_WORKLOADS : AUDIT_WORKLOADS.filter((w) => w === opts.workload);
       if (workloads.length === 0) throw new UserError(`must be one of ${AUDIT_WORKLOADS.join(', ')}, all`, { field: '--workload' });
+      let gsm8k: ReplayDataset | undefined;
+      if (workloads.includes('gsm8k')) {
+        if (existsSync(opts.data)) gsm8k = loadRouteLLM(opts.data);
+        else if (opts.workload === 'gsm8k') throw new UserError(`no RouteLLM GSM8K recordings at ${opts.data}`, { field: '--data' });
+        else {
+          console.error(`gsm8k workload skipped: no recordings at ${opts.data} (--data)`);
+          workloads = workloads.filter((w) => w !== 'gsm8k');
+        }
+      }
       const bar = process.stderr.isTTY || opts.progress ? new SingleBar({ stream: process.stderr, format: 'bench audit [{bar}] {value}/{total} rounds' }) : undefined;
       bar?.start(opts.rounds * workloads.length, 0);
       const results: Partial<Record<AuditWorkload, AuditBenchResult>> = {};
       for (const workload of workloads) {
-        results[workload] = await benchAudit({ workload, episodes: opts.episodes, rounds: opts.rounds, onRound: () => bar?.increment() });
+        const episodes = workload === 'gsm8k' ? opts.gsm8kEpisodes : opts.episodes;
+        results[workload] = await benchAudit({ workload, episodes, rounds: opts.rounds, ...(gsm8k ? { gsm8k } : {}), onRound: () => bar?.increment() });
       }
       bar?.stop();
       for (const result of Object.values(results)) {

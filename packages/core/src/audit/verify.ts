@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import type { BatonEventType } from '../events.ts';
+import { forEachAuditLine } from './lines.ts';
 import { AUDIT_FORMAT, AUDIT_FORMAT_VERSIONS, hmacFor, sha256Hex, splitLine, type AuditRecord } from './format.ts';
 
 export interface VerifyOptions {
@@ -116,34 +117,72 @@ function checkShape(rec: AuditRecord, expectedSeq: number, sealedAlready: boolea
   return `unexpected record kind ${JSON.stringify(rec.kind)}`;
 }
 
-/** Verifies records given as complete lines; `torn` is a trailing fragment from a file. */
-export function verifyAuditLines(lines: readonly string[], options: VerifyOptions = {}, torn?: string): VerifyResult {
-  const key = options.hmacKey;
-  const mac = key === undefined ? undefined : hmacFor(key);
-  let prev: string | null = null;
-  let signed = false;
-  let macs: MacRule = 'none';
-  let sealed = false;
-  let events = 0;
+/**
+ * Checks a log one line at a time, so that a file can be verified as it is read, whatever its size. `push` each
+ * complete line in order until it returns false (that line failed; the result is then final), then `result`.
+ */
+export class AuditLogCheck {
+  private readonly key: string | undefined;
+  private readonly mac: ((hash: string) => string) | undefined;
+  private prev: string | null = null;
+  private signed = false;
+  private macs: MacRule = 'none';
+  private sealed = false;
+  private events = 0;
+  /** Lines checked and passed. */
+  private i = 0;
   /** With a key: index of the last record whose mac verified. */
-  let lastMac = -1;
-  const bad = (index: number, reason: string): VerifyResult => ({
-    ok: false, records: index, firstBad: { line: index + 1, reason }, sealed, signed, head: prev, ...(mac ? { authenticated: lastMac + 1 } : {}),
-  });
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (prev !== null && !sealed) {
-      const fast = fastEvent(line, i, prev, macs, mac);
+  private lastMac = -1;
+  private failed: VerifyResult | undefined;
+
+  constructor(private readonly options: VerifyOptions = {}) {
+    this.key = options.hmacKey;
+    this.mac = this.key === undefined ? undefined : hmacFor(this.key);
+  }
+
+  push(line: string): boolean {
+    if (this.failed) return false;
+    const reason = this.check(line);
+    if (reason === undefined) {
+      this.i += 1;
+      return true;
+    }
+    this.failed = { ok: false, records: this.i, firstBad: { line: this.i + 1, reason }, ...this.state() };
+    return false;
+  }
+
+  /** The verdict over the lines pushed; `torn` is a trailing fragment (text after the last newline of a file). */
+  result(torn?: string): VerifyResult {
+    if (this.failed) return this.failed;
+    const records = this.i;
+    if (records === 0 && torn === undefined) return { ok: false, records: 0, firstBad: { line: 1, reason: 'empty log' }, ...this.state() };
+    if (torn !== undefined) return { ok: false, records, tornTail: true, ...this.state() };
+    if ((this.options.requireSeal ?? true) && !this.sealed) {
+      return { ok: false, records, firstBad: { line: records + 1, reason: 'log is not sealed: the writer did not close it, or its tail was cut' }, ...this.state() };
+    }
+    return { ok: true, records, ...this.state() };
+  }
+
+  private state(): { sealed: boolean; signed: boolean; head: string | null; authenticated?: number } {
+    return { sealed: this.sealed, signed: this.signed, head: this.prev, ...(this.mac ? { authenticated: this.lastMac + 1 } : {}) };
+  }
+
+  /** Checks line `this.i`; returns why it fails, or undefined when it passes (and advances the chain). */
+  private check(line: string): string | undefined {
+    const i = this.i;
+    const mac = this.mac;
+    if (this.prev !== null && !this.sealed) {
+      const fast = fastEvent(line, i, this.prev, this.macs, mac);
       if (fast !== undefined) {
-        events += 1;
-        prev = fast.hash;
-        if (fast.signed && mac) lastMac = i;
-        continue;
+        this.events += 1;
+        this.prev = fast.hash;
+        if (fast.signed && mac) this.lastMac = i;
+        return undefined;
       }
     }
     const parts = splitLine(line);
-    if (!parts) return bad(i, line.trim() === '' ? 'empty line' : 'no hash suffix (not a complete audit record)');
-    if (sha256Hex(parts.body) !== parts.hash) return bad(i, 'hash mismatch: the record was altered');
+    if (!parts) return line.trim() === '' ? 'empty line' : 'no hash suffix (not a complete audit record)';
+    if (sha256Hex(parts.body) !== parts.hash) return 'hash mismatch: the record was altered';
     // Event records (all but two) are read from their fixed prefix: the hash already proves the bytes are the
     // writer's, and the writer serialised them with JSON.stringify. Genesis and seal are parsed in full.
     const fast = parts.body.endsWith('}') ? EVENT_PREFIX.exec(parts.body) : null;
@@ -154,46 +193,45 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
       try {
         rec = JSON.parse(line) as AuditRecord;
       } catch {
-        return bad(i, 'not valid JSON');
+        return 'not valid JSON';
       }
-      if (rec === null || typeof rec !== 'object') return bad(i, 'not a record');
-      if (rec.kind === 'event') return bad(i, 'malformed event record');
+      if (rec === null || typeof rec !== 'object') return 'not a record';
+      if (rec.kind === 'event') return 'malformed event record';
     }
-    const shape = checkShape(rec, i, sealed);
-    if (shape) return bad(i, shape);
-    if (rec.prev !== prev) return bad(i, 'previous-hash mismatch: a record was deleted, inserted or reordered before this one');
+    const shape = checkShape(rec, i, this.sealed);
+    if (shape) return shape;
+    if (rec.prev !== this.prev) return 'previous-hash mismatch: a record was deleted, inserted or reordered before this one';
     if (i === 0) {
-      signed = (rec as { signed?: unknown }).signed === true;
-      macs = !signed ? 'none' : rec.kind === 'genesis' && rec.version === 1 ? 'every' : 'checkpoints';
-      if (key !== undefined && !signed) return bad(i, 'a key was given but the log is not signed');
+      this.signed = (rec as { signed?: unknown }).signed === true;
+      this.macs = !this.signed ? 'none' : rec.kind === 'genesis' && rec.version === 1 ? 'every' : 'checkpoints';
+      if (this.key !== undefined && !this.signed) return 'a key was given but the log is not signed';
     }
     if (parts.mac === undefined) {
-      if (macs === 'every' || (macs === 'checkpoints' && rec.kind !== 'event')) return bad(i, 'missing mac in a signed log');
-    } else if (macs === 'none') {
-      return bad(i, 'mac in an unsigned log');
+      if (this.macs === 'every' || (this.macs === 'checkpoints' && rec.kind !== 'event')) return 'missing mac in a signed log';
+    } else if (this.macs === 'none') {
+      return 'mac in an unsigned log';
     } else if (mac !== undefined) {
       if (mac(parts.hash) !== parts.mac) {
-        const since = lastMac < 0 ? '' : ` (after line ${lastMac + 1}, the last record whose mac verified)`;
-        return bad(i, `mac mismatch: wrong key, or the chain was rewritten at or before this record${since}`);
+        const since = this.lastMac < 0 ? '' : ` (after line ${this.lastMac + 1}, the last record whose mac verified)`;
+        return `mac mismatch: wrong key, or the chain was rewritten at or before this record${since}`;
       }
-      lastMac = i;
+      this.lastMac = i;
     }
-    if (rec.kind === 'event') events += 1;
+    if (rec.kind === 'event') this.events += 1;
     if (rec.kind === 'seal') {
-      if (rec.events !== events) return bad(i, `seal counts ${rec.events} events, the log holds ${events}`);
-      sealed = true;
+      if (rec.events !== this.events) return `seal counts ${rec.events} events, the log holds ${this.events}`;
+      this.sealed = true;
     }
-    prev = rec.hash;
+    this.prev = rec.hash;
+    return undefined;
   }
-  const records = lines.length;
-  const authenticated = mac ? { authenticated: lastMac + 1 } : {};
-  if (records === 0 && torn === undefined) return { ok: false, records: 0, firstBad: { line: 1, reason: 'empty log' }, sealed, signed, head: null };
-  if (torn !== undefined) return { ok: false, records, tornTail: true, sealed, signed, head: prev, ...authenticated };
-  const requireSeal = options.requireSeal ?? true;
-  if (requireSeal && !sealed) {
-    return { ok: false, records, firstBad: { line: records + 1, reason: 'log is not sealed: the writer did not close it, or its tail was cut' }, sealed, signed, head: prev, ...authenticated };
-  }
-  return { ok: true, records, sealed, signed, head: prev, ...authenticated };
+}
+
+/** Verifies records given as complete lines; `torn` is a trailing fragment from a file. */
+export function verifyAuditLines(lines: readonly string[], options: VerifyOptions = {}, torn?: string): VerifyResult {
+  const check = new AuditLogCheck(options);
+  for (const line of lines) if (!check.push(line)) break;
+  return check.result(torn);
 }
 
 /**
@@ -206,8 +244,9 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
  */
 export async function verifyAuditLog(source: string | readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
   if (typeof source !== 'string') return verifyAuditLines(source, options);
-  const { lines, torn } = splitAuditText(await readAuditText(source));
-  return verifyAuditLines(lines, options, torn);
+  const check = new AuditLogCheck(options);
+  const { torn } = await forEachAuditLine(source, (line) => check.push(line));
+  return check.result(torn);
 }
 
 export async function readAuditText(path: string): Promise<string> {
