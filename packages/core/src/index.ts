@@ -16,7 +16,7 @@ export {
 export { defineWorkflow, skippedBy, type Budget, type Grade, type Grader, type Workflow, type WorkflowConfig } from './workflow.ts';
 export {
   AUDIT_FORMAT, AUDIT_FORMAT_VERSION, AUDIT_KEY_ENV, AuditChain, DEFAULT_REDACTED_FIELDS, GRADER_LINE, REDACTED, auditCosts, auditKeyFromEnv, createAuditSink,
-  createRedactor, readAuditLog, replayAudit, splitAuditText, splitLine, verifyAuditLines, verifyAuditLog, withAuditLog,
+  AuditLogCheck, createRedactor, forEachAuditLine, readAuditLog, replayAudit, splitAuditText, splitLine, verifyAuditLines, verifyAuditLog, withAuditLog,
   type AuditCosts, type AuditRecord, type AuditSink, type AuditSinkOptions, type CostLine, type EpisodeReplay, type EventRecord, type GenesisRecord,
   type RedactOptions, type ReplayResult, type SealRecord, type VerifyOptions, type VerifyResult,
 } from './audit/index.ts';

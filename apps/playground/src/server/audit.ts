@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
-  auditCosts, auditKeyFromEnv, createAuditSink, readAuditLog, splitAuditText, UserError, verifyAuditLog, type AuditCosts, type BatonEvent, type EventSink, type VerifyResult,
+  auditCosts, auditKeyFromEnv, createAuditSink, forEachAuditLine, readAuditLog, verifyAuditLog, type AuditCosts, type BatonEvent, type EventSink, type VerifyResult,
 } from '@baton/core';
 
 export type { AuditCosts, CostLine } from '@baton/core';
@@ -68,15 +68,16 @@ export function createCoreAudit(options: CoreAuditOptions = {}): AuditBackend {
     },
     costs: (file) => auditCosts(file),
     async read(file, { offset = 0, limit = 200 } = {}) {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new UserError(`cannot read audit log: ${(error as Error).message}`, { field: 'name', cause: error });
-      }
-      const { lines } = splitAuditText(text);
+      // Streamed: only the page's lines are kept, whatever the size of the log.
+      const lines: string[] = [];
+      let total = 0;
+      await forEachAuditLine(file, (text) => {
+        if (total >= offset && total < offset + limit) lines.push(text);
+        total += 1;
+        return true;
+      });
       // Line by line, so one unparseable (tampered) line does not hide the page around it.
-      const records = await Promise.all(lines.slice(offset, offset + limit).map(async (text, i): Promise<AuditPageRecord> => {
+      const records = await Promise.all(lines.map(async (text, i): Promise<AuditPageRecord> => {
         const line = offset + i + 1;
         try {
           const [r] = await readAuditLog([text]);
@@ -86,7 +87,7 @@ export function createCoreAudit(options: CoreAuditOptions = {}): AuditBackend {
           return { line, kind: 'unreadable', hash: '' };
         }
       }));
-      return { total: lines.length, records };
+      return { total, records };
     },
   };
 }

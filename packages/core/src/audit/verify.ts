@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import type { BatonEventType } from '../events.ts';
 import { forEachAuditLine } from './lines.ts';
@@ -249,21 +248,12 @@ export async function verifyAuditLog(source: string | readonly string[], options
   return check.result(torn);
 }
 
-export async function readAuditText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read audit log: ${(error as Error).message}`, { field: 'path', cause: error, code: 'user.audit-unreadable' });
-  }
-}
-
 /**
  * Reads the records of a log (file path or lines), skipping a torn tail. Throws a UserError naming the line when a
  * complete line is not a record; does not check hashes (use verifyAuditLog for that).
  */
 export async function readAuditLog(source: string | readonly string[]): Promise<AuditRecord[]> {
-  const lines = typeof source === 'string' ? splitAuditText(await readAuditText(source)).lines : source;
-  return lines.map((line, i) => {
+  const parse = (line: string, i: number): AuditRecord => {
     try {
       const rec = JSON.parse(line) as AuditRecord;
       if (rec === null || typeof rec !== 'object' || typeof rec.kind !== 'string') throw new Error('not a record');
@@ -271,5 +261,9 @@ export async function readAuditLog(source: string | readonly string[]): Promise<
     } catch (error) {
       throw new UserError(`not an audit record (${(error as Error).message})`, { field: `line ${i + 1}`, cause: error, code: 'user.audit-malformed' });
     }
-  });
+  };
+  if (typeof source !== 'string') return source.map(parse);
+  const records: AuditRecord[] = [];
+  await forEachAuditLine(source, (line) => records.push(parse(line, records.length)) > 0);
+  return records;
 }
