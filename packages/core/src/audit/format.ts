@@ -88,8 +88,8 @@ export function hmacFor(key: string): (text: string) => string {
  * Builds the lines of one hash chain. A line is a JSON object whose fields come in a fixed order, ending with
  * `"hash"`, the SHA-256 of the line's exact text before `,"hash"`, and, on the signed records of a signed log (see
  * `AUDIT_FORMAT_VERSION`), `"mac"`, the HMAC-SHA256 of that hash. Hashing the exact bytes rather than a
- * re-canonicalised value keeps both writing and verifying to one
- * JSON serialisation and one digest per record, and makes any byte change visible.
+ * re-canonicalised value keeps both writing and verifying to one JSON serialisation and one digest per record, and
+ * makes any byte change visible.
  */
 export class AuditChain {
   private seq = 0;
@@ -130,13 +130,13 @@ export class AuditChain {
   }
 
   /**
-   * `eventJson` is the event's JSON text, already redacted. In a signed chain every event is a checkpoint (carries a
-   * mac) unless `checkpoint` is false; a writer that signs only some must sign the last record it hands to storage.
+   * `eventJson` is the event's JSON text, already redacted. A signed chain signs every record it builds (each one a
+   * checkpoint: what a stream whose appends stand alone needs); the file sink's writer thread signs one per batch.
    */
-  event(eventJson: string, ts = Date.now(), checkpoint = true): string {
+  event(eventJson: string, ts = Date.now()): string {
     if (this.sealed) throw new Error('the audit log is sealed');
     this.eventCount += 1;
-    return this.finish(`{"seq":${this.seq},"kind":"event","ts":${ts},"prev":"${this.head as string}","event":${eventJson}`, checkpoint);
+    return this.finish(`{"seq":${this.seq},"kind":"event","ts":${ts},"prev":"${this.head as string}","event":${eventJson}`);
   }
 
   seal(ts = Date.now()): string {
@@ -145,11 +145,11 @@ export class AuditChain {
   }
 
   /** `text` is the record up to (not including) its closing brace: exactly what the hash covers. */
-  private finish(text: string, checkpoint = true): string {
+  private finish(text: string): string {
     const hash = sha256Hex(text);
     this.head = hash;
     this.seq += 1;
-    return this.mac === undefined || !checkpoint ? `${text},"hash":"${hash}"}` : `${text},"hash":"${hash}","mac":"${this.mac(hash)}"}`;
+    return this.mac === undefined ? `${text},"hash":"${hash}"}` : `${text},"hash":"${hash}","mac":"${this.mac(hash)}"}`;
   }
 }
 
