@@ -20,7 +20,9 @@ describe('reading a log in chunks', () => {
       const path = join(dir, `${name}-${chunk}.jsonl`);
       writeFileSync(path, text);
       const seen: string[] = [];
-      const result = await forEachAuditLine(path, (line) => seen.push(line) > 0, chunk);
+      let read = 0;
+      const result = await forEachAuditLine(path, (line) => seen.push(line) > 0, { chunkBytes: chunk, onProgress: (bytes) => (read = bytes) });
+      expect(read, name).toBe(Buffer.byteLength(text));
       expect(seen, name).toEqual(name === 'no newline at all' ? [] : lines);
       expect(result, name).toEqual(torn === undefined ? { stopped: false } : { torn, stopped: false });
     }
@@ -30,7 +32,7 @@ describe('reading a log in chunks', () => {
     const path = join(dir, 'stop.jsonl');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const seen: string[] = [];
-    expect(await forEachAuditLine(path, (line) => seen.push(line) < 3, 16)).toEqual({ stopped: true });
+    expect(await forEachAuditLine(path, (line) => seen.push(line) < 3, { chunkBytes: 16 })).toEqual({ stopped: true });
     expect(seen).toEqual(lines.slice(0, 3));
     await expect(forEachAuditLine(join(dir, 'missing.jsonl'), () => true)).rejects.toThrow(/cannot read audit log/);
     await expect(forEachAuditLine(dir, () => true)).rejects.toThrow(/cannot read audit log/);

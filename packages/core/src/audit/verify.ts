@@ -11,6 +11,8 @@ export interface VerifyOptions {
    * is checked with false: everything present must chain, but the tail may still grow.
    */
   readonly requireSeal?: boolean;
+  /** For a file: hears the bytes checked so far, after each chunk read (a progress bar for a large log). */
+  readonly onProgress?: (bytesRead: number) => void;
 }
 
 export interface VerifyResult {
@@ -244,7 +246,7 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
 export async function verifyAuditLog(source: string | readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
   if (typeof source !== 'string') return verifyAuditLines(source, options);
   const check = new AuditLogCheck(options);
-  const { torn } = await forEachAuditLine(source, (line) => check.push(line));
+  const { torn } = await forEachAuditLine(source, (line) => check.push(line), options.onProgress ? { onProgress: options.onProgress } : {});
   return check.result(torn);
 }
 
