@@ -28,6 +28,9 @@ export const AUDIT_WORKLOADS: readonly AuditWorkload[] = ['relay', 'icq', 'gsm8k
 /** Where `--data` points by default: the RouteLLM GSM8K recordings beside the repo, as the playground reads them. */
 const DEFAULT_GSM8K_DATA = process.env['BATON_GSM8K_DATA'] ?? fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
 
+/** Reward units per dollar in the gsm8k workload: it steers which model the heads pick, not what the sink writes. */
+const GSM8K_COST_WEIGHT = 5;
+
 /** One episode runner per workload, built around the given sinks (fresh heads every time). */
 function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[], gsm8k: ReplayDataset | undefined): (seed: number) => Promise<number> {
   if (workload === 'relay') {
@@ -36,7 +39,7 @@ function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[], gs
   }
   if (workload === 'gsm8k') {
     if (!gsm8k) throw new UserError('the gsm8k workload needs the RouteLLM GSM8K recordings', { field: '--data' });
-    const workflow = cascadeWorkflow(gsm8k, replayPair(gsm8k), 5);
+    const workflow = cascadeWorkflow(gsm8k, replayPair(gsm8k), GSM8K_COST_WEIGHT);
     const runtime = new InProcessRuntime({ workflow, heads: { ...newCascadeHeads(workflow) }, sinks });
     const prompts = gsm8k.records.map((r) => r.prompt);
     return async (seed) => (await runtime.runEpisode({ seed, input: newMathDraft(prompts[seed % prompts.length] as string), learn: true })).decisions;

@@ -1,3 +1,4 @@
+import { HMAC_SOURCE } from './format.ts';
 import { REDACTED, REDACTOR_SOURCE } from './redact.ts';
 
 /**
@@ -5,9 +6,9 @@ import { REDACTED, REDACTOR_SOURCE } from './redact.ts';
  * in the worker). It owns everything after the genesis record: for each batch it reads the events off the tape
  * (tape.ts; the schemas arrive as `workerData.schemas`), writes each as JSON text, redacts those that may carry free
  * text (with the plan from redact.ts, applied exactly as `createRedactor` applies it), builds the records exactly as
- * `AuditChain.event` does (same layout, same SHA-256 over the text before `,"hash"`, same HMAC of the hash), signs
- * the last record of each batch and the seal (the checkpoints of format version 2), writes the batch with one
- * synchronous write, and acknowledges with the new head. The file descriptor stays the opener's (the sink closes it
+ * `AuditChain.event` does (same layout, same SHA-256 over the text before `,"hash"`, the same HMAC code,
+ * `HMAC_SOURCE`), signs the last record of each batch and the seal (the checkpoints of format version 2), writes the
+ * batch with one synchronous write, and acknowledges with the new head. The file descriptor stays the opener's (the sink closes it
  * after the final acknowledgement). The verifier is the check that this thread and `AuditChain` agree: every test
  * log goes through it.
  *
@@ -19,35 +20,15 @@ import { REDACTED, REDACTOR_SOURCE } from './redact.ts';
 export const CHAIN_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { writeSync, fsyncSync } = require('node:fs');
-const { createHash, createHmac, createSecretKey, hash: oneShot } = require('node:crypto');
+const { hash: oneShot } = require('node:crypto');
 const { fd, hmacKey, done, schemas, tags, codes, plan } = workerData;
 let seq = workerData.seq;
 let head = workerData.head;
 let events = workerData.events;
 let failed = false;
-const sha = typeof oneShot === 'function' ? (bytes) => oneShot('sha256', bytes, 'hex') : (bytes) => createHash('sha256').update(bytes).digest('hex');
-// HMAC-SHA256 of a record's hash (64 hex characters), as format.ts hmacFor computes it: RFC 2104 over two one-shot
-// digests, SHA256((K ^ opad) || SHA256((K ^ ipad) || hash)), in two scratch buffers that hold the padded keys.
-const mac = (() => {
-  if (hmacKey === undefined) return undefined;
-  if (typeof oneShot !== 'function') {
-    const secret = createSecretKey(Buffer.from(hmacKey, 'utf8'));
-    return (hash) => createHmac('sha256', secret).update(hash).digest('hex');
-  }
-  let k = Buffer.from(hmacKey, 'utf8');
-  if (k.length > 64) k = oneShot('sha256', k, 'buffer');
-  const inner = Buffer.alloc(64 + 64, 0x36);
-  const outer = Buffer.alloc(64 + 32, 0x5c);
-  for (let i = 0; i < k.length; i++) {
-    inner[i] ^= k[i];
-    outer[i] ^= k[i];
-  }
-  return (hash) => {
-    inner.write(hash, 64, 'latin1');
-    outer.set(oneShot('sha256', inner, 'buffer'), 64);
-    return oneShot('sha256', outer, 'hex');
-  };
-})();
+const sha = (bytes) => oneShot('sha256', bytes, 'hex');
+// HMAC-SHA256 of a checkpoint's hash: the code of format.ts hmacFor.
+const mac = hmacKey === undefined ? undefined : (${HMAC_SOURCE})(oneShot, hmacKey);
 
 // Redaction: the plan of redact.ts, applied by the same code as createRedactor.
 const redact = (${REDACTOR_SOURCE})(plan, ${JSON.stringify(REDACTED)});

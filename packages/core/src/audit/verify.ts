@@ -246,7 +246,7 @@ export function verifyAuditLines(lines: readonly string[], options: VerifyOption
 export async function verifyAuditLog(source: string | readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
   if (typeof source !== 'string') return verifyAuditLines(source, options);
   const check = new AuditLogCheck(options);
-  const { torn } = await forEachAuditLine(source, (line) => check.push(line), options.onProgress ? { onProgress: options.onProgress } : {});
+  const { torn } = await forEachAuditLine(source, (line) => check.push(line), options);
   return check.result(torn);
 }
 
