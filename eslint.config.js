@@ -1,11 +1,13 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.vite/**', 'apps/*/dist/**', '**/__fixtures__/**', '**/scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
+  prettier,
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {

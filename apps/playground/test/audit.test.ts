@@ -53,7 +53,9 @@ describe('the core audit backend', () => {
     const body = (await res.json()) as { verdict: { ok: boolean; firstBad?: { line: number; reason: string } } };
     expect(body.verdict.ok).toBe(false);
     expect(body.verdict.firstBad).toEqual({ line: target + 1, reason: expect.stringMatching(/hash mismatch/) as unknown as string });
-    const page = (await (await app.request(`/api/audit/bad.jsonl/records?offset=${target}&limit=1`)).json()) as { records: { line: number; event?: { to?: string } }[] };
+    const page = (await (await app.request(`/api/audit/bad.jsonl/records?offset=${target}&limit=1`)).json()) as {
+      records: { line: number; event?: { to?: string } }[];
+    };
     expect(page.records[0]).toMatchObject({ line: target + 1, event: { to: 'nobody' } });
   });
 

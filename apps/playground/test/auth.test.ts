@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@baton/core';
-import { createPlaygroundApp, isLoopback, coreAudit, presentedToken, resolveAccessToken, syntheticPlaygroundWorkflow, tokenMatches } from '@baton/playground';
+import {
+  createPlaygroundApp,
+  isLoopback,
+  coreAudit,
+  presentedToken,
+  resolveAccessToken,
+  syntheticPlaygroundWorkflow,
+  tokenMatches,
+} from '@baton/playground';
 
 describe('access token', () => {
   it('treats only loopback hosts as safe without a token', () => {
@@ -26,7 +34,13 @@ describe('access token', () => {
   });
 
   it('checks the token on every API request, not on the static client', async () => {
-    const { app } = createPlaygroundApp({ workflows: [syntheticPlaygroundWorkflow], audit: coreAudit, auditDir: '/nonexistent', clientDir: '/nonexistent', token: 'a-long-secret' });
+    const { app } = createPlaygroundApp({
+      workflows: [syntheticPlaygroundWorkflow],
+      audit: coreAudit,
+      auditDir: '/nonexistent',
+      clientDir: '/nonexistent',
+      token: 'a-long-secret',
+    });
     for (const path of ['/api/workflows', '/api/runs', '/api/audit', '/api/runs/x/events', '/api/nope']) {
       expect((await app.request(path)).status).toBe(401);
       expect((await app.request(path, { headers: { authorization: 'Bearer wrong-token!' } })).status).toBe(401);

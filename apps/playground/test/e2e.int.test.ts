@@ -22,8 +22,16 @@ describe('playground in headless Chromium', () => {
     // A fresh profile each run (playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1400, height: 1000 },
     });
   }, 120_000);
@@ -48,7 +56,9 @@ describe('playground in headless Chromium', () => {
 
     // The baton moves: decisions fill the table and handoffs are counted.
     await page.locator('table.decisions tbody tr').first().waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=handoff-count]')?.textContent) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=handoff-count]')?.textContent) > 0, undefined, {
+      timeout: 30_000,
+    });
     await page.locator('[data-testid=curves] .recharts-line').first().waitFor({ timeout: 60_000 });
 
     // When the run ends the audit browser opens its log and verifies the hash chain.
@@ -69,7 +79,9 @@ describe('playground in headless Chromium', () => {
     lines[target] = (lines[target] as string).replace(/"to":"(\w+)"/, '"to":"mallory"');
     writeFileSync(file, lines.join('\n'));
     await page.locator('button.log', { hasText: name as string }).click();
-    await page.waitForFunction(() => /tampered/.test(document.querySelector('[data-testid=audit-badge]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => /tampered/.test(document.querySelector('[data-testid=audit-badge]')?.textContent ?? ''), undefined, {
+      timeout: 10_000,
+    });
     expect(await badge.textContent()).toMatch(new RegExp(`tampered at record ${target + 1}: hash mismatch`));
     await page.locator(`tr.bad[data-line="${target + 1}"]`).waitFor({ timeout: 5_000 });
     await page.screenshot({ path: SCREENSHOT_TAMPERED, fullPage: true });
@@ -77,28 +89,40 @@ describe('playground in headless Chromium', () => {
   }, 180_000);
 
   // Outside CI a checkout without ../shared skips this; in CI (where the data must be present) it runs and fails loudly.
-  it.skipIf(gsm8kMissing !== undefined && !process.env.CI)('trains the GSM8K cascade on recorded outputs: live handoffs, accuracy and GPT-4 share over training', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByRole('heading', { name: 'Baton playground' }).waitFor();
-    await page.getByLabel('workflow').selectOption('gsm8k-cascade');
-    await page.locator('input[name=episodes]').fill('3000');
-    await page.locator('input[name=seeds]').fill('1');
-    await page.locator('input[name=checkpointEvery]').fill('300');
-    await page.locator('input[name=sampleIntervalMs]').fill('200');
-    await page.getByRole('button', { name: 'Start training' }).click();
+  it.skipIf(gsm8kMissing !== undefined && !process.env.CI)(
+    'trains the GSM8K cascade on recorded outputs: live handoffs, accuracy and GPT-4 share over training',
+    async () => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(server.url);
+      await page.getByRole('heading', { name: 'Baton playground' }).waitFor();
+      await page.getByLabel('workflow').selectOption('gsm8k-cascade');
+      await page.locator('input[name=episodes]').fill('3000');
+      await page.locator('input[name=seeds]').fill('1');
+      await page.locator('input[name=checkpointEvery]').fill('300');
+      await page.locator('input[name=sampleIntervalMs]').fill('200');
+      await page.getByRole('button', { name: 'Start training' }).click();
 
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=handoff-count]')?.textContent) > 0, undefined, { timeout: 60_000 });
-    await page.locator('[data-testid=extra-curves] .recharts-line').first().waitFor({ timeout: 60_000 });
-    await page.locator('.status[data-state=done]').waitFor({ timeout: 120_000 });
-    const badge = page.getByTestId('audit-badge');
-    await page.waitForFunction(() => /verified/.test(document.querySelector('[data-testid=audit-badge]')?.textContent ?? ''), undefined, { timeout: 20_000 });
-    expect(await badge.textContent()).toMatch(/verified/);
-    expect(await page.locator('[data-testid=extra-curves] .hint').allTextContents()).toEqual(['accuracy', 'share to GPT-4', '$ per prompt']);
-    await page.waitForTimeout(600);
-    await page.screenshot({ path: SCREENSHOT_MATH, fullPage: true });
-    expect(errors).toEqual([]);
-  }, 240_000);
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=handoff-count]')?.textContent) > 0, undefined, {
+        timeout: 60_000,
+      });
+      await page.locator('[data-testid=extra-curves] .recharts-line').first().waitFor({ timeout: 60_000 });
+      await page.locator('.status[data-state=done]').waitFor({ timeout: 120_000 });
+      const badge = page.getByTestId('audit-badge');
+      await page.waitForFunction(() => /verified/.test(document.querySelector('[data-testid=audit-badge]')?.textContent ?? ''), undefined, {
+        timeout: 20_000,
+      });
+      expect(await badge.textContent()).toMatch(/verified/);
+      expect(await page.locator('[data-testid=extra-curves] .hint').allTextContents()).toEqual([
+        'accuracy',
+        'share to GPT-4',
+        '$ per prompt',
+      ]);
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: SCREENSHOT_MATH, fullPage: true });
+      expect(errors).toEqual([]);
+    },
+    240_000,
+  );
 });

@@ -7,10 +7,18 @@ import { coreAudit, createPlaygroundApp, RECENT_EPISODES, syntheticPlaygroundWor
 /** The server-sent events of one stream, read to its end: [event, parsed data]. */
 async function readStream(body: ReadableStream<Uint8Array>): Promise<[string, unknown][]> {
   const text = await new Response(body).text();
-  return text.split('\n\n').filter((block) => block.includes('data:')).map((block) => {
-    const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
-    return [field('event'), JSON.parse(field('data')) as unknown];
-  });
+  return text
+    .split('\n\n')
+    .filter((block) => block.includes('data:'))
+    .map((block) => {
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((l) => l.startsWith(`${name}:`))
+          ?.slice(name.length + 1)
+          .trim() ?? '';
+      return [field('event'), JSON.parse(field('data')) as unknown];
+    });
 }
 
 describe('run event stream', () => {
@@ -22,10 +30,23 @@ describe('run event stream', () => {
   it('a browser that subscribes after the run ended still gets its last sampled episodes, then the final status', async () => {
     const auditDir = mkdtempSync(join(tmpdir(), 'baton-events-'));
     dirs.push(auditDir);
-    const { app } = createPlaygroundApp({ workflows: [syntheticPlaygroundWorkflow], audit: coreAudit, auditDir, clientDir: '/nonexistent' });
+    const { app } = createPlaygroundApp({
+      workflows: [syntheticPlaygroundWorkflow],
+      audit: coreAudit,
+      auditDir,
+      clientDir: '/nonexistent',
+    });
     const started = await app.request('/api/runs', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: 'synthetic', methods: ['icq-tabular'], episodes: 60, seeds: 1, checkpointEvery: 30, sampleIntervalMs: 50 }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workflow: 'synthetic',
+        methods: ['icq-tabular'],
+        episodes: 60,
+        seeds: 1,
+        checkpointEvery: 30,
+        sampleIntervalMs: 50,
+      }),
     });
     expect(started.status).toBe(201);
     const { id } = (await started.json()) as RunStatus;
@@ -38,7 +59,9 @@ describe('run event stream', () => {
     const res = await app.request(`/api/runs/${id}/events`);
     const messages = await readStream(res.body as ReadableStream<Uint8Array>);
     const kinds = messages.map(([event]) => event);
-    const episodes = messages.filter(([event]) => event === 'episode').map(([, data]) => data as { runId: string; episode: number; events: { type: string }[] });
+    const episodes = messages
+      .filter(([event]) => event === 'episode')
+      .map(([, data]) => data as { runId: string; episode: number; events: { type: string }[] });
     expect(episodes.length).toBeGreaterThan(0);
     expect(episodes.length).toBeLessThanOrEqual(RECENT_EPISODES);
     expect(episodes.every((e) => e.runId === id && e.events.some((ev) => ev.type === 'episode-end'))).toBe(true);

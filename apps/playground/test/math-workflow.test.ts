@@ -12,7 +12,11 @@ describe('the GSM8K workflow in the playground', () => {
     const { app } = createPlaygroundApp({ workflows: [wf], audit: createCoreAudit(), auditDir: '/nonexistent', clientDir: '/nonexistent' });
     const listed = (await (await app.request('/api/workflows')).json()) as { id: string; unavailable?: string }[];
     expect(listed[0]?.unavailable).toMatch(/not found/);
-    const res = await app.request('/api/runs', { method: 'POST', body: JSON.stringify({ workflow: 'gsm8k-cascade' }), headers: { 'content-type': 'application/json' } });
+    const res = await app.request('/api/runs', {
+      method: 'POST',
+      body: JSON.stringify({ workflow: 'gsm8k-cascade' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/unavailable/);
     await expect(wf.open({})).rejects.toThrow(/not found/);

@@ -3,11 +3,23 @@ import type { EpisodeMessage } from '../src/client/api.ts';
 import { EMPTY_TALLY, tally } from '../src/client/tally.ts';
 
 const episode = (n: number, handoffs: number): EpisodeMessage => ({
-  runId: 'run-1', method: 'icq-tabular', seed: 1, episode: n,
+  runId: 'run-1',
+  method: 'icq-tabular',
+  seed: 1,
+  episode: n,
   events: [
     { type: 'episode-start', episodeId: `e${n}`, time: 0 },
     ...Array.from({ length: handoffs }, (_, k) => [
-      { type: 'decision', episodeId: `e${n}`, time: k, agent: 'a', view: { projection: {}, privateState: {} }, qValues: {}, action: 'handoff:b', explored: false },
+      {
+        type: 'decision',
+        episodeId: `e${n}`,
+        time: k,
+        agent: 'a',
+        view: { projection: {}, privateState: {} },
+        qValues: {},
+        action: 'handoff:b',
+        explored: false,
+      },
       { type: 'handoff', episodeId: `e${n}`, time: k, from: 'a', to: 'b' },
     ]).flat(),
     { type: 'submit', episodeId: `e${n}`, time: handoffs },

@@ -59,7 +59,11 @@ export function buildBatonChain(handoffs: number, options: BatonChainOptions): C
   return {
     events: () => eventCount,
     async run() {
-      const result = await runtime.runEpisode({ seed: seed++, input: { text: ARTIFACT_TEXT, hops: 0, holder: 'input' }, learn: options.learn });
+      const result = await runtime.runEpisode({
+        seed: seed++,
+        input: { text: ARTIFACT_TEXT, hops: 0, holder: 'input' },
+        learn: options.learn,
+      });
       return { path: result.path, handoffs: result.handoffs };
     },
   };

@@ -10,16 +10,19 @@ describe('every implementation really hands the artifact along the chain', () =>
     probe.hop = () => {};
   });
 
-  it.each<Framework>(['baton', 'batonEval', 'langgraph', 'openaiAgents', 'openaiAgentsFullHistory'])('%s: N handoffs, in order, twice', async (framework) => {
-    const chain = await buildChain(framework, N);
-    let modelCalls = 0;
-    probe.hop = () => void modelCalls++;
-    for (let run = 1; run <= 2; run++) {
-      const result = await chain.run();
-      expect(result.path).toEqual(expectedPath);
-      expect(result.handoffs).toBe(N);
-      // One scripted model call (or unit of work) per agent: N handoffs plus the last agent's answer.
-      expect(modelCalls).toBe(run * (N + 1));
-    }
-  });
+  it.each<Framework>(['baton', 'batonEval', 'langgraph', 'openaiAgents', 'openaiAgentsFullHistory'])(
+    '%s: N handoffs, in order, twice',
+    async (framework) => {
+      const chain = await buildChain(framework, N);
+      let modelCalls = 0;
+      probe.hop = () => void modelCalls++;
+      for (let run = 1; run <= 2; run++) {
+        const result = await chain.run();
+        expect(result.path).toEqual(expectedPath);
+        expect(result.handoffs).toBe(N);
+        // One scripted model call (or unit of work) per agent: N handoffs plus the last agent's answer.
+        expect(modelCalls).toBe(run * (N + 1));
+      }
+    },
+  );
 });

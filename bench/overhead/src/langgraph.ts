@@ -27,7 +27,10 @@ class ScriptedHandoffChatModel extends BaseChatModel {
   async _generate(_messages: BaseMessage[]): Promise<ChatResult> {
     probe.hop();
     const message = this.next
-      ? new AIMessage({ content: '', tool_calls: [{ name: `transfer_to_${this.next}`, args: {}, id: `call_${this.next}_${this.calls++}`, type: 'tool_call' }] })
+      ? new AIMessage({
+          content: '',
+          tool_calls: [{ name: `transfer_to_${this.next}`, args: {}, id: `call_${this.next}_${this.calls++}`, type: 'tool_call' }],
+        })
       : new AIMessage({ content: 'submitted' });
     return { generations: [{ message, text: '' }] };
   }
@@ -57,7 +60,8 @@ export function buildLangGraphChain(handoffs: number): Chain {
       const state = await app.invoke({ messages: [new HumanMessage(ARTIFACT_TEXT)] }, { recursionLimit });
       const path = [agentName(0)];
       for (const message of state.messages) {
-        if (ToolMessage.isInstance(message) && message.name?.startsWith('transfer_to_')) path.push(message.name.slice('transfer_to_'.length));
+        if (ToolMessage.isInstance(message) && message.name?.startsWith('transfer_to_'))
+          path.push(message.name.slice('transfer_to_'.length));
       }
       return { path, handoffs: path.length - 1 };
     },

@@ -89,7 +89,13 @@ async function measureSize(framework: Framework, request: SizeRequest): Promise<
       heapPeakMb = stopHeap();
     }
   }
-  return { handoffs, usPerHandoff, rssBeforeMb, peakRssMb: process.resourceUsage().maxRSS / 1024, ...(heapPeakMb === undefined ? {} : { heapPeakMb }) };
+  return {
+    handoffs,
+    usPerHandoff,
+    rssBeforeMb,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    ...(heapPeakMb === undefined ? {} : { heapPeakMb }),
+  };
 }
 
 /** Runs one measurement process's work. The caller gives each framework a process of its own (see run.ts). */

@@ -17,10 +17,21 @@ class ScriptedHandoffModel implements Model {
     if (this.next) {
       return {
         usage,
-        output: [{ type: 'function_call', callId: `call_${this.next}_${this.calls++}`, name: `transfer_to_${this.next}`, arguments: '{}', status: 'completed' }],
+        output: [
+          {
+            type: 'function_call',
+            callId: `call_${this.next}_${this.calls++}`,
+            name: `transfer_to_${this.next}`,
+            arguments: '{}',
+            status: 'completed',
+          },
+        ],
       };
     }
-    return { usage, output: [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'submitted' }] }] };
+    return {
+      usage,
+      output: [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'submitted' }] }],
+    };
   }
 
   // eslint-disable-next-line require-yield -- the bench never streams; a scripted model that is asked to must say so.

@@ -84,7 +84,12 @@ const externalPackages: Plugin = {
   setup(on) {
     on.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.path.startsWith('@baton/') || args.path.startsWith('node:') || args.pluginData === 'pinned') return undefined;
-      const resolved = await on.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'pinned' });
+      const resolved = await on.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'pinned',
+      });
       // An optional dependency that is not installed (tfjs-node) stays a bare specifier, failing only if imported.
       return { path: resolved.errors.length ? args.path : resolved.path, external: true };
     });

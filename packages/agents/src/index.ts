@@ -1,7 +1,17 @@
 // Code-patch workflow: a unified diff handed between author, test runner, reviewer and reviser (issue 7).
 export {
-  currentReview, currentTestRun, patchArtifact, patchInput, patchReview, patchTestRun, reviewOutput, reviewVerdict,
-  type PatchArtifact, type PatchReview, type PatchTestRun, type ReviewOutput,
+  currentReview,
+  currentTestRun,
+  patchArtifact,
+  patchInput,
+  patchReview,
+  patchTestRun,
+  reviewOutput,
+  reviewVerdict,
+  type PatchArtifact,
+  type PatchReview,
+  type PatchTestRun,
+  type ReviewOutput,
 } from './patch/artifact.ts';
 export { applyUnifiedDiff, summarizeDiff, unsafePathReason, type ApplyResult, type DiffSummary } from './patch/apply.ts';
 export { DEFAULT_PATCH_FIXTURE, loadPatchFixture, PATCH_FIXTURES, type PatchFixture, type PatchRecording } from './patch/fixtures.ts';
@@ -68,7 +78,15 @@ export {
   type StoredVerdict,
 } from './proof/index.ts';
 export { checkArithmetic, type ArithmeticStep } from './math/arithmetic.ts';
-export { mathAttemptSchema, mathDraftSchema, mathVerdictSchema, newMathDraft, type MathAttempt, type MathDraft, type MathVerdict } from './math/draft.ts';
+export {
+  mathAttemptSchema,
+  mathDraftSchema,
+  mathVerdictSchema,
+  newMathDraft,
+  type MathAttempt,
+  type MathDraft,
+  type MathVerdict,
+} from './math/draft.ts';
 export { answerOf, goldAnswer, gradeAnswer, lastNumber, numbersIn, parseNumber, sameNumber, statedAnswer } from './math/numbers.ts';
 export {
   DRAFT_FEATURES,
@@ -81,7 +99,14 @@ export {
   type MathFeature,
   type QuestionFeature,
 } from './math/projection.ts';
-export { createArithmeticCheckerOption, createDispatcherOption, createSolverOption, createVerifierOption, type CostModel, type SolverOptionConfig } from './math/options.ts';
+export {
+  createArithmeticCheckerOption,
+  createDispatcherOption,
+  createSolverOption,
+  createVerifierOption,
+  type CostModel,
+  type SolverOptionConfig,
+} from './math/options.ts';
 export { criticRole, refinerRole, solverOutput, solverRole, verdictOutput, verifierRole, type MathRole } from './math/roles.ts';
 export {
   CHECKER_FEATURES,

@@ -12,7 +12,15 @@ export interface Progress {
 export function createProgress(title: string, enabled = Boolean(process.stderr.isTTY)): Progress {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { format: `${title} [{bar}] {percentage}% | ETA {eta_formatted} | {label}`, stream: process.stderr, hideCursor: true, etaBuffer: 200, fps: 5, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 5000 },
+    {
+      format: `${title} [{bar}] {percentage}% | ETA {eta_formatted} | {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 200,
+      fps: 5,
+      noTTYOutput: !process.stderr.isTTY,
+      notTTYSchedule: 5000,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

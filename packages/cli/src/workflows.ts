@@ -11,12 +11,13 @@ export type AnyDefinition = WorkflowDefinition<unknown>;
 const BUILTINS: Readonly<Record<string, () => Promise<AnyDefinition>>> = {
   chain: async () => chainDefinition() as unknown as AnyDefinition,
   relay: async () => relayDefinition() as unknown as AnyDefinition,
-  synthetic: async () => ({
-    workflow: syntheticWorkflow(),
-    createHead: () => new TabularIcqHead(),
-    loadHead: (_agentId: string, snapshot: unknown) => TabularIcqHead.fromJSON(snapshot),
-    input: (index: number) => syntheticInput(new Rng(index)),
-  }) as unknown as AnyDefinition,
+  synthetic: async () =>
+    ({
+      workflow: syntheticWorkflow(),
+      createHead: () => new TabularIcqHead(),
+      loadHead: (_agentId: string, snapshot: unknown) => TabularIcqHead.fromJSON(snapshot),
+      input: (index: number) => syntheticInput(new Rng(index)),
+    }) as unknown as AnyDefinition,
 };
 
 export function builtinWorkflowNames(): string[] {
@@ -36,7 +37,10 @@ function isDefinition(value: unknown): value is AnyDefinition {
 export async function loadWorkflowDefinition(spec: string): Promise<AnyDefinition> {
   const builtin = BUILTINS[spec];
   if (builtin) return builtin();
-  if (!/[\\/.]/.test(spec)) throw new UserError(`unknown workflow "${spec}" (built-ins: ${builtinWorkflowNames().join(', ')}; or a module file)`, { field: 'workflow' });
+  if (!/[\\/.]/.test(spec))
+    throw new UserError(`unknown workflow "${spec}" (built-ins: ${builtinWorkflowNames().join(', ')}; or a module file)`, {
+      field: 'workflow',
+    });
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(resolve(spec)).href)) as Record<string, unknown>;
@@ -44,6 +48,7 @@ export async function loadWorkflowDefinition(spec: string): Promise<AnyDefinitio
     throw new UserError(`cannot load ${spec}: ${cause instanceof Error ? cause.message : String(cause)}`, { field: 'workflow', cause });
   }
   const found = [mod.default, mod.definition].find(isDefinition);
-  if (!found) throw new UserError(`${spec} must export (default or \`definition\`) { workflow, createHead, loadHead }`, { field: 'workflow' });
+  if (!found)
+    throw new UserError(`${spec} must export (default or \`definition\`) { workflow, createHead, loadHead }`, { field: 'workflow' });
   return found;
 }

@@ -44,8 +44,21 @@ export type BatonEvent =
       readonly explored: boolean;
       readonly artifactHash: string;
     })
-  | (EventBase & { readonly type: 'handoff'; readonly handoffId: string; readonly from: string; readonly to: string; readonly artifactHash: string; readonly skipped: readonly string[] })
-  | (EventBase & { readonly type: 'scalar-return'; readonly handoffId: string; readonly from: string; readonly to: string; readonly scalar: number })
+  | (EventBase & {
+      readonly type: 'handoff';
+      readonly handoffId: string;
+      readonly from: string;
+      readonly to: string;
+      readonly artifactHash: string;
+      readonly skipped: readonly string[];
+    })
+  | (EventBase & {
+      readonly type: 'scalar-return';
+      readonly handoffId: string;
+      readonly from: string;
+      readonly to: string;
+      readonly scalar: number;
+    })
   | (EventBase & {
       readonly type: 'submit';
       readonly agent: string;
@@ -57,7 +70,15 @@ export type BatonEvent =
       /** Why the grader gave this reward (e.g. a panel's verdict), when it said. */
       readonly notes?: Readonly<Record<string, unknown>>;
     })
-  | (EventBase & { readonly type: 'episode-end'; readonly return: number; readonly terminalReward: number; readonly steps: number; readonly handoffs: number; readonly costUsd: number; readonly tokens?: number })
+  | (EventBase & {
+      readonly type: 'episode-end';
+      readonly return: number;
+      readonly terminalReward: number;
+      readonly steps: number;
+      readonly handoffs: number;
+      readonly costUsd: number;
+      readonly tokens?: number;
+    })
   | (EventBase & { readonly type: 'error'; readonly agent?: string; readonly code: string; readonly message: string });
 
 export type BatonEventType = BatonEvent['type'];

@@ -7,11 +7,25 @@ const counter = z.object({ n: z.number() });
 type Counter = z.infer<typeof counter>;
 
 function pair(overrides: { maxSteps?: number; maxHandoffs?: number } = {}) {
-  const a = scriptedOption<Counter>({ id: 'a', work: (x) => ({ value: { n: x.value.n + 1 }, reward: -0.1, duration: 2 }), project: (x) => ({ n: x.value.n }) });
-  const b = scriptedOption<Counter>({ id: 'b', work: (x) => ({ value: { n: x.value.n + 10 }, reward: -0.2, duration: 1 }), project: (x) => ({ n: x.value.n }) });
+  const a = scriptedOption<Counter>({
+    id: 'a',
+    work: (x) => ({ value: { n: x.value.n + 1 }, reward: -0.1, duration: 2 }),
+    project: (x) => ({ n: x.value.n }),
+  });
+  const b = scriptedOption<Counter>({
+    id: 'b',
+    work: (x) => ({ value: { n: x.value.n + 10 }, reward: -0.2, duration: 1 }),
+    project: (x) => ({ n: x.value.n }),
+  });
   return defineWorkflow<Counter>({
-    name: 'pair', artifact: counter, agents: [a, b], entry: 'a', successors: { a: ['b'], b: ['a'] },
-    grader: (x) => x.value.n, budget: { maxSteps: overrides.maxSteps ?? 20, maxHandoffs: overrides.maxHandoffs ?? 10 }, discount: 0.9,
+    name: 'pair',
+    artifact: counter,
+    agents: [a, b],
+    entry: 'a',
+    successors: { a: ['b'], b: ['a'] },
+    grader: (x) => x.value.n,
+    budget: { maxSteps: overrides.maxSteps ?? 20, maxHandoffs: overrides.maxHandoffs ?? 10 },
+    discount: 0.9,
   });
 }
 
@@ -51,13 +65,18 @@ describe('InProcessRuntime: the three targets of ICQ.md', () => {
   it('emits exactly one scalar-return per handoff, from receiver to sender', async () => {
     const events: BatonEvent[] = [];
     const runtime = new InProcessRuntime({
-      workflow: pair(), heads: { a: new ScriptedHead(['handoff:b']), b: new ScriptedHead(['handoff:a', 'submit']) }, sinks: [(e) => void events.push(e)],
+      workflow: pair(),
+      heads: { a: new ScriptedHead(['handoff:b']), b: new ScriptedHead(['handoff:a', 'submit']) },
+      sinks: [(e) => void events.push(e)],
     });
     await runtime.runEpisode({ seed: 3, input: { n: 0 } });
     const handoffs = events.filter((e) => e.type === 'handoff');
     const scalars = events.filter((e) => e.type === 'scalar-return');
     expect(handoffs).toHaveLength(2);
-    expect(scalars.map((s) => [s.from, s.to])).toEqual([['b', 'a'], ['a', 'b']]);
+    expect(scalars.map((s) => [s.from, s.to])).toEqual([
+      ['b', 'a'],
+      ['a', 'b'],
+    ]);
     expect(events[0]?.type).toBe('episode-start');
     expect(events.at(-1)?.type).toBe('episode-end');
   });
@@ -66,9 +85,14 @@ describe('InProcessRuntime: the three targets of ICQ.md', () => {
 describe('budgets and masking', () => {
   it('stops a ping-pong workflow at the budget with a forced submit', async () => {
     // Always hands off while it can: without the budget this would never end.
-    const head = () => Object.assign(new ScriptedHead(), {
-      decide: (_v: unknown, legal: readonly Action[]) => ({ action: legal.find((a) => a.startsWith('handoff:')) ?? 'submit', qValues: {}, explored: false }),
-    });
+    const head = () =>
+      Object.assign(new ScriptedHead(), {
+        decide: (_v: unknown, legal: readonly Action[]) => ({
+          action: legal.find((a) => a.startsWith('handoff:')) ?? 'submit',
+          qValues: {},
+          explored: false,
+        }),
+      });
     const runtime = new InProcessRuntime({ workflow: pair({ maxSteps: 7, maxHandoffs: 100 }), heads: { a: head(), b: head() } });
     const result = await runtime.runEpisode({ seed: 1, input: { n: 0 } });
     expect(result.steps).toBe(7);
@@ -90,27 +114,52 @@ describe('budgets and masking', () => {
 
   it('refuses NaN rewards instead of learning from them', async () => {
     const bad = scriptedOption<Counter>({ id: 'a', work: () => ({ reward: Number.NaN }) });
-    const wf = defineWorkflow<Counter>({ name: 'nan', artifact: counter, agents: [bad], entry: 'a', successors: {}, grader: () => 0, budget: { maxSteps: 3, maxHandoffs: 0 } });
+    const wf = defineWorkflow<Counter>({
+      name: 'nan',
+      artifact: counter,
+      agents: [bad],
+      entry: 'a',
+      successors: {},
+      grader: () => 0,
+      budget: { maxSteps: 3, maxHandoffs: 0 },
+    });
     const head = new ScriptedHead(['submit']);
-    await expect(new InProcessRuntime({ workflow: wf, heads: { a: head } }).runEpisode({ seed: 1, input: { n: 0 } })).rejects.toThrow(/finite/);
+    await expect(new InProcessRuntime({ workflow: wf, heads: { a: head } }).runEpisode({ seed: 1, input: { n: 0 } })).rejects.toThrow(
+      /finite/,
+    );
     expect(head.learned).toHaveLength(0);
   });
 
   it('counts skips when a handoff jumps past an agent in the nominal order', async () => {
     const mk = (id: string) => scriptedOption<Counter>({ id, work: () => ({}) });
     const wf = defineWorkflow<Counter>({
-      name: 'skip', artifact: counter, agents: [mk('a'), mk('b'), mk('c')], entry: 'a', successors: { a: ['b', 'c'], b: ['c'] },
-      grader: () => 1, budget: { maxSteps: 5, maxHandoffs: 3 },
+      name: 'skip',
+      artifact: counter,
+      agents: [mk('a'), mk('b'), mk('c')],
+      entry: 'a',
+      successors: { a: ['b', 'c'], b: ['c'] },
+      grader: () => 1,
+      budget: { maxSteps: 5, maxHandoffs: 3 },
     });
-    const result = await new InProcessRuntime({ workflow: wf, heads: { a: new ScriptedHead(['handoff:c']), b: new ScriptedHead(), c: new ScriptedHead(['submit']) } })
-      .runEpisode({ seed: 1, input: { n: 0 } });
+    const result = await new InProcessRuntime({
+      workflow: wf,
+      heads: { a: new ScriptedHead(['handoff:c']), b: new ScriptedHead(), c: new ScriptedHead(['submit']) },
+    }).runEpisode({ seed: 1, input: { n: 0 } });
     expect(result.skipped).toEqual({ b: 1 });
   });
 });
 
 describe('defineWorkflow rejects bad input with a UserError naming the field', () => {
   const a = scriptedOption<Counter>({ id: 'a', work: () => ({}) });
-  const base = { name: 'w', artifact: counter, agents: [a], entry: 'a', successors: {}, grader: () => 0, budget: { maxSteps: 3, maxHandoffs: 0 } };
+  const base = {
+    name: 'w',
+    artifact: counter,
+    agents: [a],
+    entry: 'a',
+    successors: {},
+    grader: () => 0,
+    budget: { maxSteps: 3, maxHandoffs: 0 },
+  };
   const cases: [string, Record<string, unknown>, string][] = [
     ['unknown successor', { successors: { a: ['ghost'] } }, 'successors.a[0]'],
     ['no entry', { entry: '' }, 'entry'],

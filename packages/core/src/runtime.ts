@@ -120,8 +120,11 @@ export function legalActionsFor<T>(workflow: Workflow<T>, agentId: string, hando
 
 /** Whether the episode's budget forces the holder to submit. */
 export function budgetExhausted(budget: Budget, steps: number, tokens: number, costUsd: number): boolean {
-  return steps >= budget.maxSteps || (budget.maxTokens !== undefined && tokens >= budget.maxTokens)
-    || (budget.maxDollars !== undefined && costUsd >= budget.maxDollars);
+  return (
+    steps >= budget.maxSteps ||
+    (budget.maxTokens !== undefined && tokens >= budget.maxTokens) ||
+    (budget.maxDollars !== undefined && costUsd >= budget.maxDollars)
+  );
 }
 
 /**
@@ -138,7 +141,12 @@ export function epochTarget(gamma: number, reward: number, tau: number, value: n
  * that ended at `end` with terminal reward R. Walks backwards exactly like a single pass over the whole episode, so
  * every agent can compute its own decisions' returns from the shared reward list alone.
  */
-export function returnsToGo(rewards: readonly TimedReward[], end: number, R: number, gamma: number): (rewardIndex: number, time: number) => number {
+export function returnsToGo(
+  rewards: readonly TimedReward[],
+  end: number,
+  R: number,
+  gamma: number,
+): (rewardIndex: number, time: number) => number {
   // suffix[i] = [g, gTime]: the discounted return from gTime onwards, once rewards i.. are folded in.
   const g = new Float64Array(rewards.length + 1);
   const gTime = new Float64Array(rewards.length + 1);
@@ -212,7 +220,21 @@ export class InProcessRuntime<T> {
     /** A sink's promise, when one returned one; synchronous sinks cost no await. */
     let sent: Promise<void> | undefined;
 
-    if (emitting && (sent = this.emit({ type: 'episode-start', episodeId, time, workflow: wf.name, entry: holder, seed: options.seed, artifactHash: artifact.hash, learn, explore }))) await sent;
+    if (
+      emitting &&
+      (sent = this.emit({
+        type: 'episode-start',
+        episodeId,
+        time,
+        workflow: wf.name,
+        entry: holder,
+        seed: options.seed,
+        artifactHash: artifact.hash,
+        learn,
+        explore,
+      }))
+    )
+      await sent;
 
     for (;;) {
       const agent = wf.agentById.get(holder);
@@ -246,10 +268,21 @@ export class InProcessRuntime<T> {
       local.consecutiveWork += 1;
       local.workUnits += 1;
       if (emitting) {
-        if ((sent = this.emit({
-          type: 'work-end', episodeId, time, agent: holder, artifactHashBefore: before.hash, artifactHashAfter: artifact.hash,
-          reward, duration: tau, usage, ...(result.notes ? { notes: result.notes } : {}),
-        }))) await sent;
+        if (
+          (sent = this.emit({
+            type: 'work-end',
+            episodeId,
+            time,
+            agent: holder,
+            artifactHashBefore: before.hash,
+            artifactHashAfter: artifact.hash,
+            reward,
+            duration: tau,
+            usage,
+            ...(result.notes ? { notes: result.notes } : {}),
+          }))
+        )
+          await sent;
       }
       time += tau;
 
@@ -264,9 +297,24 @@ export class InProcessRuntime<T> {
       // Targets that were waiting for this interface: the scalar owed to a sender, or the holder's own continue.
       if (learn && pending) {
         const value = head.value(view, legal);
-        const target = finite(epochTarget(gamma, reward, tau, value, pending.handoffId ? wf.transferTime : 0), `target for "${pending.agent}"`, episodeId);
+        const target = finite(
+          epochTarget(gamma, reward, tau, value, pending.handoffId ? wf.transferTime : 0),
+          `target for "${pending.agent}"`,
+          episodeId,
+        );
         if (pending.handoffId && emitting) {
-          if ((sent = this.emit({ type: 'scalar-return', episodeId, time, handoffId: pending.handoffId, from: holder, to: pending.agent, scalar: target }))) await sent;
+          if (
+            (sent = this.emit({
+              type: 'scalar-return',
+              episodeId,
+              time,
+              handoffId: pending.handoffId,
+              from: holder,
+              to: pending.agent,
+              scalar: target,
+            }))
+          )
+            await sent;
         }
         this.heads[pending.agent]?.learn({ view: pending.view, action: pending.action, target, legal: pending.legal });
       }
@@ -274,11 +322,28 @@ export class InProcessRuntime<T> {
       const decision = head.decide(view, legal, { rng, explore });
       decisions += 1;
       if (!legal.includes(decision.action)) {
-        throw new EpisodeError(`head of "${holder}" chose illegal action ${decision.action}`, { episodeId, code: 'episode.illegal-action' });
+        throw new EpisodeError(`head of "${holder}" chose illegal action ${decision.action}`, {
+          episodeId,
+          code: 'episode.illegal-action',
+        });
       }
       decisionLog.push({ agent: holder, time, rewardIndex: rewards.length, view, action: decision.action, legal });
       if (emitting) {
-        if ((sent = this.emit({ type: 'decision', episodeId, time, agent: holder, view, legal, qValues: decision.qValues, action: decision.action, explored: decision.explored, artifactHash: artifact.hash }))) await sent;
+        if (
+          (sent = this.emit({
+            type: 'decision',
+            episodeId,
+            time,
+            agent: holder,
+            view,
+            legal,
+            qValues: decision.qValues,
+            action: decision.action,
+            explored: decision.explored,
+            artifactHash: artifact.hash,
+          }))
+        )
+          await sent;
       }
 
       if (decision.action === SUBMIT) {
@@ -289,13 +354,50 @@ export class InProcessRuntime<T> {
         discounted += Math.pow(gamma, time) * R;
         if (learn) head.learn({ view, action: SUBMIT, target: R, legal });
         if (emitting) {
-          if ((sent = this.emit({ type: 'submit', episodeId, time, agent: holder, artifactHash: artifact.hash, reward: R, forced: exhausted, ...gradeFields(grade) }))) await sent;
-          if ((sent = this.emit({ type: 'episode-end', episodeId, time, return: discounted, terminalReward: R, steps, handoffs, costUsd, tokens }))) await sent;
+          if (
+            (sent = this.emit({
+              type: 'submit',
+              episodeId,
+              time,
+              agent: holder,
+              artifactHash: artifact.hash,
+              reward: R,
+              forced: exhausted,
+              ...gradeFields(grade),
+            }))
+          )
+            await sent;
+          if (
+            (sent = this.emit({
+              type: 'episode-end',
+              episodeId,
+              time,
+              return: discounted,
+              terminalReward: R,
+              steps,
+              handoffs,
+              costUsd,
+              tokens,
+            }))
+          )
+            await sent;
         }
         if (learn) this.finishEpisode(decisionLog, rewards, time, R);
         return {
-          episodeId, return: discounted, terminalReward: R, artifact, submitter: holder, forcedSubmit: exhausted, steps, handoffs,
-          decisions, duration: time, costUsd, tokens, path, skipped,
+          episodeId,
+          return: discounted,
+          terminalReward: R,
+          artifact,
+          submitter: holder,
+          forcedSubmit: exhausted,
+          steps,
+          handoffs,
+          decisions,
+          duration: time,
+          costUsd,
+          tokens,
+          path,
+          skipped,
         };
       }
 
@@ -310,7 +412,11 @@ export class InProcessRuntime<T> {
       for (const id of jumped) skipped[id] = (skipped[id] ?? 0) + 1;
       pending = { agent: holder, view, action: decision.action, legal, handoffId };
       handoffs += 1;
-      if (emitting && (sent = this.emit({ type: 'handoff', episodeId, time, handoffId, from: holder, to, artifactHash: artifact.hash, skipped: jumped }))) await sent;
+      if (
+        emitting &&
+        (sent = this.emit({ type: 'handoff', episodeId, time, handoffId, from: holder, to, artifactHash: artifact.hash, skipped: jumped }))
+      )
+        await sent;
       time += wf.transferTime;
       holder = to;
       path.push(to);

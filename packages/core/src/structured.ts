@@ -37,7 +37,11 @@ export async function generateStructured<T>(
       parsed = result.toolCalls[0] ? JSON.parse(result.toolCalls[0].arguments) : extractJson(result.text);
     } catch (error) {
       lastError = `Your answer was not valid JSON (${(error as Error).message}).`;
-      conversation = [...conversation, { role: 'assistant', content: result.text }, { role: 'user', content: `${lastError} Answer again with only the JSON object.` }];
+      conversation = [
+        ...conversation,
+        { role: 'assistant', content: result.text },
+        { role: 'user', content: `${lastError} Answer again with only the JSON object.` },
+      ];
       continue;
     }
     const checked = schema.safeParse(parsed);
@@ -46,7 +50,10 @@ export async function generateStructured<T>(
     conversation = [
       ...conversation,
       { role: 'assistant', content: result.text },
-      { role: 'user', content: `Your JSON did not match the required schema: ${lastError}. Answer again with only the corrected JSON object.` },
+      {
+        role: 'user',
+        content: `Your JSON did not match the required schema: ${lastError}. Answer again with only the corrected JSON object.`,
+      },
     ];
   }
   const last = calls[calls.length - 1];

@@ -68,7 +68,8 @@ function isNonNegativeInteger(n: unknown): n is number {
 }
 
 function checkBudget(budget: Budget | undefined): void {
-  if (budget === undefined || budget === null || typeof budget !== 'object') throw new UserError('a budget is required (maxSteps, maxHandoffs)', { field: 'budget' });
+  if (budget === undefined || budget === null || typeof budget !== 'object')
+    throw new UserError('a budget is required (maxSteps, maxHandoffs)', { field: 'budget' });
   if (!isNonNegativeInteger(budget.maxSteps) || budget.maxSteps < 1) {
     throw new UserError(`must be a positive integer, got ${String(budget.maxSteps)}`, { field: 'budget.maxSteps' });
   }
@@ -113,7 +114,8 @@ export function defineWorkflow<T>(config: WorkflowConfig<T>): Workflow<T> {
   const discount = config.discount ?? 0.99;
   if (!(discount > 0 && discount <= 1)) throw new UserError(`must be in (0, 1], got ${discount}`, { field: 'discount' });
   const transferTime = config.transferTime ?? 0;
-  if (!(transferTime >= 0 && Number.isFinite(transferTime))) throw new UserError(`must be >= 0, got ${transferTime}`, { field: 'transferTime' });
+  if (!(transferTime >= 0 && Number.isFinite(transferTime)))
+    throw new UserError(`must be >= 0, got ${transferTime}`, { field: 'transferTime' });
   const order = config.order ?? config.agents.map((a) => a.id);
   order.forEach((id, i) => {
     if (!agentById.has(id)) throw new UserError(`unknown agent "${id}"`, { field: `order[${i}]` });

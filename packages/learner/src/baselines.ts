@@ -1,4 +1,14 @@
-import { UserError, handoff, type Action, type Decision, type DecideContext, type DecisionOutcome, type HandoffHead, type InterfaceView, type Transition } from '@baton/core';
+import {
+  UserError,
+  handoff,
+  type Action,
+  type Decision,
+  type DecideContext,
+  type DecisionOutcome,
+  type HandoffHead,
+  type InterfaceView,
+  type Transition,
+} from '@baton/core';
 import { argmax, assertLegal } from './exploration.ts';
 import { QTable, tabularKey } from './qtable.ts';
 import { TabularIcqHead, parseSerialized, type TabularIcqConfig } from './tabular.ts';
@@ -66,7 +76,10 @@ export class UcbBanditHead implements HandoffHead {
     if (!ctx.explore) return { action: legal[greedy] as Action, qValues: qValuesOf(legal, means), explored: false };
     const total = this.pulls.get(sig) ?? 0;
     const untried = legal.findIndex((a) => (this.stats.peek(sig, a)?.n ?? 0) === 0);
-    const scores = legal.map((a, i) => (means[i] as number) + this.c * Math.sqrt((2 * Math.log(Math.max(total, 1))) / Math.max(this.stats.peek(sig, a)?.n ?? 0, 1)));
+    const scores = legal.map(
+      (a, i) =>
+        (means[i] as number) + this.c * Math.sqrt((2 * Math.log(Math.max(total, 1))) / Math.max(this.stats.peek(sig, a)?.n ?? 0, 1)),
+    );
     const index = untried >= 0 ? untried : argmax(scores, ctx.rng);
     return { action: legal[index] as Action, qValues: qValuesOf(legal, means), explored: index !== greedy };
   }
@@ -149,10 +162,12 @@ export class FixedPipelineHead implements HandoffHead {
  * A fixed pipeline: stages in order, each `[agent, units]`; the last stage submits. Agents of the workflow that are
  * not in the pipeline get a head that submits at once (they never receive the artifact).
  */
-export function fixedPipelineHeads(stages: readonly (readonly [string, number])[], agents: readonly string[] = []): Record<string, HandoffHead> {
+export function fixedPipelineHeads(
+  stages: readonly (readonly [string, number])[],
+  agents: readonly string[] = [],
+): Record<string, HandoffHead> {
   const heads: Record<string, HandoffHead> = {};
   for (const agent of agents) heads[agent] = new FixedPipelineHead(1, undefined);
   stages.forEach(([agent, units], i) => (heads[agent] = new FixedPipelineHead(units, stages[i + 1]?.[0])));
   return heads;
 }
-

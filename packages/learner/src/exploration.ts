@@ -5,7 +5,12 @@ import { UserError, type Action, type Rng } from '@baton/core';
  * the alternative ICQ.md allows. Schedules are indexed by the head's own episode count, so they survive save/load.
  */
 export type Exploration =
-  | { readonly type: 'epsilon'; readonly start: number; readonly end: number; /** episodes for epsilon to fall halfway from start to end */ readonly halfLife: number }
+  | {
+      readonly type: 'epsilon';
+      readonly start: number;
+      readonly end: number;
+      /** episodes for epsilon to fall halfway from start to end */ readonly halfLife: number;
+    }
   | { readonly type: 'boltzmann'; readonly start: number; readonly end: number; readonly halfLife: number };
 
 export const DEFAULT_EXPLORATION: Exploration = { type: 'epsilon', start: 0.3, end: 0.02, halfLife: 400 };
@@ -16,7 +21,8 @@ export function scheduleValue(schedule: Exploration, episodes: number): number {
 }
 
 export function checkExploration(schedule: Exploration, field = 'exploration'): Exploration {
-  if (schedule.type !== 'epsilon' && schedule.type !== 'boltzmann') throw new UserError(`unknown type "${String((schedule as { type: unknown }).type)}"`, { field: `${field}.type` });
+  if (schedule.type !== 'epsilon' && schedule.type !== 'boltzmann')
+    throw new UserError(`unknown type "${String((schedule as { type: unknown }).type)}"`, { field: `${field}.type` });
   if (!(schedule.start >= 0) || !(schedule.end >= 0)) throw new UserError('start and end must be >= 0', { field });
   if (schedule.type === 'epsilon' && (schedule.start > 1 || schedule.end > 1)) throw new UserError('epsilon must be <= 1', { field });
   if (!(schedule.halfLife > 0)) throw new UserError('halfLife must be > 0', { field: `${field}.halfLife` });
@@ -45,7 +51,13 @@ export function argmax(values: ArrayLike<number>, rng: Rng | undefined): number 
  * Chooses among `legal` given their Q-values. Returns the index chosen and whether it was exploration (a choice
  * other than the greedy one made because of the schedule).
  */
-export function explore(schedule: Exploration, episodes: number, q: ArrayLike<number>, rng: Rng, enabled: boolean): { index: number; explored: boolean } {
+export function explore(
+  schedule: Exploration,
+  episodes: number,
+  q: ArrayLike<number>,
+  rng: Rng,
+  enabled: boolean,
+): { index: number; explored: boolean } {
   const greedy = argmax(q, rng);
   if (!enabled || q.length === 1) return { index: greedy, explored: false };
   const level = scheduleValue(schedule, episodes);

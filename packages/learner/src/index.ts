@@ -10,9 +10,21 @@ export { evaluateEpisodes, trainEpisodes, type RunOptions, type RunSummary } fro
 export { AGENTS as SYNTHETIC_AGENTS, DEFAULT_SYNTHETIC, type SyntheticConfig } from './synthetic/dynamics.ts';
 export { exactGreedyValue } from './synthetic/evaluate.ts';
 export { runSyntheticExperiment, type ExperimentOptions, type ExperimentResult, type MethodResult } from './synthetic/experiment.ts';
-export { agentActions as syntheticActions, agentFeatures as syntheticFeatures, METHOD_NAMES, methodHeads, type MethodName } from './synthetic/methods.ts';
+export {
+  agentActions as syntheticActions,
+  agentFeatures as syntheticFeatures,
+  METHOD_NAMES,
+  methodHeads,
+  type MethodName,
+} from './synthetic/methods.ts';
 export { valueIteration, type Optimum } from './synthetic/model.ts';
 export { syntheticArtifact, syntheticInput, syntheticWorkflow, type SyntheticArtifact, type SyntheticView } from './synthetic/workflow.ts';
 export { solveSmdp, type Smdp, type SmdpOutcome } from './smdp.ts';
 export { runSyntheticExperimentOnTwoThreads, splitMethods } from './synthetic/parallel.ts';
-export { LinearIcqHead, withActionOffsets, type LinearIcqHeadConfig, type LinearIcqHeadState, type StepSize as LinearStepSize } from './linear.ts';
+export {
+  LinearIcqHead,
+  withActionOffsets,
+  type LinearIcqHeadConfig,
+  type LinearIcqHeadState,
+  type StepSize as LinearStepSize,
+} from './linear.ts';

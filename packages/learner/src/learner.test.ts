@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessRuntime, Rng, UserError, type Action, type HandoffHead, type InterfaceView } from '@baton/core';
 import {
-  DEFAULT_SYNTHETIC, ensureTfBackend, exactGreedyValue, IndependentMcHead, methodHeads, NeuralIcqHead, RandomHead, solveSmdp, SYNTHETIC_AGENTS,
-  syntheticActions, syntheticFeatures, syntheticInput, syntheticWorkflow, TabularIcqHead, trainEpisodes, UcbBanditHead, valueIteration,
+  DEFAULT_SYNTHETIC,
+  ensureTfBackend,
+  exactGreedyValue,
+  IndependentMcHead,
+  methodHeads,
+  NeuralIcqHead,
+  RandomHead,
+  solveSmdp,
+  SYNTHETIC_AGENTS,
+  syntheticActions,
+  syntheticFeatures,
+  syntheticInput,
+  syntheticWorkflow,
+  TabularIcqHead,
+  trainEpisodes,
+  UcbBanditHead,
+  valueIteration,
 } from '@baton/learner';
 
-const view = (projection: Record<string, number>, privateState: Record<string, number> = {}): InterfaceView => ({ projection, privateState });
+const view = (projection: Record<string, number>, privateState: Record<string, number> = {}): InterfaceView => ({
+  projection,
+  privateState,
+});
 
 describe('value iteration', () => {
   it('solves a two-state SMDP with a known answer', () => {
@@ -23,7 +41,14 @@ describe('value iteration', () => {
   it('solves a geometric retry loop: V = r / (1 - gamma (1 - p)) closed form', () => {
     // "try" succeeds with p = 0.25 (pays 1) else stays, each try costs 0.05, discount 0.9.
     const p = 0.25;
-    const { values } = solveSmdp([[[{ p, reward: 1 - 0.05, discount: 0, next: null }, { p: 1 - p, reward: -0.05, discount: 0.9, next: 0 }]]]);
+    const { values } = solveSmdp([
+      [
+        [
+          { p, reward: 1 - 0.05, discount: 0, next: null },
+          { p: 1 - p, reward: -0.05, discount: 0.9, next: 0 },
+        ],
+      ],
+    ]);
     expect(values[0]).toBeCloseTo((p - 0.05) / (1 - 0.9 * (1 - p)), 9);
   });
 
@@ -68,13 +93,17 @@ describe('IC-Q tabular head', () => {
   it('save -> load -> same decisions', async () => {
     const { heads } = methodHeads('icq-tabular', 1);
     await trainEpisodes(new InProcessRuntime({ workflow: syntheticWorkflow(), heads }), { episodes: 300, seed: 5, input: syntheticInput });
-    const restored = Object.fromEntries(Object.entries(heads).map(([id, h]) => [id, TabularIcqHead.fromJSON(JSON.parse(JSON.stringify(h.toJSON())))]));
+    const restored = Object.fromEntries(
+      Object.entries(heads).map(([id, h]) => [id, TabularIcqHead.fromJSON(JSON.parse(JSON.stringify(h.toJSON())))]),
+    );
     expect(exactGreedyValue(DEFAULT_SYNTHETIC, restored)).toBe(exactGreedyValue(DEFAULT_SYNTHETIC, heads));
     const rng = new Rng(2);
     for (let i = 0; i < 200; i++) {
       const z = view({ kind: rng.int(3), progress: rng.int(4) }, { fatigue: 1 + rng.int(2) });
       const legal: Action[] = ['continue', 'handoff:solver', 'handoff:checker'];
-      expect(restored.drafter?.decide(z, legal, { rng: new Rng(i), explore: false }).action).toBe(heads.drafter?.decide(z, legal, { rng: new Rng(i), explore: false }).action);
+      expect(restored.drafter?.decide(z, legal, { rng: new Rng(i), explore: false }).action).toBe(
+        heads.drafter?.decide(z, legal, { rng: new Rng(i), explore: false }).action,
+      );
     }
   });
 
@@ -89,7 +118,10 @@ describe('masking', () => {
     const rng = new Rng(9);
     const all: Action[] = ['continue', 'handoff:solver', 'handoff:checker', 'submit'];
     const heads: HandoffHead[] = [
-      new TabularIcqHead({ initialQ: 1 }), new IndependentMcHead(), new UcbBanditHead(), new RandomHead(),
+      new TabularIcqHead({ initialQ: 1 }),
+      new IndependentMcHead(),
+      new UcbBanditHead(),
+      new RandomHead(),
       new NeuralIcqHead({ actions: syntheticActions('drafter'), features: syntheticFeatures('drafter'), hidden: [8] }),
     ];
     for (const head of heads) {
@@ -107,7 +139,11 @@ describe('reproducibility', () => {
   it('same seed, same training, same result', async () => {
     const run = async () => {
       const { heads } = methodHeads('icq-tabular', 1);
-      const summary = await trainEpisodes(new InProcessRuntime({ workflow: syntheticWorkflow(), heads }), { episodes: 200, seed: 11, input: syntheticInput });
+      const summary = await trainEpisodes(new InProcessRuntime({ workflow: syntheticWorkflow(), heads }), {
+        episodes: 200,
+        seed: 11,
+        input: syntheticInput,
+      });
       return [summary.meanReturn, JSON.stringify(heads.drafter?.toJSON())];
     };
     expect(await run()).toEqual(await run());
@@ -118,7 +154,15 @@ describe('IC-Q neural head', () => {
   it('learns toward its targets and survives save -> load with the same decisions', async () => {
     await ensureTfBackend();
     const actions = syntheticActions('checker');
-    const head = new NeuralIcqHead({ actions, features: syntheticFeatures('checker'), hidden: [16], trainEvery: 1, batchSize: 8, learningRate: 0.05, seed: 3 });
+    const head = new NeuralIcqHead({
+      actions,
+      features: syntheticFeatures('checker'),
+      hidden: [16],
+      trainEvery: 1,
+      batchSize: 8,
+      learningRate: 0.05,
+      seed: 3,
+    });
     const z = view({ progress: 3, flaw: 0 }, { fatigue: 1 });
     for (let i = 0; i < 200; i++) head.learn({ view: z, action: 'submit', target: 1, legal: actions });
     const q = head.decide(z, ['submit'], { rng: new Rng(1), explore: false }).qValues.submit ?? 0;
@@ -127,7 +171,9 @@ describe('IC-Q neural head', () => {
     const rng = new Rng(4);
     for (let i = 0; i < 50; i++) {
       const zi = view({ progress: rng.int(4), flaw: rng.int(2) }, { fatigue: 1 + rng.int(2) });
-      expect(restored.decide(zi, actions, { rng: new Rng(i), explore: false })).toEqual(head.decide(zi, actions, { rng: new Rng(i), explore: false }));
+      expect(restored.decide(zi, actions, { rng: new Rng(i), explore: false })).toEqual(
+        head.decide(zi, actions, { rng: new Rng(i), explore: false }),
+      );
     }
     expect(restored.value(z, actions)).toBeCloseTo(head.value(z, actions), 6);
     head.dispose();
@@ -137,7 +183,9 @@ describe('IC-Q neural head', () => {
   it('rejects an action outside its option set', async () => {
     await ensureTfBackend();
     const head = new NeuralIcqHead({ actions: ['continue', 'submit'], features: [{ key: 'x', from: 'projection' }] });
-    expect(() => head.decide(view({ x: 1 }), ['handoff:ghost'], { rng: new Rng(1), explore: false })).toThrow(/not in this head's option set/);
+    expect(() => head.decide(view({ x: 1 }), ['handoff:ghost'], { rng: new Rng(1), explore: false })).toThrow(
+      /not in this head's option set/,
+    );
     head.dispose();
   });
 });

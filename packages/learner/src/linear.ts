@@ -1,4 +1,14 @@
-import { flattenView, parseAction, UserError, type Action, type Decision, type DecideContext, type HandoffHead, type InterfaceView, type Transition } from '@baton/core';
+import {
+  flattenView,
+  parseAction,
+  UserError,
+  type Action,
+  type Decision,
+  type DecideContext,
+  type HandoffHead,
+  type InterfaceView,
+  type Transition,
+} from '@baton/core';
 import { z } from 'zod';
 
 /** alpha_n = c / (n + n0)^omega per action (ICQ.md), applied as a normalised LMS step. */
@@ -89,13 +99,15 @@ export class LinearIcqHead implements HandoffHead {
     this.projectionKeys = [...config.projectionKeys];
     this.privateKeys = [...(config.privateKeys ?? [])];
     this.stepSize = config.stepSize ?? { c: 1, n0: 10, omega: 0.6 };
-    if (!(this.stepSize.omega > 0.5 && this.stepSize.omega <= 1)) throw new UserError(`must be in (0.5, 1], got ${this.stepSize.omega}`, { field: 'stepSize.omega' });
+    if (!(this.stepSize.omega > 0.5 && this.stepSize.omega <= 1))
+      throw new UserError(`must be in (0.5, 1], got ${this.stepSize.omega}`, { field: 'stepSize.omega' });
     if (!(this.stepSize.c > 0)) throw new UserError(`must be > 0, got ${this.stepSize.c}`, { field: 'stepSize.c' });
     this.epsilonConfig = { ...(config.epsilon ?? { start: 0.3, decay: 1, min: 0.3 }) };
     this.targetSyncEvery = config.targetSyncEvery ?? 200;
     this.optimizer = config.optimizer ?? 'nlms';
     this.rls = { ...(config.rls ?? { forgetting: 0.9999, ridge: 1 }) };
-    if (!(this.rls.forgetting > 0 && this.rls.forgetting <= 1)) throw new UserError(`must be in (0, 1], got ${this.rls.forgetting}`, { field: 'rls.forgetting' });
+    if (!(this.rls.forgetting > 0 && this.rls.forgetting <= 1))
+      throw new UserError(`must be in (0, 1], got ${this.rls.forgetting}`, { field: 'rls.forgetting' });
     const dim = this.projectionKeys.length + this.privateKeys.length + 1;
     this.x = new Float32Array(dim - 1);
     this.px = new Float64Array(dim);
@@ -133,15 +145,20 @@ export class LinearIcqHead implements HandoffHead {
     });
     const dim = s.projectionKeys.length + s.privateKeys.length + 1;
     for (const action of head.actions) {
-      for (const [table, into] of [[s.weights, head.weights], [s.target, head.target]] as const) {
+      for (const [table, into] of [
+        [s.weights, head.weights],
+        [s.target, head.target],
+      ] as const) {
         const w = table[action];
-        if (!w || w.length !== dim) throw new UserError(`needs ${dim} weights`, { field: `head.weights.${action}`, code: 'user.invalid-head' });
+        if (!w || w.length !== dim)
+          throw new UserError(`needs ${dim} weights`, { field: `head.weights.${action}`, code: 'user.invalid-head' });
         into.set(action, Float64Array.from(w));
       }
       head.counts.set(action, s.counts[action] ?? 0);
       const p = s.precision[action];
       if (head.optimizer === 'rls' && p) {
-        if (p.length !== dim * dim) throw new UserError(`needs ${dim * dim} numbers`, { field: `head.precision.${action}`, code: 'user.invalid-head' });
+        if (p.length !== dim * dim)
+          throw new UserError(`needs ${dim * dim} numbers`, { field: `head.precision.${action}`, code: 'user.invalid-head' });
         head.precision.set(action, Float64Array.from(p));
       }
     }
@@ -184,7 +201,8 @@ export class LinearIcqHead implements HandoffHead {
   }
 
   learn(transition: Transition): void {
-    if (!Number.isFinite(transition.target)) throw new UserError(`target must be finite, got ${transition.target}`, { field: 'transition.target' });
+    if (!Number.isFinite(transition.target))
+      throw new UserError(`target must be finite, got ${transition.target}`, { field: 'transition.target' });
     const w = this.weightsOf(transition.action);
     const x = this.features(transition.view);
     const n = this.counts.get(transition.action) ?? 0;
@@ -234,12 +252,25 @@ export class LinearIcqHead implements HandoffHead {
   }
 
   toJSON(): LinearIcqHeadState {
-    const table = (m: Map<Action, Float64Array>): Record<string, number[]> => Object.fromEntries([...m].map(([a, w]) => [a, Array.from(w)]));
+    const table = (m: Map<Action, Float64Array>): Record<string, number[]> =>
+      Object.fromEntries([...m].map(([a, w]) => [a, Array.from(w)]));
     return {
-      kind: 'icq-linear', version: 1, actions: [...this.actions], projectionKeys: [...this.projectionKeys], privateKeys: [...this.privateKeys],
-      stepSize: { ...this.stepSize }, epsilon: { ...this.epsilonConfig }, targetSyncEvery: this.targetSyncEvery,
-      optimizer: this.optimizer, rls: { ...this.rls }, precision: table(this.precision),
-      weights: table(this.weights), target: table(this.target), counts: Object.fromEntries(this.counts), episodes: this.episodes, updates: this.updates,
+      kind: 'icq-linear',
+      version: 1,
+      actions: [...this.actions],
+      projectionKeys: [...this.projectionKeys],
+      privateKeys: [...this.privateKeys],
+      stepSize: { ...this.stepSize },
+      epsilon: { ...this.epsilonConfig },
+      targetSyncEvery: this.targetSyncEvery,
+      optimizer: this.optimizer,
+      rls: { ...this.rls },
+      precision: table(this.precision),
+      weights: table(this.weights),
+      target: table(this.target),
+      counts: Object.fromEntries(this.counts),
+      episodes: this.episodes,
+      updates: this.updates,
     };
   }
 
@@ -259,7 +290,8 @@ export class LinearIcqHead implements HandoffHead {
     const error = target - this.q(w, x);
     for (let i = 0; i < dim; i++) w[i] = (w[i] as number) + ((this.px[i] as number) / denom) * error;
     for (let i = 0; i < dim; i++) {
-      for (let j = 0; j < dim; j++) p[i * dim + j] = ((p[i * dim + j] as number) - ((this.px[i] as number) * (this.px[j] as number)) / denom) / lambda;
+      for (let j = 0; j < dim; j++)
+        p[i * dim + j] = ((p[i * dim + j] as number) - ((this.px[i] as number) * (this.px[j] as number)) / denom) / lambda;
     }
   }
 

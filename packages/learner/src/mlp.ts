@@ -43,7 +43,10 @@ export class Mlp {
     private readonly config: MlpConfig,
     weights?: MlpWeights,
   ) {
-    if (!isTfReady()) throw new UserError('tfjs is not initialised: call `await ensureTfBackend()` (or use NeuralIcqHead.create) first', { field: 'backend' });
+    if (!isTfReady())
+      throw new UserError('tfjs is not initialised: call `await ensureTfBackend()` (or use NeuralIcqHead.create) first', {
+        field: 'backend',
+      });
     const tf = (this.tf = tfModule());
     const sizes = [config.inputs, ...config.hidden, config.outputs];
     const init: Layer[] = weights?.online.map((l) => ({ w: [...l.w], b: [...l.b] })) ?? [];
@@ -60,12 +63,23 @@ export class Mlp {
     if (init.length !== sizes.length - 1) throw new UserError('saved weights do not match the layer sizes', { field: 'weights' });
     init.forEach((layer, l) => {
       const [i, o] = [sizes[l] as number, sizes[l + 1] as number];
-      if (layer.w.length !== i * o || layer.b.length !== o) throw new UserError(`layer ${l} has the wrong shape`, { field: `weights.online[${l}]` });
+      if (layer.w.length !== i * o || layer.b.length !== o)
+        throw new UserError(`layer ${l} has the wrong shape`, { field: `weights.online[${l}]` });
       this.vars.push(tf.variable(tf.tensor2d(layer.w, [i, o])), tf.variable(tf.tensor1d(layer.b)));
     });
-    this.online = init.map((layer, l) => ({ w: Float32Array.from(layer.w), b: Float32Array.from(layer.b), inputs: sizes[l] as number, outputs: sizes[l + 1] as number }));
+    this.online = init.map((layer, l) => ({
+      w: Float32Array.from(layer.w),
+      b: Float32Array.from(layer.b),
+      inputs: sizes[l] as number,
+      outputs: sizes[l + 1] as number,
+    }));
     const targetInit = weights?.target ?? init;
-    this.target = targetInit.map((layer, l) => ({ w: Float32Array.from(layer.w), b: Float32Array.from(layer.b), inputs: sizes[l] as number, outputs: sizes[l + 1] as number }));
+    this.target = targetInit.map((layer, l) => ({
+      w: Float32Array.from(layer.w),
+      b: Float32Array.from(layer.b),
+      inputs: sizes[l] as number,
+      outputs: sizes[l + 1] as number,
+    }));
     this.scratch = sizes.slice(1).map((n) => new Float32Array(n));
     this.optimizer = tf.train.adam(config.learningRate);
   }
@@ -98,14 +112,18 @@ export class Mlp {
       const x = tf.tensor2d(xs, [size, inputs]);
       const y = tf.tensor1d(targets);
       const mask = tf.oneHot(tf.tensor1d(actions, 'int32'), outputs).toFloat();
-      this.optimizer.minimize(() => {
-        let h: Tf.Tensor = x;
-        for (let l = 0; l < this.vars.length; l += 2) {
-          h = tf.add(tf.matMul(h, this.vars[l] as Tf.Variable), this.vars[l + 1] as Tf.Variable);
-          if (l + 2 < this.vars.length) h = tf.relu(h);
-        }
-        return tf.losses.huberLoss(y, tf.sum(tf.mul(h, mask), 1), undefined, huberDelta) as Tf.Scalar;
-      }, false, this.vars);
+      this.optimizer.minimize(
+        () => {
+          let h: Tf.Tensor = x;
+          for (let l = 0; l < this.vars.length; l += 2) {
+            h = tf.add(tf.matMul(h, this.vars[l] as Tf.Variable), this.vars[l + 1] as Tf.Variable);
+            if (l + 2 < this.vars.length) h = tf.relu(h);
+          }
+          return tf.losses.huberLoss(y, tf.sum(tf.mul(h, mask), 1), undefined, huberDelta) as Tf.Scalar;
+        },
+        false,
+        this.vars,
+      );
     });
     this.online.forEach((layer, l) => {
       layer.w = (this.vars[2 * l] as Tf.Variable).dataSync() as Float32Array;

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { Rng, UserError, parseAction, type Action, type Decision, type DecideContext, type DecisionOutcome, type HandoffHead, type InterfaceView, type Transition } from '@baton/core';
+import {
+  Rng,
+  UserError,
+  parseAction,
+  type Action,
+  type Decision,
+  type DecideContext,
+  type DecisionOutcome,
+  type HandoffHead,
+  type InterfaceView,
+  type Transition,
+} from '@baton/core';
 import { encodedSize, encodeView, featureSpecSchema, type FeatureSpec } from './encoder.ts';
 import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, type Exploration } from './exploration.ts';
 import { Mlp, type MlpWeights } from './mlp.ts';
@@ -72,15 +83,32 @@ export class NeuralIcqHead implements HandoffHead {
       seed: config.seed ?? 1,
     };
     const c = this.config;
-    if (c.hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new UserError('widths must be positive integers', { field: 'hidden' });
-    for (const [key, v] of [['batchSize', c.batchSize], ['trainEvery', c.trainEvery], ['replayCapacity', c.replayCapacity], ['targetSyncEvery', c.targetSyncEvery]] as const) {
+    if (c.hidden.some((h) => !(Number.isInteger(h) && h >= 1)))
+      throw new UserError('widths must be positive integers', { field: 'hidden' });
+    for (const [key, v] of [
+      ['batchSize', c.batchSize],
+      ['trainEvery', c.trainEvery],
+      ['replayCapacity', c.replayCapacity],
+      ['targetSyncEvery', c.targetSyncEvery],
+    ] as const) {
       if (!(Number.isInteger(v) && v >= 1)) throw new UserError('must be a positive integer', { field: key });
     }
     if (!(c.learningRate > 0)) throw new UserError('must be > 0', { field: 'learningRate' });
     this.actionIndex = new Map(c.actions.map((a, i) => [a, i]));
     this.rng = new Rng(c.seed);
     const inputs = encodedSize(c.features);
-    this.net = new Mlp({ inputs, hidden: c.hidden, outputs: c.actions.length, learningRate: c.learningRate, huberDelta: c.huberDelta, initialBias: c.initialQ, rng: this.rng }, weights);
+    this.net = new Mlp(
+      {
+        inputs,
+        hidden: c.hidden,
+        outputs: c.actions.length,
+        learningRate: c.learningRate,
+        huberDelta: c.huberDelta,
+        initialBias: c.initialQ,
+        rng: this.rng,
+      },
+      weights,
+    );
     this.x = new Float32Array(inputs);
     const cap = c.replay ? c.replayCapacity : c.trainEvery;
     this.bufX = new Float32Array(cap * inputs);
@@ -116,7 +144,10 @@ export class NeuralIcqHead implements HandoffHead {
   }
 
   learn(t: Transition): void {
-    if (!Number.isFinite(t.target)) throw new UserError(`target for ${t.action} is ${t.target}; refusing to learn from a non-finite target`, { field: 'transition.target' });
+    if (!Number.isFinite(t.target))
+      throw new UserError(`target for ${t.action} is ${t.target}; refusing to learn from a non-finite target`, {
+        field: 'transition.target',
+      });
     const [a] = this.indices([t.action]);
     const n = this.x.length;
     const slot = this.bufNext;
@@ -164,9 +195,18 @@ export class NeuralIcqHead implements HandoffHead {
   toJSON(): SerializedNeuralHead {
     const c = this.config;
     return {
-      kind: 'icq-neural', format: 1,
-      config: { ...c, actions: [...c.actions], features: c.features.map((f) => ({ ...f })), hidden: [...c.hidden], exploration: { ...c.exploration } },
-      episodes: this.episodes, steps: this.steps, weights: this.net.weights(),
+      kind: 'icq-neural',
+      format: 1,
+      config: {
+        ...c,
+        actions: [...c.actions],
+        features: c.features.map((f) => ({ ...f })),
+        hidden: [...c.hidden],
+        exploration: { ...c.exploration },
+      },
+      episodes: this.episodes,
+      steps: this.steps,
+      weights: this.net.weights(),
     };
   }
 

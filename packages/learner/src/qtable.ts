@@ -66,7 +66,10 @@ export class QTable {
   }
 
   toJSON(): SerializedTable {
-    return [...this.states].map(([state, row]) => [state, [...row].map(([a, c]) => [a, c.q, c.qbar, c.n] as [string, number, number, number])]);
+    return [...this.states].map(([state, row]) => [
+      state,
+      [...row].map(([a, c]) => [a, c.q, c.qbar, c.n] as [string, number, number, number]),
+    ]);
   }
 
   static fromJSON(data: SerializedTable, initialQ = 0, field = 'table'): QTable {

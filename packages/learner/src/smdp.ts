@@ -10,11 +10,15 @@ export interface SmdpOutcome {
 export type Smdp = readonly (readonly (readonly SmdpOutcome[])[])[];
 
 /** Value iteration on a finite SMDP: V(s) = max_a sum p (r + discount * V(s')). Returns V and the greedy actions. */
-export function solveSmdp(smdp: Smdp, tolerance = 1e-12, maxIterations = 100_000): { values: Float64Array; policy: Int32Array; iterations: number } {
+export function solveSmdp(
+  smdp: Smdp,
+  tolerance = 1e-12,
+  maxIterations = 100_000,
+): { values: Float64Array; policy: Int32Array; iterations: number } {
   let V = new Float64Array(smdp.length);
   const policy = new Int32Array(smdp.length);
   let iterations = 0;
-  for (; iterations < maxIterations; ) {
+  for (; iterations < maxIterations;) {
     iterations += 1;
     const next = new Float64Array(smdp.length);
     let delta = 0;

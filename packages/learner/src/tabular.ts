@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { UserError, type Action, type Decision, type DecideContext, type DecisionOutcome, type HandoffHead, type InterfaceView, type Transition } from '@baton/core';
+import {
+  UserError,
+  type Action,
+  type Decision,
+  type DecideContext,
+  type DecisionOutcome,
+  type HandoffHead,
+  type InterfaceView,
+  type Transition,
+} from '@baton/core';
 import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, type Exploration } from './exploration.ts';
 import { QTable, tabularKey, type SerializedTable } from './qtable.ts';
 
@@ -32,7 +41,10 @@ function checkStep(step: StepSize): StepSize {
 }
 
 function finiteTarget(t: Transition): number {
-  if (!Number.isFinite(t.target)) throw new UserError(`target for ${t.action} is ${t.target}; refusing to learn from a non-finite target`, { field: 'transition.target' });
+  if (!Number.isFinite(t.target))
+    throw new UserError(`target for ${t.action} is ${t.target}; refusing to learn from a non-finite target`, {
+      field: 'transition.target',
+    });
   return t.target;
 }
 
@@ -58,7 +70,8 @@ export class TabularIcqHead implements HandoffHead {
     this.step = checkStep(config.stepSize ?? DEFAULT_STEP);
     this.exploration = checkExploration(config.exploration ?? DEFAULT_EXPLORATION);
     this.syncEvery = config.targetSyncEvery ?? 20;
-    if (!(Number.isInteger(this.syncEvery) && this.syncEvery >= 1)) throw new UserError('must be a positive integer', { field: 'targetSyncEvery' });
+    if (!(Number.isInteger(this.syncEvery) && this.syncEvery >= 1))
+      throw new UserError('must be a positive integer', { field: 'targetSyncEvery' });
     this.initialQ = config.initialQ ?? 0;
     this.key = config.discretise ?? tabularKey;
     this.table = table ?? new QTable(this.initialQ);
@@ -107,7 +120,10 @@ export class TabularIcqHead implements HandoffHead {
   /** Restores a saved head (warm start). `overrides` may change schedules, e.g. to keep exploring less. */
   static fromJSON(data: unknown, overrides: Partial<TabularIcqConfig> = {}): TabularIcqHead {
     const parsed = parseSerialized(data, 'icq-tabular');
-    const head = new TabularIcqHead({ ...parsed.config, ...overrides }, QTable.fromJSON(parsed.table as SerializedTable, parsed.config.initialQ));
+    const head = new TabularIcqHead(
+      { ...parsed.config, ...overrides },
+      QTable.fromJSON(parsed.table as SerializedTable, parsed.config.initialQ),
+    );
     head.episodes = parsed.episodes;
     head.updates = parsed.updates;
     return head;

@@ -42,11 +42,16 @@ async function pick(): Promise<TfBackend> {
     try {
       // In Node the emscripten loader reads the .wasm files beside its own script; no paths to set. It also installs
       // process-wide uncaughtException/unhandledRejection handlers that dump its whole source on any error: remove them.
-      const before = { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
+      const before = {
+        uncaughtException: process.listeners('uncaughtException'),
+        unhandledRejection: process.listeners('unhandledRejection'),
+      };
       await import('@tensorflow/tfjs-backend-wasm');
       const ok = await tf.setBackend('wasm');
-      for (const listener of process.listeners('uncaughtException')) if (!before.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
-      for (const listener of process.listeners('unhandledRejection')) if (!before.unhandledRejection.includes(listener)) process.removeListener('unhandledRejection', listener);
+      for (const listener of process.listeners('uncaughtException'))
+        if (!before.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
+      for (const listener of process.listeners('unhandledRejection'))
+        if (!before.unhandledRejection.includes(listener)) process.removeListener('unhandledRejection', listener);
       if (ok) return finish('wasm');
     } catch (error) {
       if (forced) throw error;

@@ -29,7 +29,12 @@ async function run<T>(runtime: InProcessRuntime<T>, options: RunOptions<T>, lear
     decisions += result.decisions;
     options.onEpisode?.(i, result.return);
   }
-  return { episodes: options.episodes, meanReturn: total / Math.max(options.episodes, 1), decisions, seconds: (performance.now() - start) / 1000 };
+  return {
+    episodes: options.episodes,
+    meanReturn: total / Math.max(options.episodes, 1),
+    decisions,
+    seconds: (performance.now() - start) / 1000,
+  };
 }
 
 /** Runs learning episodes (heads learn and explore). */

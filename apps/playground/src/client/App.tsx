@@ -53,7 +53,11 @@ export function App() {
         <h1>Baton playground</h1>
         <span className="sub">learned handoffs (IC-Q): train, watch the baton, compare, audit</span>
       </header>
-      {error && <div className="error" role="alert">{error}</div>}
+      {error && (
+        <div className="error" role="alert">
+          {error}
+        </div>
+      )}
       <div className="grid">
         <section className="card settings">
           {workflows.length > 0 && (
@@ -84,7 +88,12 @@ export function App() {
           {workflow && <BatonView workflow={workflow} episode={episode} seen={seen} />}
         </section>
         <section className="card curves">
-          <h2>Learning curves <span className="hint">{workflow?.scoreLabel ?? 'normalized return'}: random = 0, optimum = 1; bands are 95% CIs across seeds</span></h2>
+          <h2>
+            Learning curves{' '}
+            <span className="hint">
+              {workflow?.scoreLabel ?? 'normalized return'}: random = 0, optimum = 1; bands are 95% CIs across seeds
+            </span>
+          </h2>
           <LearningCurves curves={curves} />
           <ExtraCurves curves={curves} />
         </section>

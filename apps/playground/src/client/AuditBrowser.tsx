@@ -1,19 +1,48 @@
 import { useEffect, useState } from 'react';
-import { api, type AuditLogInfo, type AuditPageRecord, type AuditSummary, type AuditVerdict, type BatonEvent, type CostLine } from './api.ts';
+import {
+  api,
+  type AuditLogInfo,
+  type AuditPageRecord,
+  type AuditSummary,
+  type AuditVerdict,
+  type BatonEvent,
+  type CostLine,
+} from './api.ts';
 
 function CostTable({ title, rows }: { title: string; rows: Record<string, CostLine & { count?: number; models?: string[] }> }) {
   const entries = Object.entries(rows);
   const edges = title === 'edge';
   return (
     <table className="costs">
-      <thead><tr><th>{title}</th>{edges && <th>taken</th>}<th>work</th><th>tokens in/out</th><th>$</th></tr></thead>
+      <thead>
+        <tr>
+          <th>{title}</th>
+          {edges && <th>taken</th>}
+          <th>work</th>
+          <th>tokens in/out</th>
+          <th>$</th>
+        </tr>
+      </thead>
       <tbody>
-        {entries.length === 0 && <tr><td colSpan={edges ? 5 : 4} className="hint">none</td></tr>}
+        {entries.length === 0 && (
+          <tr>
+            <td colSpan={edges ? 5 : 4} className="hint">
+              none
+            </td>
+          </tr>
+        )}
         {entries.map(([k, r]) => (
           <tr key={k}>
-            <td>{k}{r.models && r.models.length > 0 && <span className="hint"> {r.models.join(', ')}</span>}</td>
+            <td>
+              {k}
+              {r.models && r.models.length > 0 && <span className="hint"> {r.models.join(', ')}</span>}
+            </td>
             {edges && <td>{r.count ?? 0}</td>}
-            <td>{r.work}</td><td>{r.inputTokens.toLocaleString()} / {r.outputTokens.toLocaleString()}</td><td>{r.dollars.toFixed(4)}</td>
+            <td>{r.work}</td>
+            <td>
+              {r.inputTokens.toLocaleString()} / {r.outputTokens.toLocaleString()}
+            </td>
+            <td>{r.dollars.toFixed(4)}</td>
           </tr>
         ))}
       </tbody>
@@ -23,23 +52,40 @@ function CostTable({ title, rows }: { title: string; rows: Record<string, CostLi
 
 const describe = (e: BatonEvent) => {
   switch (e.type) {
-    case 'handoff': return `${String(e['from'])} → ${String(e['to'])}`;
-    case 'decision': return `${String(e['agent'])}: ${String(e['action'])}${e['explored'] ? ' (explored)' : ''}`;
-    case 'work-end': return `${String(e['agent'])} worked ${String(e['duration'])}`;
-    case 'episode-end': return `return ${(e['return'] as number).toFixed(3)}`;
-    default: return String(e['agent'] ?? '');
+    case 'handoff':
+      return `${String(e['from'])} → ${String(e['to'])}`;
+    case 'decision':
+      return `${String(e['agent'])}: ${String(e['action'])}${e['explored'] ? ' (explored)' : ''}`;
+    case 'work-end':
+      return `${String(e['agent'])} worked ${String(e['duration'])}`;
+    case 'episode-end':
+      return `return ${(e['return'] as number).toFixed(3)}`;
+    default:
+      return String(e['agent'] ?? '');
   }
 };
 
 function Badge({ verdict: v }: { verdict: AuditVerdict }) {
   if (v.ok) {
     const what = v.live ? 'verified so far (run still writing)' : 'verified';
-    return <span className="badge verified" data-testid="audit-badge">{what} · {v.records} records{v.signed ? ' · signed' : ''}</span>;
+    return (
+      <span className="badge verified" data-testid="audit-badge">
+        {what} · {v.records} records{v.signed ? ' · signed' : ''}
+      </span>
+    );
   }
   if (v.firstBad) {
-    return <span className="badge tampered" data-testid="audit-badge">tampered at record {v.firstBad.line}: {v.firstBad.reason}</span>;
+    return (
+      <span className="badge tampered" data-testid="audit-badge">
+        tampered at record {v.firstBad.line}: {v.firstBad.reason}
+      </span>
+    );
   }
-  return <span className="badge tampered" data-testid="audit-badge">torn tail after {v.records} verified records (the writer crashed mid-line)</span>;
+  return (
+    <span className="badge tampered" data-testid="audit-badge">
+      torn tail after {v.records} verified records (the writer crashed mid-line)
+    </span>
+  );
 }
 
 /** Lists audit logs; opening one verifies its hash chain and sums costs per agent and per edge. */
@@ -64,16 +110,21 @@ export function AuditBrowser({ refresh, current }: { refresh: number; current: s
   };
 
   useEffect(() => {
-    api.auditLogs().then((l) => {
-      setLogs(l);
-      if (current && refresh > 0 && l.some((x) => x.name === current)) void show(current);
-    }, (e: Error) => setError(e.message));
+    api.auditLogs().then(
+      (l) => {
+        setLogs(l);
+        if (current && refresh > 0 && l.some((x) => x.name === current)) void show(current);
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [refresh, current]);
 
   return (
     <div className="audit-browser">
       <div className="log-list">
-        <button type="button" onClick={() => api.auditLogs().then(setLogs)}>Refresh</button>
+        <button type="button" onClick={() => api.auditLogs().then(setLogs)}>
+          Refresh
+        </button>
         {logs.length === 0 && <div className="hint">no logs yet: training runs write one</div>}
         {logs.map((l) => (
           <button type="button" key={l.name} className={`log ${open?.name === l.name ? 'selected' : ''}`} onClick={() => void show(l.name)}>
@@ -84,23 +135,31 @@ export function AuditBrowser({ refresh, current }: { refresh: number; current: s
       {error && <div className="error">{error}</div>}
       {open && (
         <div className="log-detail">
-          <div className="log-title">{open.name} <Badge verdict={open.verdict} /></div>
+          <div className="log-title">
+            {open.name} <Badge verdict={open.verdict} />
+          </div>
           {open.costs && !open.verdict.ok && <div className="hint unavailable">costs below are read from a log that did not verify</div>}
           {open.costs ? (
             <div className="cost-tables">
               <CostTable title="agent" rows={open.costs.agents} />
               <CostTable title="edge" rows={open.costs.edges} />
             </div>
-          ) : <div className="hint">costs unavailable: the log has records that do not parse</div>}
-          <div className="records"><table>
-            <tbody>
-              {records.map((r) => (
-                <tr key={r.line} className={r.line === open.verdict.firstBad?.line ? 'bad' : ''} data-line={r.line}>
-                  <td>{r.line}</td><td>{r.event?.type ?? r.kind}</td><td className="mono">{r.event ? describe(r.event) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table></div>
+          ) : (
+            <div className="hint">costs unavailable: the log has records that do not parse</div>
+          )}
+          <div className="records">
+            <table>
+              <tbody>
+                {records.map((r) => (
+                  <tr key={r.line} className={r.line === open.verdict.firstBad?.line ? 'bad' : ''} data-line={r.line}>
+                    <td>{r.line}</td>
+                    <td>{r.event?.type ?? r.kind}</td>
+                    <td className="mono">{r.event ? describe(r.event) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
     </div>

@@ -3,7 +3,10 @@ import type { BatonEvent, EpisodeMessage, WorkflowInfo } from './api.ts';
 import type { Tally } from './tally.ts';
 
 const STEP_MS = 180;
-const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`).join(' ');
+const fmt = (r: Record<string, number>) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
+    .join(' ');
 
 /**
  * Animates the latest streamed episode (the holder lights up, handoffs draw an arrow) beside the tally: the handoff
@@ -16,7 +19,9 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
 
   useEffect(() => {
     if (!episode) return;
-    const steps = episode.events.filter((e) => e.type === 'decision' || e.type === 'handoff' || e.type === 'episode-start' || e.type === 'submit' || e.type === 'episode-end');
+    const steps = episode.events.filter(
+      (e) => e.type === 'decision' || e.type === 'handoff' || e.type === 'episode-start' || e.type === 'submit' || e.type === 'episode-end',
+    );
     let i = 0;
     // A new episode replaces the one being animated; the stream itself is throttled by the server.
     const timer = setInterval(() => {
@@ -61,38 +66,90 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#f59e0b" />
           </marker>
         </defs>
-        {workflow.agents.flatMap((a) => a.successors.map((s) => {
-          const p = pos(a.id), q = pos(s);
-          return <line key={`${a.id}-${s}`} x1={p.x} y1={p.y} x2={q.x} y2={q.y} stroke="#cbd5e1" strokeWidth={1} />;
-        }))}
-        {edge && (() => {
-          const p = pos(edge[0]), q = pos(edge[1]);
-          const t = 34 / Math.hypot(q.x - p.x, q.y - p.y);
-          return <line className="handoff-arrow" x1={p.x + (q.x - p.x) * t} y1={p.y + (q.y - p.y) * t} x2={q.x - (q.x - p.x) * t} y2={q.y - (q.y - p.y) * t}
-            stroke="#f59e0b" strokeWidth={4} markerEnd="url(#arrow)" />;
-        })()}
+        {workflow.agents.flatMap((a) =>
+          a.successors.map((s) => {
+            const p = pos(a.id),
+              q = pos(s);
+            return <line key={`${a.id}-${s}`} x1={p.x} y1={p.y} x2={q.x} y2={q.y} stroke="#cbd5e1" strokeWidth={1} />;
+          }),
+        )}
+        {edge &&
+          (() => {
+            const p = pos(edge[0]),
+              q = pos(edge[1]);
+            const t = 34 / Math.hypot(q.x - p.x, q.y - p.y);
+            return (
+              <line
+                className="handoff-arrow"
+                x1={p.x + (q.x - p.x) * t}
+                y1={p.y + (q.y - p.y) * t}
+                x2={q.x - (q.x - p.x) * t}
+                y2={q.y - (q.y - p.y) * t}
+                stroke="#f59e0b"
+                strokeWidth={4}
+                markerEnd="url(#arrow)"
+              />
+            );
+          })()}
         {workflow.agents.map((a) => {
           const p = pos(a.id);
           const on = a.id === holder;
           return (
             <g key={a.id} data-agent={a.id} data-holder={on ? 'yes' : 'no'}>
               <circle cx={p.x} cy={p.y} r={30} fill={on ? '#2563eb' : '#f1f5f9'} stroke={on ? '#1d4ed8' : '#94a3b8'} strokeWidth={2} />
-              <text x={p.x} y={p.y + 4} textAnchor="middle" fontSize={11} fill={on ? 'white' : '#0f172a'}>{a.id}</text>
-              {on && <rect className="baton-stick" x={p.x - 14} y={p.y - 44} width={28} height={7} rx={3} fill="#f59e0b" transform={`rotate(-20 ${p.x} ${p.y - 40})`} />}
+              <text x={p.x} y={p.y + 4} textAnchor="middle" fontSize={11} fill={on ? 'white' : '#0f172a'}>
+                {a.id}
+              </text>
+              {on && (
+                <rect
+                  className="baton-stick"
+                  x={p.x - 14}
+                  y={p.y - 44}
+                  width={28}
+                  height={7}
+                  rx={3}
+                  fill="#f59e0b"
+                  transform={`rotate(-20 ${p.x} ${p.y - 40})`}
+                />
+              )}
             </g>
           );
         })}
       </svg>
-      <div className="episode-line">{outcome || 'start a training run to watch sampled episodes'} <span className="hint">handoffs seen: <b data-testid="handoff-count">{seen.handoffs}</b></span></div>
+      <div className="episode-line">
+        {outcome || 'start a training run to watch sampled episodes'}{' '}
+        <span className="hint">
+          handoffs seen: <b data-testid="handoff-count">{seen.handoffs}</b>
+        </span>
+      </div>
       <table className="decisions">
-        <thead><tr><th>agent</th><th>interface (projection | private)</th><th>Q-values</th><th>action</th></tr></thead>
+        <thead>
+          <tr>
+            <th>agent</th>
+            <th>interface (projection | private)</th>
+            <th>Q-values</th>
+            <th>action</th>
+          </tr>
+        </thead>
         <tbody>
           {seen.decisions.map((d) => (
             <tr key={d.key} className={d.explored ? 'explored' : ''}>
               <td>{d.agent}</td>
-              <td className="mono">{fmt(d.view.projection)} | {fmt(d.view.privateState)}</td>
-              <td className="mono">{Object.keys(d.qValues).length === 0 && <span className="hint">(no Q: {d.method})</span>}{Object.entries(d.qValues).map(([a, q]) => <span key={a} className={a === d.action ? 'chosen' : ''}>{a}:{q.toFixed(2)} </span>)}</td>
-              <td>{d.action}{d.explored && <span className="pill explored">explored</span>}</td>
+              <td className="mono">
+                {fmt(d.view.projection)} | {fmt(d.view.privateState)}
+              </td>
+              <td className="mono">
+                {Object.keys(d.qValues).length === 0 && <span className="hint">(no Q: {d.method})</span>}
+                {Object.entries(d.qValues).map(([a, q]) => (
+                  <span key={a} className={a === d.action ? 'chosen' : ''}>
+                    {a}:{q.toFixed(2)}{' '}
+                  </span>
+                ))}
+              </td>
+              <td>
+                {d.action}
+                {d.explored && <span className="pill explored">explored</span>}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -2,11 +2,18 @@ import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, Respon
 import type { Curves } from './api.ts';
 
 const COLORS: Record<string, string> = {
-  'icq-tabular': '#2563eb', 'icq-neural': '#7c3aed', 'centralized-oracle': '#059669', 'independent-mc': '#d97706',
-  'ucb-bandit': '#db2777', 'fixed-pipeline': '#64748b', random: '#94a3b8',
-  'icq-linear': '#2563eb', 'always-weak': '#d97706', 'always-strong': '#059669',
+  'icq-tabular': '#2563eb',
+  'icq-neural': '#7c3aed',
+  'centralized-oracle': '#059669',
+  'independent-mc': '#d97706',
+  'ucb-bandit': '#db2777',
+  'fixed-pipeline': '#64748b',
+  random: '#94a3b8',
+  'icq-linear': '#2563eb',
+  'always-weak': '#d97706',
+  'always-strong': '#059669',
 };
-const colorOf = (m: string, i: number) => COLORS[m] ?? ['#0ea5e9', '#84cc16', '#f43f5e'][i % 3] as string;
+const colorOf = (m: string, i: number) => COLORS[m] ?? (['#0ea5e9', '#84cc16', '#f43f5e'][i % 3] as string);
 
 /** Mean normalized return per method with a 95% band across seeds, and the optimum at 1. */
 export function LearningCurves({ curves }: { curves: Curves }) {
@@ -31,16 +38,48 @@ export function LearningCurves({ curves }: { curves: Curves }) {
       <ResponsiveContainer width="100%" height={300}>
         <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="#e2e8f0" />
-          <XAxis dataKey="episode" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => v.toLocaleString()} fontSize={11} />
+          <XAxis
+            dataKey="episode"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            tickFormatter={(v: number) => v.toLocaleString()}
+            fontSize={11}
+          />
           <YAxis domain={[yMin, 1.2]} allowDataOverflow ticks={yTicks} fontSize={11} tickFormatter={(v: number) => v.toFixed(2)} />
-          <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x: number) => x.toFixed(3)).join(' – ') : typeof v === 'number' ? v.toFixed(3) : String(v))} />
+          <Tooltip
+            formatter={(v) =>
+              Array.isArray(v) ? v.map((x: number) => x.toFixed(3)).join(' – ') : typeof v === 'number' ? v.toFixed(3) : String(v)
+            }
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <ReferenceLine y={1} stroke="#16a34a" strokeDasharray="5 4" label={{ value: 'optimum', position: 'insideTopRight', fontSize: 11, fill: '#16a34a' }} />
+          <ReferenceLine
+            y={1}
+            stroke="#16a34a"
+            strokeDasharray="5 4"
+            label={{ value: 'optimum', position: 'insideTopRight', fontSize: 11, fill: '#16a34a' }}
+          />
           {methods.map((m, i) => (
-            <Area key={`${m}-band`} dataKey={`${m} band`} stroke="none" fill={colorOf(m, i)} fillOpacity={0.15} legendType="none" isAnimationActive={false} connectNulls />
+            <Area
+              key={`${m}-band`}
+              dataKey={`${m} band`}
+              stroke="none"
+              fill={colorOf(m, i)}
+              fillOpacity={0.15}
+              legendType="none"
+              isAnimationActive={false}
+              connectNulls
+            />
           ))}
           {methods.map((m, i) => (
-            <Line key={m} dataKey={m} stroke={colorOf(m, i)} strokeWidth={m.startsWith('icq') ? 2.5 : 1.5} dot={false} isAnimationActive={false} connectNulls />
+            <Line
+              key={m}
+              dataKey={m}
+              stroke={colorOf(m, i)}
+              strokeWidth={m.startsWith('icq') ? 2.5 : 1.5}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
@@ -75,11 +114,25 @@ export function ExtraCurves({ curves }: { curves: Curves }) {
             <ResponsiveContainer width="100%" height={140}>
               <ComposedChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#e2e8f0" />
-                <XAxis dataKey="episode" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => v.toLocaleString()} fontSize={10} />
+                <XAxis
+                  dataKey="episode"
+                  type="number"
+                  domain={['dataMin', 'dataMax']}
+                  tickFormatter={(v: number) => v.toLocaleString()}
+                  fontSize={10}
+                />
                 <YAxis domain={money ? [0, 'auto'] : [0, 1]} tickFormatter={fmt} fontSize={10} width={money ? 52 : 36} />
                 <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v) : String(v))} />
                 {methods.map((m, i) => (
-                  <Line key={m} dataKey={m} stroke={colorOf(m, i)} strokeWidth={m.startsWith('icq') ? 2.5 : 1.5} dot={false} isAnimationActive={false} connectNulls />
+                  <Line
+                    key={m}
+                    dataKey={m}
+                    stroke={colorOf(m, i)}
+                    strokeWidth={m.startsWith('icq') ? 2.5 : 1.5}
+                    dot={false}
+                    isAnimationActive={false}
+                    connectNulls
+                  />
                 ))}
               </ComposedChart>
             </ResponsiveContainer>

@@ -20,8 +20,14 @@ export interface PlaygroundAppOptions {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 
 /** The playground's HTTP surface: JSON API + SSE under /api (token-checked), the built client everywhere else. */
@@ -131,7 +137,12 @@ export function createPlaygroundApp(options: PlaygroundAppOptions): { app: Hono;
   app.get('/api/audit/:name/records', async (c) => {
     const offset = Number(c.req.query('offset') ?? 0);
     const limit = Math.min(Number(c.req.query('limit') ?? 100), 1000);
-    return c.json(await options.audit.read(auditFile(c.req.param('name')), { offset: Number.isFinite(offset) ? offset : 0, limit: Number.isFinite(limit) ? limit : 100 }));
+    return c.json(
+      await options.audit.read(auditFile(c.req.param('name')), {
+        offset: Number.isFinite(offset) ? offset : 0,
+        limit: Number.isFinite(limit) ? limit : 100,
+      }),
+    );
   });
   app.all('/api/*', (c) => c.json({ error: 'not found' }, 404));
 
@@ -144,7 +155,10 @@ export function createPlaygroundApp(options: PlaygroundAppOptions): { app: Hono;
     for (const candidate of inside && extname(file) ? [file] : [join(root, 'index.html')]) {
       try {
         const body = await readFile(candidate);
-        return c.body(body, 200, { 'content-type': MIME[extname(candidate)] ?? 'application/octet-stream', 'cache-control': candidate.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache' });
+        return c.body(body, 200, {
+          'content-type': MIME[extname(candidate)] ?? 'application/octet-stream',
+          'cache-control': candidate.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        });
       } catch {
         // fall through
       }

@@ -1,7 +1,16 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
-  auditCosts, auditKeyFromEnv, createAuditSink, forEachAuditLine, readAuditLog, verifyAuditLog, type AuditCosts, type BatonEvent, type EventSink, type VerifyResult,
+  auditCosts,
+  auditKeyFromEnv,
+  createAuditSink,
+  forEachAuditLine,
+  readAuditLog,
+  verifyAuditLog,
+  type AuditCosts,
+  type BatonEvent,
+  type EventSink,
+  type VerifyResult,
 } from '@baton/core';
 
 export type { AuditCosts, CostLine } from '@baton/core';
@@ -62,8 +71,13 @@ export function createCoreAudit(options: CoreAuditOptions = {}): AuditBackend {
     async verify(file, { live = false } = {}) {
       const r = await verifyAuditLog(file, { requireSeal: !live, ...(hmacKey !== undefined ? { hmacKey } : {}) });
       return {
-        ok: r.ok, records: r.records, sealed: r.sealed, signed: r.signed, live,
-        ...(r.firstBad ? { firstBad: r.firstBad } : {}), ...(r.tornTail ? { tornTail: true } : {}),
+        ok: r.ok,
+        records: r.records,
+        sealed: r.sealed,
+        signed: r.signed,
+        live,
+        ...(r.firstBad ? { firstBad: r.firstBad } : {}),
+        ...(r.tornTail ? { tornTail: true } : {}),
       };
     },
     costs: (file) => auditCosts(file),
@@ -77,16 +91,24 @@ export function createCoreAudit(options: CoreAuditOptions = {}): AuditBackend {
         return true;
       });
       // Line by line, so one unparseable (tampered) line does not hide the page around it.
-      const records = await Promise.all(lines.map(async (text, i): Promise<AuditPageRecord> => {
-        const line = offset + i + 1;
-        try {
-          const [r] = await readAuditLog([text]);
-          if (!r) throw new Error('empty');
-          return { line, kind: r.kind, hash: r.hash, ...(r.kind === 'genesis' ? {} : { ts: r.ts }), ...(r.kind === 'event' ? { event: r.event } : {}) };
-        } catch {
-          return { line, kind: 'unreadable', hash: '' };
-        }
-      }));
+      const records = await Promise.all(
+        lines.map(async (text, i): Promise<AuditPageRecord> => {
+          const line = offset + i + 1;
+          try {
+            const [r] = await readAuditLog([text]);
+            if (!r) throw new Error('empty');
+            return {
+              line,
+              kind: r.kind,
+              hash: r.hash,
+              ...(r.kind === 'genesis' ? {} : { ts: r.ts }),
+              ...(r.kind === 'event' ? { event: r.event } : {}),
+            };
+          } catch {
+            return { line, kind: 'unreadable', hash: '' };
+          }
+        }),
+      );
       return { total, records };
     },
   };
@@ -103,9 +125,11 @@ export async function listAuditLogs(dir: string): Promise<{ name: string; bytes:
   } catch {
     return [];
   }
-  const out = await Promise.all(names.map(async (name) => {
-    const s = await stat(`${dir}/${name}`);
-    return { name, bytes: s.size, modified: s.mtime.toISOString() };
-  }));
+  const out = await Promise.all(
+    names.map(async (name) => {
+      const s = await stat(`${dir}/${name}`);
+      return { name, bytes: s.size, modified: s.mtime.toISOString() };
+    }),
+  );
   return out.sort((a, b) => b.modified.localeCompare(a.modified));
 }

@@ -15,7 +15,9 @@ export function isLoopback(host: string): boolean {
 export function resolveAccessToken(host: string, token: string | undefined): string | undefined {
   const t = token?.trim() || undefined;
   if (!t && !isLoopback(host)) {
-    throw new UserError(`binding to ${host} needs an access token (--token or BATON_TOKEN); without one, serve only on 127.0.0.1`, { field: 'token' });
+    throw new UserError(`binding to ${host} needs an access token (--token or BATON_TOKEN); without one, serve only on 127.0.0.1`, {
+      field: 'token',
+    });
   }
   if (t !== undefined && t.length < 8) throw new UserError('the access token must be at least 8 characters', { field: 'token' });
   return t;

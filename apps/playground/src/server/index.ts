@@ -9,12 +9,39 @@ import { defaultWorkflows, type PlaygroundWorkflow } from './workflows.ts';
 
 export { isLoopback, presentedToken, resolveAccessToken, tokenMatches } from './auth.ts';
 export {
-  coreAudit, createCoreAudit, listAuditLogs, type AuditBackend, type AuditCosts, type AuditPage, type AuditPageRecord, type AuditVerdict, type AuditWriter, type CoreAuditOptions, type CostLine,
+  coreAudit,
+  createCoreAudit,
+  listAuditLogs,
+  type AuditBackend,
+  type AuditCosts,
+  type AuditPage,
+  type AuditPageRecord,
+  type AuditVerdict,
+  type AuditWriter,
+  type CoreAuditOptions,
+  type CostLine,
 } from './audit.ts';
 export { createPlaygroundApp, type PlaygroundAppOptions } from './app.ts';
-export { parseSettings, RECENT_EPISODES, TrainingRun, type CurvePoint, type RunMessage, type RunStatus, type TrainSettings } from './training.ts';
+export {
+  parseSettings,
+  RECENT_EPISODES,
+  TrainingRun,
+  type CurvePoint,
+  type RunMessage,
+  type RunStatus,
+  type TrainSettings,
+} from './training.ts';
 export { DEFAULT_GSM8K_DIR, mathPlaygroundWorkflow, type MathPlaygroundOptions } from './math-workflow.ts';
-export { defaultWorkflows, syntheticPlaygroundWorkflow, type Evaluation, type KnobSpec, type Learner, type PlaygroundWorkflow, type WorkflowInfo, type WorkflowSession } from './workflows.ts';
+export {
+  defaultWorkflows,
+  syntheticPlaygroundWorkflow,
+  type Evaluation,
+  type KnobSpec,
+  type Learner,
+  type PlaygroundWorkflow,
+  type WorkflowInfo,
+  type WorkflowSession,
+} from './workflows.ts';
 
 /** The app's own directory (apps/playground). */
 export const APP_DIR = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -73,7 +100,11 @@ export async function startPlayground(options: StartOptions): Promise<RunningPla
   const token = resolveAccessToken(options.host, options.token);
   const clientDir = await ensureClientBuilt(options.log);
   const { app, stopAll } = createPlaygroundApp({
-    workflows: options.workflows ?? defaultWorkflows, audit: options.audit ?? coreAudit, auditDir: resolve(options.auditDir), clientDir, token,
+    workflows: options.workflows ?? defaultWorkflows,
+    audit: options.audit ?? coreAudit,
+    auditDir: resolve(options.auditDir),
+    clientDir,
+    token,
   });
   return new Promise((resolveStart, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
@@ -81,11 +112,12 @@ export async function startPlayground(options: StartOptions): Promise<RunningPla
       resolveStart({
         url: `http://${host}:${info.port}/`,
         port: info.port,
-        close: () => new Promise<void>((done) => {
-          stopAll();
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            stopAll();
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.close(() => done());
+          }),
       });
     });
     server.once('error', reject);

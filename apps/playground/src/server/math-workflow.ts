@@ -29,7 +29,9 @@ export interface MathPlaygroundOptions {
  */
 export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): PlaygroundWorkflow {
   const dir = options.dataDir ?? DEFAULT_GSM8K_DIR;
-  const missing = existsSync(join(dir, 'gsm8k_responses.csv')) ? undefined : `recorded outputs not found: ${dir} has no gsm8k_responses.csv (set BATON_GSM8K_DATA)`;
+  const missing = existsSync(join(dir, 'gsm8k_responses.csv'))
+    ? undefined
+    : `recorded outputs not found: ${dir} has no gsm8k_responses.csv (set BATON_GSM8K_DATA)`;
   const info: WorkflowInfo = {
     id: 'gsm8k-cascade',
     title: 'GSM8K cascade on recorded outputs (Mixtral, checker, GPT-4)',
@@ -37,8 +39,24 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
       'Mixtral (replayed) drafts; its linear IC-Q head submits, asks the arithmetic checker, or hands to GPT-4 (replayed). ' +
       'Reward: correct (RouteLLM label) minus cost weight x dollars. Score on held-out prompts: random router = 0, per-prompt oracle = 1.',
     knobs: [
-      { key: 'costWeight', label: 'cost weight', min: 0, max: 100, step: 5, default: 20, help: 'reward units lost per dollar spent (GPT-4 costs ~$0.007 a prompt)' },
-      { key: 'evalPrompts', label: 'held-out prompts', min: 100, max: 600, step: 50, default: 300, help: 'prompts kept out of training and scored at each checkpoint' },
+      {
+        key: 'costWeight',
+        label: 'cost weight',
+        min: 0,
+        max: 100,
+        step: 5,
+        default: 20,
+        help: 'reward units lost per dollar spent (GPT-4 costs ~$0.007 a prompt)',
+      },
+      {
+        key: 'evalPrompts',
+        label: 'held-out prompts',
+        min: 100,
+        max: 600,
+        step: 50,
+        default: 300,
+        help: 'prompts kept out of training and scored at each checkpoint',
+      },
     ],
     methods: METHODS,
     defaultMethods: ['icq-linear', 'always-weak', 'always-strong', 'random'],
@@ -85,11 +103,22 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
           if (r.path.includes('strong')) strong += 1;
           dollars += r.costUsd;
         }
-        const extras: Record<string, number> = { accuracy: correct / evalSet.length, 'share to GPT-4': strong / evalSet.length, '$ per prompt': dollars / evalSet.length };
+        const extras: Record<string, number> = {
+          accuracy: correct / evalSet.length,
+          'share to GPT-4': strong / evalSet.length,
+          '$ per prompt': dollars / evalSet.length,
+        };
         return { returns, extras };
       };
       const weakOnly = () => fixedPipelineHeads([['weak', 1]], ['checker', 'strong']);
-      const weakThenStrong = () => fixedPipelineHeads([['weak', 1], ['strong', 1]], ['checker']);
+      const weakThenStrong = () =>
+        fixedPipelineHeads(
+          [
+            ['weak', 1],
+            ['strong', 1],
+          ],
+          ['checker'],
+        );
       // Every episode's return is one of two per prompt (the checker is free and does not change the graded answer),
       // so the random router (reaches GPT-4 with probability 1/2) and the per-prompt oracle are exact.
       const weak = await greedy(weakOnly());
@@ -114,8 +143,11 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
           const learns = m === 'icq-linear';
           const heads: Record<string, HandoffHead> = learns
             ? { ...newCascadeHeads(workflow as ReturnType<typeof cascadeWorkflow>) }
-            : m === 'always-weak' ? weakOnly() : m === 'always-strong' ? weakThenStrong()
-              : { weak: new RandomHead(), checker: new RandomHead(), strong: new RandomHead() };
+            : m === 'always-weak'
+              ? weakOnly()
+              : m === 'always-strong'
+                ? weakThenStrong()
+                : { weak: new RandomHead(), checker: new RandomHead(), strong: new RandomHead() };
           let tap: ((event: BatonEvent) => void | Promise<void>) | undefined;
           const quiet = new InProcessRuntime({ workflow, heads });
           const watched = new InProcessRuntime({ workflow, heads, sinks: [(e) => tap?.(e)] });

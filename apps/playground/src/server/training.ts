@@ -45,7 +45,14 @@ export interface RunStatus {
 /** Messages on the server-sent event stream. */
 export type RunMessage =
   | { readonly type: 'status'; readonly status: RunStatus }
-  | { readonly type: 'episode'; readonly runId: string; readonly method: string; readonly seed: number; readonly episode: number; readonly events: readonly BatonEvent[] }
+  | {
+      readonly type: 'episode';
+      readonly runId: string;
+      readonly method: string;
+      readonly seed: number;
+      readonly episode: number;
+      readonly events: readonly BatonEvent[];
+    }
   | { readonly type: 'curves'; readonly runId: string; readonly curves: Readonly<Record<string, readonly CurvePoint[]>> };
 
 const LIMITS = { episodes: [1, 200_000], seeds: [1, 20], checkpointEvery: [10, 50_000], sampleIntervalMs: [50, 60_000] } as const;
@@ -55,18 +62,21 @@ export function parseSettings(body: unknown, workflows: readonly PlaygroundWorkf
   const b = (body ?? {}) as Record<string, unknown>;
   const wf = workflows.find((w) => w.info.id === b['workflow']);
   if (!wf) throw new UserError(`unknown workflow ${JSON.stringify(b['workflow'])}`, { field: 'workflow' });
-  if (wf.info.unavailable !== undefined) throw new UserError(`workflow ${wf.info.id} is unavailable: ${wf.info.unavailable}`, { field: 'workflow' });
+  if (wf.info.unavailable !== undefined)
+    throw new UserError(`workflow ${wf.info.id} is unavailable: ${wf.info.unavailable}`, { field: 'workflow' });
   const int = (key: keyof typeof LIMITS, fallback: number): number => {
     const v = b[key] ?? fallback;
     const [lo, hi] = LIMITS[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new UserError(`${key} must be an integer in [${lo}, ${hi}]`, { field: key });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+      throw new UserError(`${key} must be an integer in [${lo}, ${hi}]`, { field: key });
     return v;
   };
   const knobsIn = (b['knobs'] ?? {}) as Record<string, unknown>;
   const knobs: Record<string, number> = {};
   for (const k of wf.info.knobs) {
     const v = knobsIn[k.key] ?? k.default;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < k.min || v > k.max) throw new UserError(`knobs.${k.key} must be a number in [${k.min}, ${k.max}]`, { field: `knobs.${k.key}` });
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < k.min || v > k.max)
+      throw new UserError(`knobs.${k.key} must be a number in [${k.min}, ${k.max}]`, { field: `knobs.${k.key}` });
     knobs[k.key] = v;
   }
   const methods = (b['methods'] ?? wf.info.defaultMethods) as unknown;
@@ -74,8 +84,13 @@ export function parseSettings(body: unknown, workflows: readonly PlaygroundWorkf
     throw new UserError(`methods must be a non-empty subset of ${wf.info.methods.join(', ')}`, { field: 'methods' });
   }
   return {
-    workflow: wf.info.id, knobs, methods: methods as string[],
-    episodes: int('episodes', 2000), seeds: int('seeds', 3), checkpointEvery: int('checkpointEvery', 100), sampleIntervalMs: int('sampleIntervalMs', 400),
+    workflow: wf.info.id,
+    knobs,
+    methods: methods as string[],
+    episodes: int('episodes', 2000),
+    seeds: int('seeds', 3),
+    checkpointEvery: int('checkpointEvery', 100),
+    sampleIntervalMs: int('sampleIntervalMs', 400),
   };
 }
 
@@ -106,7 +121,13 @@ export class TrainingRun {
   /** The last few sampled episodes, so a browser that subscribes late still sees handoffs. */
   private readonly recent: Extract<RunMessage, { type: 'episode' }>[] = [];
 
-  constructor(id: string, settings: TrainSettings, private readonly workflow: PlaygroundWorkflow, private readonly audit: AuditBackend, auditDir: string) {
+  constructor(
+    id: string,
+    settings: TrainSettings,
+    private readonly workflow: PlaygroundWorkflow,
+    private readonly audit: AuditBackend,
+    auditDir: string,
+  ) {
     this.id = id;
     this.settings = settings;
     this.auditLog = `${id}.jsonl`;
@@ -127,8 +148,14 @@ export class TrainingRun {
 
   status(): RunStatus {
     return {
-      id: this.id, state: this.state, settings: this.settings, method: this.method, seed: this.seed,
-      episodesDone: this.episodesDone, episodesTotal: this.episodesTotal, auditLog: this.auditLog,
+      id: this.id,
+      state: this.state,
+      settings: this.settings,
+      method: this.method,
+      seed: this.seed,
+      episodesDone: this.episodesDone,
+      episodesTotal: this.episodesTotal,
+      auditLog: this.auditLog,
       ...(this.error !== undefined ? { error: this.error } : {}),
     };
   }
@@ -139,7 +166,13 @@ export class TrainingRun {
       out[method] = checkpoints.map((xs, k) => {
         const m = mean(xs);
         const h = ci95(xs);
-        const point: CurvePoint = { episode: Math.min((k + 1) * this.settings.checkpointEvery, this.settings.episodes), mean: m, low: m - h, high: m + h, seeds: xs.length };
+        const point: CurvePoint = {
+          episode: Math.min((k + 1) * this.settings.checkpointEvery, this.settings.episodes),
+          mean: m,
+          low: m - h,
+          high: m + h,
+          seeds: xs.length,
+        };
         const ex = this.extras.get(method)?.[k]?.filter((x) => x !== undefined);
         if (!ex?.length) return point;
         const keys = Object.keys(ex[0] as Record<string, number>);
@@ -234,10 +267,16 @@ export class TrainingRun {
             const now = performance.now();
             const watch = now - lastSample >= sampleIntervalMs;
             if (watch) lastSample = now;
-            await learner.runEpisode(rng.int(2 ** 31), rng, watch ? async (ev) => {
-              events.push(ev);
-              await writer?.sink(ev);
-            } : undefined);
+            await learner.runEpisode(
+              rng.int(2 ** 31),
+              rng,
+              watch
+                ? async (ev) => {
+                    events.push(ev);
+                    await writer?.sink(ev);
+                  }
+                : undefined,
+            );
             this.episodesDone++;
             if (watch) {
               const message = { type: 'episode', runId: this.id, method, seed: s + 1, episode: e + 1, events } as const;

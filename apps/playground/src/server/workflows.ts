@@ -1,8 +1,17 @@
 import { InProcessRuntime, type BatonEvent, type HandoffHead, type Rng } from '@baton/core';
 import { mathPlaygroundWorkflow } from './math-workflow.ts';
 import {
-  DEFAULT_SYNTHETIC, ensureTfBackend, evaluateEpisodes, exactGreedyValue, METHOD_NAMES, methodHeads, syntheticInput, syntheticWorkflow, valueIteration,
-  type MethodName, type SyntheticConfig,
+  DEFAULT_SYNTHETIC,
+  ensureTfBackend,
+  evaluateEpisodes,
+  exactGreedyValue,
+  METHOD_NAMES,
+  methodHeads,
+  syntheticInput,
+  syntheticWorkflow,
+  valueIteration,
+  type MethodName,
+  type SyntheticConfig,
 } from '@baton/learner';
 
 /** A numeric setting of a workflow, rendered as a slider. */
@@ -67,10 +76,27 @@ export const syntheticPlaygroundWorkflow: PlaygroundWorkflow = {
   info: {
     id: 'synthetic',
     title: 'Synthetic IC-SMDP (drafter, solver, checker)',
-    description: 'Three agents pass an artifact with hidden parts; random work durations. Scored exactly against the value-iteration optimum.',
+    description:
+      'Three agents pass an artifact with hidden parts; random work durations. Scored exactly against the value-iteration optimum.',
     knobs: [
-      { key: 'interfaceGap', label: 'interface gap', min: 0, max: 1, step: 0.05, default: DEFAULT_SYNTHETIC.interfaceGap, help: 'how much of the artifact the agents cannot see' },
-      { key: 'mixing', label: 'mixing', min: 0, max: 1, step: 0.05, default: DEFAULT_SYNTHETIC.mixing, help: 'heavier duration tails and more stalled work' },
+      {
+        key: 'interfaceGap',
+        label: 'interface gap',
+        min: 0,
+        max: 1,
+        step: 0.05,
+        default: DEFAULT_SYNTHETIC.interfaceGap,
+        help: 'how much of the artifact the agents cannot see',
+      },
+      {
+        key: 'mixing',
+        label: 'mixing',
+        min: 0,
+        max: 1,
+        step: 0.05,
+        default: DEFAULT_SYNTHETIC.mixing,
+        help: 'heavier duration tails and more stalled work',
+      },
     ],
     methods: METHOD_NAMES,
     defaultMethods: ['icq-tabular', 'independent-mc', 'ucb-bandit', 'fixed-pipeline', 'random'],
@@ -81,7 +107,11 @@ export const syntheticPlaygroundWorkflow: PlaygroundWorkflow = {
     ],
   },
   async open(knobs) {
-    const config: SyntheticConfig = { ...DEFAULT_SYNTHETIC, interfaceGap: knobs['interfaceGap'] ?? DEFAULT_SYNTHETIC.interfaceGap, mixing: knobs['mixing'] ?? DEFAULT_SYNTHETIC.mixing };
+    const config: SyntheticConfig = {
+      ...DEFAULT_SYNTHETIC,
+      interfaceGap: knobs['interfaceGap'] ?? DEFAULT_SYNTHETIC.interfaceGap,
+      mixing: knobs['mixing'] ?? DEFAULT_SYNTHETIC.mixing,
+    };
     const optimum = valueIteration(config).startValue;
     const evaluate = async (heads: Record<string, HandoffHead>) => {
       const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(config), heads });
@@ -109,7 +139,8 @@ export const syntheticPlaygroundWorkflow: PlaygroundWorkflow = {
               tap = undefined;
             }
           },
-          score: async () => normalize(learns ? exactGreedyValue(config, heads, view) : method === 'random' ? randomReturn : await evaluate(heads)),
+          score: async () =>
+            normalize(learns ? exactGreedyValue(config, heads, view) : method === 'random' ? randomReturn : await evaluate(heads)),
           dispose: () => {
             for (const head of Object.values(heads)) (head as { dispose?: () => void }).dispose?.();
           },

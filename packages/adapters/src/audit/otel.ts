@@ -46,9 +46,14 @@ export function createOtelSink(options: OtelSinkOptions): EventSink {
       const episode = tracer.startSpan(`invoke_workflow ${event.workflow}`, {
         kind: SpanKind.INTERNAL,
         attributes: {
-          'gen_ai.operation.name': 'invoke_workflow', 'gen_ai.system': 'baton', 'gen_ai.provider.name': 'baton',
-          'gen_ai.conversation.id': event.episodeId, 'gen_ai.workflow.name': event.workflow,
-          'baton.episode.id': event.episodeId, 'baton.episode.seed': event.seed, 'baton.episode.entry': event.entry,
+          'gen_ai.operation.name': 'invoke_workflow',
+          'gen_ai.system': 'baton',
+          'gen_ai.provider.name': 'baton',
+          'gen_ai.conversation.id': event.episodeId,
+          'gen_ai.workflow.name': event.workflow,
+          'baton.episode.id': event.episodeId,
+          'baton.episode.seed': event.seed,
+          'baton.episode.entry': event.entry,
           'baton.artifact.hash': event.artifactHash,
         },
       });
@@ -61,22 +66,39 @@ export function createOtelSink(options: OtelSinkOptions): EventSink {
     const base = { 'baton.time': event.time };
     switch (event.type) {
       case 'work-start':
-        state.work = tracer.startSpan(`invoke_agent ${event.agent}`, {
-          kind: SpanKind.INTERNAL,
-          attributes: {
-            'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': event.agent, 'gen_ai.agent.id': event.agent,
-            'gen_ai.conversation.id': event.episodeId, 'baton.artifact.hash_before': event.artifactHash, ...base,
+        state.work = tracer.startSpan(
+          `invoke_agent ${event.agent}`,
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: {
+              'gen_ai.operation.name': 'invoke_agent',
+              'gen_ai.agent.name': event.agent,
+              'gen_ai.agent.id': event.agent,
+              'gen_ai.conversation.id': event.episodeId,
+              'baton.artifact.hash_before': event.artifactHash,
+              ...base,
+            },
           },
-        }, trace.setSpan(context.active(), episode));
+          trace.setSpan(context.active(), episode),
+        );
         break;
       case 'work-end': {
         const span = state.work;
         if (!span) break;
         const { usage } = event;
-        const attributes: Attributes = { 'baton.artifact.hash_after': event.artifactHashAfter, 'baton.reward': event.reward, 'baton.duration': event.duration };
+        const attributes: Attributes = {
+          'baton.artifact.hash_after': event.artifactHashAfter,
+          'baton.reward': event.reward,
+          'baton.duration': event.duration,
+        };
         if (usage.model !== undefined) {
           const provider = providerOf(usage.model);
-          Object.assign(attributes, { 'gen_ai.request.model': usage.model, 'gen_ai.response.model': usage.model, 'gen_ai.system': provider, 'gen_ai.provider.name': provider });
+          Object.assign(attributes, {
+            'gen_ai.request.model': usage.model,
+            'gen_ai.response.model': usage.model,
+            'gen_ai.system': provider,
+            'gen_ai.provider.name': provider,
+          });
         }
         if (usage.inputTokens !== undefined) attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
         if (usage.outputTokens !== undefined) attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
@@ -91,23 +113,42 @@ export function createOtelSink(options: OtelSinkOptions): EventSink {
       }
       case 'decision':
         episode.addEvent('baton.decision', {
-          ...base, 'gen_ai.agent.name': event.agent, 'baton.action': event.action, 'baton.explored': event.explored,
-          'baton.legal': [...event.legal], 'baton.q_values': JSON.stringify(event.qValues), 'baton.artifact.hash': event.artifactHash,
+          ...base,
+          'gen_ai.agent.name': event.agent,
+          'baton.action': event.action,
+          'baton.explored': event.explored,
+          'baton.legal': [...event.legal],
+          'baton.q_values': JSON.stringify(event.qValues),
+          'baton.artifact.hash': event.artifactHash,
           ...(includeViews ? { 'baton.view': JSON.stringify(event.view) } : {}),
         });
         break;
       case 'handoff':
         episode.addEvent('baton.handoff', {
-          ...base, 'baton.handoff.id': event.handoffId, 'baton.handoff.from': event.from, 'baton.handoff.to': event.to,
-          'baton.handoff.skipped': [...event.skipped], 'baton.artifact.hash': event.artifactHash,
+          ...base,
+          'baton.handoff.id': event.handoffId,
+          'baton.handoff.from': event.from,
+          'baton.handoff.to': event.to,
+          'baton.handoff.skipped': [...event.skipped],
+          'baton.artifact.hash': event.artifactHash,
         });
         break;
       case 'scalar-return':
-        episode.addEvent('baton.scalar_return', { ...base, 'baton.handoff.id': event.handoffId, 'baton.handoff.from': event.from, 'baton.handoff.to': event.to, 'baton.scalar': event.scalar });
+        episode.addEvent('baton.scalar_return', {
+          ...base,
+          'baton.handoff.id': event.handoffId,
+          'baton.handoff.from': event.from,
+          'baton.handoff.to': event.to,
+          'baton.scalar': event.scalar,
+        });
         break;
       case 'submit':
         episode.addEvent('baton.submit', {
-          ...base, 'gen_ai.agent.name': event.agent, 'baton.reward': event.reward, 'baton.forced': event.forced, 'baton.artifact.hash': event.artifactHash,
+          ...base,
+          'gen_ai.agent.name': event.agent,
+          'baton.reward': event.reward,
+          'baton.forced': event.forced,
+          'baton.artifact.hash': event.artifactHash,
           ...(event.usage?.costUsd !== undefined ? { 'baton.grading.cost_usd': event.usage.costUsd } : {}),
         });
         break;
@@ -122,9 +163,13 @@ export function createOtelSink(options: OtelSinkOptions): EventSink {
         break;
       case 'episode-end':
         episode.setAttributes({
-          'baton.episode.return': event.return, 'baton.episode.terminal_reward': event.terminalReward, 'baton.episode.steps': event.steps,
-          'baton.episode.handoffs': event.handoffs, 'baton.cost_usd': event.costUsd,
-          'gen_ai.usage.input_tokens': state.inputTokens, 'gen_ai.usage.output_tokens': state.outputTokens,
+          'baton.episode.return': event.return,
+          'baton.episode.terminal_reward': event.terminalReward,
+          'baton.episode.steps': event.steps,
+          'baton.episode.handoffs': event.handoffs,
+          'baton.cost_usd': event.costUsd,
+          'gen_ai.usage.input_tokens': state.inputTokens,
+          'gen_ai.usage.output_tokens': state.outputTokens,
         });
         episode.end();
         open.delete(event.episodeId);

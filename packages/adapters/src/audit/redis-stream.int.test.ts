@@ -27,8 +27,12 @@ describe('Redis stream audit sink', () => {
     const ra = relayRuntime([a.sink]);
     const rb = relayRuntime([b.sink]);
     await Promise.all([
-      (async () => { for (let s = 1; s <= 4; s++) await ra.runEpisode({ seed: s, input: { n: 0, note: '' }, episodeId: `a-${s}` }); })(),
-      (async () => { for (let s = 1; s <= 4; s++) await rb.runEpisode({ seed: s, input: { n: 0, note: '' }, episodeId: `b-${s}` }); })(),
+      (async () => {
+        for (let s = 1; s <= 4; s++) await ra.runEpisode({ seed: s, input: { n: 0, note: '' }, episodeId: `a-${s}` });
+      })(),
+      (async () => {
+        for (let s = 1; s <= 4; s++) await rb.runEpisode({ seed: s, input: { n: 0, note: '' }, episodeId: `b-${s}` });
+      })(),
     ]);
     const live = await readRedisAuditStream({ redis, stream });
     expect(await verifyAuditLog(live, { hmacKey: KEY, requireSeal: false })).toMatchObject({ ok: true, signed: true });
@@ -50,7 +54,10 @@ describe('Redis stream audit sink', () => {
     await sink.seal();
     const entries = await redis.xrange(stream, '-', '+');
     await redis.xdel(stream, (entries[5] as [string, string[]])[0]);
-    expect((await verifyAuditLog(await readRedisAuditStream({ redis, stream }))).firstBad).toEqual({ line: 6, reason: expect.stringContaining('sequence') });
+    expect((await verifyAuditLog(await readRedisAuditStream({ redis, stream }))).firstBad).toEqual({
+      line: 6,
+      reason: expect.stringContaining('sequence'),
+    });
     const forged = `${prefix}:forged`;
     for (const [, fields] of entries) await redis.xadd(forged, '*', 'r', (fields[1] as string).replace('"solver"', '"critic"'));
     expect((await verifyAuditLog(await readRedisAuditStream({ redis, stream: forged }))).ok).toBe(false);

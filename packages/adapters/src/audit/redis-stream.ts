@@ -60,12 +60,21 @@ export function createRedisStreamAuditSink(options: RedisStreamAuditSinkOptions)
         const head = JSON.parse(raw) as StreamHead;
         if (head.sealed || head.signed !== (hmacKey !== undefined)) {
           await redis.unwatch();
-          throw new UserError(head.sealed ? `audit stream ${stream} is sealed` : `audit stream ${stream} is ${head.signed ? '' : 'not '}signed`, { field: 'stream' });
+          throw new UserError(
+            head.sealed ? `audit stream ${stream} is sealed` : `audit stream ${stream} is ${head.signed ? '' : 'not '}signed`,
+            { field: 'stream' },
+          );
         }
         chain.resume(head.seq, head.hash, head.events);
       }
       lines.push(...build(chain));
-      const next: StreamHead = { seq: chain.lastSeq, hash: chain.lastHash as string, events: chain.events, signed: hmacKey !== undefined, sealed: sealing };
+      const next: StreamHead = {
+        seq: chain.lastSeq,
+        hash: chain.lastHash as string,
+        events: chain.events,
+        signed: hmacKey !== undefined,
+        sealed: sealing,
+      };
       const tx = redis.multi();
       for (const line of lines) tx.xadd(stream, '*', AUDIT_STREAM_FIELD, line);
       tx.set(headKey, JSON.stringify(next));

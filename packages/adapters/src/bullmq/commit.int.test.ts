@@ -14,7 +14,13 @@ afterAll(async () => {
 });
 
 const effect = (effectId: string, head: string | undefined, expected: string, next: string): Commit => ({
-  effectId, agentId: 'a', episodeId: 'e', ...(head === undefined ? {} : { head }), headVersion: { expected, next }, episodeState: `{"by":"${effectId}"}`, outbox: '',
+  effectId,
+  agentId: 'a',
+  episodeId: 'e',
+  ...(head === undefined ? {} : { head }),
+  headVersion: { expected, next },
+  episodeState: `{"by":"${effectId}"}`,
+  outbox: '',
 });
 
 describe('commitEffect with pipelined commits', () => {
@@ -30,7 +36,13 @@ describe('commitEffect with pipelined commits', () => {
       commitEffect(redis, k, effect('x4', undefined, 'v2', '')),
     ]);
     expect([first, second, retried, stale, eval_]).toEqual(['applied', 'applied', 'refused', 'stale', 'applied']);
-    expect(await redis.mget(k.head('a'), k.headVersion('a'), k.effect('x3'), k.appliedCount, k.refusedCount)).toEqual(['H2', 'v2', null, '3', '1']);
+    expect(await redis.mget(k.head('a'), k.headVersion('a'), k.effect('x3'), k.appliedCount, k.refusedCount)).toEqual([
+      'H2',
+      'v2',
+      null,
+      '3',
+      '1',
+    ]);
     // The stale effect, retried from the head in Redis, applies.
     expect(await commitEffect(redis, k, effect('x3', 'H3', 'v2', 'v5'))).toBe('applied');
     expect(await redis.mget(k.head('a'), k.headVersion('a'))).toEqual(['H3', 'v5']);

@@ -88,17 +88,35 @@ export function commitClient(redis: Redis): CommitClient {
 export function commitEffect(redis: CommitClient, keys: RedisKeys, commit: Commit, outboxTtlSeconds = 86_400): Promise<CommitOutcome> {
   const artifacts = commit.artifacts ?? [];
   const redisKeysList = [
-    keys.effect(commit.effectId), keys.appliedCount, keys.refusedCount, keys.head(commit.agentId),
-    keys.episodeState(commit.agentId, commit.episodeId), keys.outbox(commit.effectId), keys.closing(commit.episodeId),
-    commit.events?.stream ?? keys.base, keys.headVersion(commit.agentId), ...artifacts.map((a) => keys.artifact(a.hash)),
+    keys.effect(commit.effectId),
+    keys.appliedCount,
+    keys.refusedCount,
+    keys.head(commit.agentId),
+    keys.episodeState(commit.agentId, commit.episodeId),
+    keys.outbox(commit.effectId),
+    keys.closing(commit.episodeId),
+    commit.events?.stream ?? keys.base,
+    keys.headVersion(commit.agentId),
+    ...artifacts.map((a) => keys.artifact(a.hash)),
   ];
   const state = commit.episodeState === null ? '-' : (commit.episodeState ?? '');
   const closing = commit.closing === undefined ? '' : commit.closing.op === 'set' ? String(commit.closing.count) : 'decr';
   const outboxIfLast = commit.closing?.op === 'decr' ? commit.closing.outboxIfLast : '';
   const events = commit.events?.json ?? [];
   const args = [
-    commit.head ?? '', state, commit.outbox, closing, outboxIfLast, String(outboxTtlSeconds),
-    commit.headVersion?.expected ?? '*', commit.headVersion?.next ?? '', String(events.length), ...events, ...artifacts.map((a) => a.json),
+    commit.head ?? '',
+    state,
+    commit.outbox,
+    closing,
+    outboxIfLast,
+    String(outboxTtlSeconds),
+    commit.headVersion?.expected ?? '*',
+    commit.headVersion?.next ?? '',
+    String(events.length),
+    ...events,
+    ...artifacts.map((a) => a.json),
   ];
-  return redis.batonCommit(redisKeysList.length, ...redisKeysList, ...args).then((r) => (r === 1 ? 'applied' : r === 2 ? 'last' : r === 0 ? 'refused' : 'stale'));
+  return redis
+    .batonCommit(redisKeysList.length, ...redisKeysList, ...args)
+    .then((r) => (r === 1 ? 'applied' : r === 2 ? 'last' : r === 0 ? 'refused' : 'stale'));
 }

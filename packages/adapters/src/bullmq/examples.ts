@@ -11,7 +11,11 @@ const icqHeads = {
 const draftSchema = z.object({ progress: z.number().int(), quality: z.number().int() });
 type Draft = z.infer<typeof draftSchema>;
 
-function relayAgent(id: string, work: (x: Artifact<Draft>, u: number) => Draft, features: (x: Draft) => Record<string, number>): AgentOption<Draft> {
+function relayAgent(
+  id: string,
+  work: (x: Artifact<Draft>, u: number) => Draft,
+  features: (x: Draft) => Record<string, number>,
+): AgentOption<Draft> {
   return {
     id,
     interface: {
@@ -33,9 +37,21 @@ export function relayDefinition(options: { maxSteps?: number; maxHandoffs?: numb
     name: 'relay',
     artifact: draftSchema,
     agents: [
-      relayAgent('draft', (x, u) => ({ ...x.value, progress: x.value.progress + (u < 0.7 ? 1 : 0) }), (x) => ({ progress: Math.min(x.progress, 3) })),
-      relayAgent('check', (x, u) => ({ ...x.value, quality: x.value.quality + (x.value.progress > x.value.quality && u < 0.6 ? 1 : 0) }), (x) => ({ gap: Math.sign(x.progress - x.quality) + 1 })),
-      relayAgent('polish', (x) => ({ ...x.value }), (x) => ({ ready: x.progress >= 2 && x.quality >= 2 ? 1 : 0 })),
+      relayAgent(
+        'draft',
+        (x, u) => ({ ...x.value, progress: x.value.progress + (u < 0.7 ? 1 : 0) }),
+        (x) => ({ progress: Math.min(x.progress, 3) }),
+      ),
+      relayAgent(
+        'check',
+        (x, u) => ({ ...x.value, quality: x.value.quality + (x.value.progress > x.value.quality && u < 0.6 ? 1 : 0) }),
+        (x) => ({ gap: Math.sign(x.progress - x.quality) + 1 }),
+      ),
+      relayAgent(
+        'polish',
+        (x) => ({ ...x.value }),
+        (x) => ({ ready: x.progress >= 2 && x.quality >= 2 ? 1 : 0 }),
+      ),
     ],
     entry: 'draft',
     successors: { draft: ['check', 'polish'], check: ['draft', 'polish'], polish: ['check'] },

@@ -132,7 +132,11 @@ export type AgentJob =
 export type WireResult = Omit<EpisodeResult<unknown>, 'artifact'> & { readonly artifactHash: string };
 
 /** The results queue's job: the episode's outcome or the error that stopped it. */
-export type ResultJob = { readonly episodeId: string; readonly result?: WireResult; readonly error?: { readonly code: string; readonly message: string } };
+export type ResultJob = {
+  readonly episodeId: string;
+  readonly result?: WireResult;
+  readonly error?: { readonly code: string; readonly message: string };
+};
 
 /** A job to add once the effect that produced it is committed. `queue` is a queue name. */
 export interface OutboxJob {

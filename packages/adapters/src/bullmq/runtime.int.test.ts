@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessRuntime, type BatonEvent, type HandoffHead } from '@baton/core';
 import { Queue } from 'bullmq';
 import {
-  AgentWorker, BATON_JOB_OPTIONS, BullmqRuntime, connectRedis, queueName, redisKeys, relayDefinition, type KeySpace,
+  AgentWorker,
+  BATON_JOB_OPTIONS,
+  BullmqRuntime,
+  connectRedis,
+  queueName,
+  redisKeys,
+  relayDefinition,
+  type KeySpace,
 } from '@baton/adapters';
 import { dropKeys, uniqueKeys } from './test-support.ts';
 
@@ -14,9 +21,11 @@ let workers: AgentWorker<unknown>[] = [];
 let runtime: BullmqRuntime<{ progress: number; quality: number }>;
 
 beforeAll(async () => {
-  workers = await Promise.all(
-    definition.workflow.agents.map((a) => AgentWorker.start({ definition, agentId: a.id, keys, redis, sinks: [(e) => void events.push(e)], concurrency: 4 })),
-  ) as AgentWorker<unknown>[];
+  workers = (await Promise.all(
+    definition.workflow.agents.map((a) =>
+      AgentWorker.start({ definition, agentId: a.id, keys, redis, sinks: [(e) => void events.push(e)], concurrency: 4 }),
+    ),
+  )) as AgentWorker<unknown>[];
   runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys, episodeTimeoutMs: 20_000 });
 });
 
@@ -33,7 +42,9 @@ function decisionsOf(log: readonly BatonEvent[]): string[] {
 
 describe('BullmqRuntime', () => {
   it('makes the same decisions and returns as the in-process runtime on the same seeds', async () => {
-    const heads: Record<string, HandoffHead> = Object.fromEntries(definition.workflow.agents.map((a) => [a.id, definition.createHead(a.id)]));
+    const heads: Record<string, HandoffHead> = Object.fromEntries(
+      definition.workflow.agents.map((a) => [a.id, definition.createHead(a.id)]),
+    );
     const local: BatonEvent[] = [];
     const inProcess = new InProcessRuntime({ workflow: definition.workflow, heads, sinks: [(e) => void local.push(e)] });
     const input = () => ({ progress: 0, quality: 0 });
@@ -68,7 +79,8 @@ describe('BullmqRuntime', () => {
     await job?.remove();
     await entryQueue.add('receive', data, { ...BATON_JOB_OPTIONS, jobId: 'relay-dup-1.e' });
     const deadline = Date.now() + 5000;
-    while (workers.reduce((n, w) => n + w.stats.refused, 0) === refusedBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (workers.reduce((n, w) => n + w.stats.refused, 0) === refusedBefore && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     await entryQueue.close();
     expect(workers.reduce((n, w) => n + w.stats.refused, 0)).toBeGreaterThan(refusedBefore);
     expect(workers.map((w) => JSON.stringify(w.currentHead.toJSON()))).toEqual(snapshots);

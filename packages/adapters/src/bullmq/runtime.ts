@@ -3,7 +3,17 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EpisodeError, Rng, createArtifact, type Artifact, type EpisodeOptions, type EpisodeResult, type Workflow } from '@baton/core';
 import { BATON_JOB_OPTIONS } from './job-options.ts';
-import { inlineArtifact, queueName, redisKeys, resultsQueueName, type AgentJob, type EpisodeContext, type KeySpace, type RedisKeys, type ResultJob } from './protocol.ts';
+import {
+  inlineArtifact,
+  queueName,
+  redisKeys,
+  resultsQueueName,
+  type AgentJob,
+  type EpisodeContext,
+  type KeySpace,
+  type RedisKeys,
+  type ResultJob,
+} from './protocol.ts';
 
 export interface BullmqRuntimeConfig<T> {
   /** The same definition the workers run (core's defineWorkflow). */
@@ -85,14 +95,32 @@ export class BullmqRuntime<T> {
     const artifact = createArtifact(wf.artifact, options.input);
     const artifactJson = JSON.stringify(artifact);
     const ctx: EpisodeContext = {
-      episodeId, seed: options.seed, learn, explore: options.explore ?? learn, time: 0, steps: 0, handoffs: 0, decisions: 0, tokens: 0,
-      costUsd: 0, discounted: 0, rng: new Rng(options.seed).state(), artifactHash: artifact.hash, ...inlineArtifact(artifact, artifactJson), path: [wf.entry], skipped: {}, rewards: [],
+      episodeId,
+      seed: options.seed,
+      learn,
+      explore: options.explore ?? learn,
+      time: 0,
+      steps: 0,
+      handoffs: 0,
+      decisions: 0,
+      tokens: 0,
+      costUsd: 0,
+      discounted: 0,
+      rng: new Rng(options.seed).state(),
+      artifactHash: artifact.hash,
+      ...inlineArtifact(artifact, artifactJson),
+      path: [wf.entry],
+      skipped: {},
+      rewards: [],
     };
     const done = new Promise<EpisodeResult<T>>((resolve, reject) => this.waiters.set(episodeId, { resolve, reject, first: artifact }));
     let timer: NodeJS.Timeout | undefined;
     if (this.timeoutMs !== undefined) {
       const ms = this.timeoutMs;
-      timer = setTimeout(() => this.fail(episodeId, new EpisodeError(`episode did not finish within ${ms} ms`, { episodeId, code: 'episode.timeout' })), ms);
+      timer = setTimeout(
+        () => this.fail(episodeId, new EpisodeError(`episode did not finish within ${ms} ms`, { episodeId, code: 'episode.timeout' })),
+        ms,
+      );
     }
     try {
       const entry: AgentJob = { kind: 'receive', ctx };
@@ -116,7 +144,8 @@ export class BullmqRuntime<T> {
       while (next < options.count) {
         const i = next++;
         const result = await this.runEpisode({
-          seed: options.seed + i, input: options.input(i),
+          seed: options.seed + i,
+          input: options.input(i),
           ...(options.learn === undefined ? {} : { learn: options.learn }),
           ...(options.explore === undefined ? {} : { explore: options.explore }),
         });
@@ -143,7 +172,12 @@ export class BullmqRuntime<T> {
     const waiter = this.waiters.get(data.episodeId);
     if (!waiter) return; // another driver's episode, or one that already timed out
     if (data.error || !data.result) {
-      waiter.reject(new EpisodeError(data.error?.message ?? 'episode failed', { episodeId: data.episodeId, code: data.error?.code ?? 'episode.failed' }));
+      waiter.reject(
+        new EpisodeError(data.error?.message ?? 'episode failed', {
+          episodeId: data.episodeId,
+          code: data.error?.code ?? 'episode.failed',
+        }),
+      );
       return;
     }
     const { artifactHash, ...rest } = data.result;
@@ -153,7 +187,9 @@ export class BullmqRuntime<T> {
     }
     const json = await this.redis.get(this.k.artifact(artifactHash));
     if (json === null) {
-      waiter.reject(new EpisodeError(`final artifact ${artifactHash} is missing`, { episodeId: data.episodeId, code: 'episode.lost-artifact' }));
+      waiter.reject(
+        new EpisodeError(`final artifact ${artifactHash} is missing`, { episodeId: data.episodeId, code: 'episode.lost-artifact' }),
+      );
       return;
     }
     waiter.resolve({ ...rest, artifact: JSON.parse(json) as Artifact<T> });

@@ -2,16 +2,47 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
-  CONTINUE, EpisodeError, Rng, SUBMIT, budgetExhausted, checkedGrade, checkedWork, epochTarget, finite, gradeFields, handoffTarget, legalActionsFor, reviseArtifact,
-  returnsToGo, skippedBy, usageTokens, verifyArtifact, type Artifact, type BatonEvent, type HandoffHead, type InterfaceView,
+  CONTINUE,
+  EpisodeError,
+  Rng,
+  SUBMIT,
+  budgetExhausted,
+  checkedGrade,
+  checkedWork,
+  epochTarget,
+  finite,
+  gradeFields,
+  handoffTarget,
+  legalActionsFor,
+  reviseArtifact,
+  returnsToGo,
+  skippedBy,
+  usageTokens,
+  verifyArtifact,
+  type Artifact,
+  type BatonEvent,
+  type HandoffHead,
+  type InterfaceView,
   type LocalState,
 } from '@baton/core';
 import { commitClient, commitEffect, type Commit, type CommitOutcome } from './commit.ts';
 import { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from './job-options.ts';
 import { Mutex } from './mutex.ts';
 import {
-  inlineArtifact, queueName, redisKeys, resultsQueueName, type AgentEpisodeState, type DeliveredEventSink, type AgentJob, type EpisodeContext, type KeySpace, type OutboxJob,
-  type RedisKeys, type ResultJob, type WireResult, type WorkflowDefinition,
+  inlineArtifact,
+  queueName,
+  redisKeys,
+  resultsQueueName,
+  type AgentEpisodeState,
+  type DeliveredEventSink,
+  type AgentJob,
+  type EpisodeContext,
+  type KeySpace,
+  type OutboxJob,
+  type RedisKeys,
+  type ResultJob,
+  type WireResult,
+  type WorkflowDefinition,
 } from './protocol.ts';
 
 export interface AgentWorkerConfig<T> {
@@ -137,7 +168,10 @@ export class AgentWorker<T> {
   private async reloadHead(): Promise<void> {
     // Read on the connection the commits use: it runs after every commit already sent.
     const [saved, version] = await this.redis.mget(this.k.head(this.agentId), this.k.headVersion(this.agentId));
-    this.head = saved === null || saved === undefined ? this.definition.createHead(this.agentId) : this.definition.loadHead(this.agentId, JSON.parse(saved));
+    this.head =
+      saved === null || saved === undefined
+        ? this.definition.createHead(this.agentId)
+        : this.definition.loadHead(this.agentId, JSON.parse(saved));
     this.headVersion = version ?? '';
     this.headDirty = false;
   }
@@ -181,10 +215,16 @@ export class AgentWorker<T> {
   }
 
   /** Loads what a job needs in one round trip: whether its effect is already applied, the agent's episode state, an artifact. */
-  private async load(effectId: string | undefined, episodeId: string, artifactHash?: string, noState = false): Promise<{ done: boolean; state: AgentEpisodeState; artifact?: Artifact<T> }> {
+  private async load(
+    effectId: string | undefined,
+    episodeId: string,
+    artifactHash?: string,
+    noState = false,
+  ): Promise<{ done: boolean; state: AgentEpisodeState; artifact?: Artifact<T> }> {
     const stateKey = this.k.episodeState(this.agentId, episodeId);
     const cachedState = noState ? JSON.stringify(freshState()) : this.states.get(stateKey);
-    const cachedArtifact = artifactHash === undefined ? undefined : (sharedArtifacts.get(this.k.artifact(artifactHash)) as Artifact<T> | undefined);
+    const cachedArtifact =
+      artifactHash === undefined ? undefined : (sharedArtifacts.get(this.k.artifact(artifactHash)) as Artifact<T> | undefined);
     // Separate commands, not a pipeline: they go out back to back all the same, and an ioredis Pipeline copies every
     // script defined on the connection (BullMQ's too) when it is built, which costs more than the round trip.
     const pending: Promise<unknown>[] = [];
@@ -199,7 +239,8 @@ export class AgentWorker<T> {
     let artifact = cachedArtifact;
     if (artifactHash !== undefined && !artifact) {
       const json = values[i] as string | null;
-      if (json === null) throw new EpisodeError(`artifact ${artifactHash} is missing from Redis`, { episodeId, code: 'episode.lost-artifact' });
+      if (json === null)
+        throw new EpisodeError(`artifact ${artifactHash} is missing from Redis`, { episodeId, code: 'episode.lost-artifact' });
       const parsed = JSON.parse(json) as Artifact<T>;
       if (!verifyArtifact(parsed) || parsed.hash !== artifactHash) {
         throw new EpisodeError(`artifact ${artifactHash} does not match its hash`, { episodeId, code: 'episode.corrupt-artifact' });
@@ -228,7 +269,12 @@ export class AgentWorker<T> {
   }
 
   /** The holder works, reaches its decision epoch, completes the target waiting for it and decides (runtime.ts's loop body). */
-  private async epoch(job: Job, token: string | undefined, effectId: string, data: Extract<AgentJob, { kind: 'receive' | 'continue' }>): Promise<void> {
+  private async epoch(
+    job: Job,
+    token: string | undefined,
+    effectId: string,
+    data: Extract<AgentJob, { kind: 'receive' | 'continue' }>,
+  ): Promise<void> {
     const wf = this.definition.workflow;
     const ctx = data.ctx;
     const { episodeId, learn, explore } = ctx;
@@ -269,12 +315,25 @@ export class AgentWorker<T> {
       local.receipts += 1;
     }
     const localView = (): LocalState => ({
-      consecutiveWork: local.consecutiveWork, workUnits: local.workUnits, receipts: local.receipts,
-      stepsLeft: budget.maxSteps - steps, handoffsLeft: budget.maxHandoffs - handoffs,
+      consecutiveWork: local.consecutiveWork,
+      workUnits: local.workUnits,
+      receipts: local.receipts,
+      stepsLeft: budget.maxSteps - steps,
+      handoffsLeft: budget.maxHandoffs - handoffs,
     });
 
     if (data.kind === 'receive' && !data.from) {
-      record({ type: 'episode-start', episodeId, time, workflow: wf.name, entry: holder, seed: ctx.seed, artifactHash: ctx.artifactHash, learn, explore });
+      record({
+        type: 'episode-start',
+        episodeId,
+        time,
+        workflow: wf.name,
+        entry: holder,
+        seed: ctx.seed,
+        artifactHash: ctx.artifactHash,
+        learn,
+        explore,
+      });
     }
 
     // Work.
@@ -286,7 +345,8 @@ export class AgentWorker<T> {
       result = await agent.work(artifact, { agentId: holder, episodeId, local: localView(), rng });
     } catch (error) {
       if (this.sinks.length > 0) await this.emit([...events, errorEvent(episodeId, time, holder, error)]);
-      if (this.eventStream) await this.redis.xadd(this.eventStream, '*', 'event', JSON.stringify(errorEvent(episodeId, time, holder, error)));
+      if (this.eventStream)
+        await this.redis.xadd(this.eventStream, '*', 'event', JSON.stringify(errorEvent(episodeId, time, holder, error)));
       throw error;
     }
     const { reward, tau, usage } = checkedWork(result, holder, episodeId);
@@ -307,8 +367,16 @@ export class AgentWorker<T> {
     local.consecutiveWork += 1;
     local.workUnits += 1;
     record({
-      type: 'work-end', episodeId, time, agent: holder, artifactHashBefore: before.hash, artifactHashAfter: artifact.hash,
-      reward, duration: tau, usage, ...(result.notes ? { notes: result.notes } : {}),
+      type: 'work-end',
+      episodeId,
+      time,
+      agent: holder,
+      artifactHashBefore: before.hash,
+      artifactHashAfter: artifact.hash,
+      reward,
+      duration: tau,
+      usage,
+      ...(result.notes ? { notes: result.notes } : {}),
     });
     time += tau;
 
@@ -332,7 +400,8 @@ export class AgentWorker<T> {
           const scalar = finite(epochTarget(gamma, reward, tau, value, wf.transferTime), `target for "${data.from.agent}"`, episodeId);
           record({ type: 'scalar-return', episodeId, time, handoffId: data.from.handoffId, from: holder, to: data.from.agent, scalar });
           jobs.push({
-            queue: queueName(this.keys, data.from.agent), jobId: `${data.from.handoffId}.u`,
+            queue: queueName(this.keys, data.from.agent),
+            jobId: `${data.from.handoffId}.u`,
             data: { kind: 'scalar', episodeId, handoffId: data.from.handoffId, from: holder, scalar },
           });
         } else if (data.kind === 'continue' && local.own) {
@@ -346,14 +415,43 @@ export class AgentWorker<T> {
       const decision = head.decide(view, legal, { rng, explore });
       decisions += 1;
       if (!legal.includes(decision.action)) {
-        throw new EpisodeError(`head of "${holder}" chose illegal action ${decision.action}`, { episodeId, code: 'episode.illegal-action' });
+        throw new EpisodeError(`head of "${holder}" chose illegal action ${decision.action}`, {
+          episodeId,
+          code: 'episode.illegal-action',
+        });
       }
       if (learn) local.decisions.push({ time, rewardIndex: rewards.length, view, action: decision.action, legal });
-      record({ type: 'decision', episodeId, time, agent: holder, view, legal, qValues: decision.qValues, action: decision.action, explored: decision.explored, artifactHash: artifact.hash });
+      record({
+        type: 'decision',
+        episodeId,
+        time,
+        agent: holder,
+        view,
+        legal,
+        qValues: decision.qValues,
+        action: decision.action,
+        explored: decision.explored,
+        artifactHash: artifact.hash,
+      });
 
       const next = (): EpisodeContext => ({
-        episodeId, seed: ctx.seed, learn, explore, time, steps, handoffs, decisions, tokens, costUsd, discounted,
-        rng: rng.state(), artifactHash: artifact.hash, ...inline, path, skipped, rewards,
+        episodeId,
+        seed: ctx.seed,
+        learn,
+        explore,
+        time,
+        steps,
+        handoffs,
+        decisions,
+        tokens,
+        costUsd,
+        discounted,
+        rng: rng.state(),
+        artifactHash: artifact.hash,
+        ...inline,
+        path,
+        skipped,
+        rewards,
       });
       let closing: Commit['closing'];
       let closedHere = false;
@@ -364,24 +462,48 @@ export class AgentWorker<T> {
         costUsd += grade.usage?.costUsd ?? 0;
         discounted += Math.pow(gamma, time) * R;
         if (learn) head.learn({ view, action: SUBMIT, target: R, legal });
-        record({ type: 'submit', episodeId, time, agent: holder, artifactHash: artifact.hash, reward: R, forced: exhausted, ...gradeFields(grade) });
+        record({
+          type: 'submit',
+          episodeId,
+          time,
+          agent: holder,
+          artifactHash: artifact.hash,
+          reward: R,
+          forced: exhausted,
+          ...gradeFields(grade),
+        });
         record({ type: 'episode-end', episodeId, time, return: discounted, terminalReward: R, steps, handoffs, costUsd, tokens });
         const wire: WireResult = {
-          episodeId, return: discounted, terminalReward: R, artifactHash: artifact.hash, submitter: holder, forcedSubmit: exhausted, steps,
-          handoffs, decisions, duration: time, costUsd, tokens, path, skipped,
+          episodeId,
+          return: discounted,
+          terminalReward: R,
+          artifactHash: artifact.hash,
+          submitter: holder,
+          forcedSubmit: exhausted,
+          steps,
+          handoffs,
+          decisions,
+          duration: time,
+          costUsd,
+          tokens,
+          path,
+          skipped,
         };
         if (learn) {
           // Every agent that decided closes the episode itself (endEpisode); the last one to do so reports the result.
           // The submitter closes at once: all scalars owed to it were applied before this epoch.
           const returnToGo = returnsToGo(rewards, time, R, gamma);
-          head.endEpisode?.(local.decisions.map((d) => ({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(d.rewardIndex, d.time) })));
+          head.endEpisode?.(
+            local.decisions.map((d) => ({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(d.rewardIndex, d.time) })),
+          );
           closedHere = true;
           const others = [...new Set(path)].filter((id) => id !== holder);
           if (others.length > 0) closing = { op: 'set', count: others.length };
           else jobs.push(resultJob(this.keys, { episodeId, result: wire }));
           for (const id of others) {
             jobs.push({
-              queue: queueName(this.keys, id), jobId: `${episodeId}.end.${id}`,
+              queue: queueName(this.keys, id),
+              jobId: `${episodeId}.end.${id}`,
               data: { kind: 'end', episodeId, rewards, end: time, terminalReward: R, gamma, result: wire },
             });
           }
@@ -401,12 +523,20 @@ export class AgentWorker<T> {
         record({ type: 'handoff', episodeId, time, handoffId, from: holder, to, artifactHash: artifact.hash, skipped: jumped });
         time += wf.transferTime;
         path.push(to);
-        jobs.push({ queue: queueName(this.keys, to), jobId: handoffId, data: { kind: 'receive', ctx: next(), from: { agent: holder, handoffId } } });
+        jobs.push({
+          queue: queueName(this.keys, to),
+          jobId: handoffId,
+          data: { kind: 'receive', ctx: next(), from: { agent: holder, handoffId } },
+        });
       }
 
       const stateJson = JSON.stringify(local);
       const pending = this.commit({
-        effectId, agentId: holder, episodeId, ...(learn ? { head: JSON.stringify(head.toJSON()) } : {}), episodeState: closedHere ? null : stateJson,
+        effectId,
+        agentId: holder,
+        episodeId,
+        ...(learn ? { head: JSON.stringify(head.toJSON()) } : {}),
+        episodeState: closedHere ? null : stateJson,
         outbox: JSON.stringify({ events: this.sinks.length > 0 ? events : [], jobs } satisfies Outbox),
         ...(this.eventStream ? { events: { stream: this.eventStream, json: events.map((e) => JSON.stringify(e)) } } : {}),
         ...(closing ? { closing } : {}),
@@ -432,14 +562,22 @@ export class AgentWorker<T> {
     const target = state.owed[data.handoffId];
     // A first delivery skips the marker check; a job id re-added after its job was removed comes back as one.
     if (!target && firstDelivery(job) && (await this.load(effectId, data.episodeId)).done) return this.replay(effectId);
-    if (!target) throw new EpisodeError(`no target waits for handoff ${data.handoffId}`, { episodeId: data.episodeId, code: 'episode.lost-target' });
+    if (!target)
+      throw new EpisodeError(`no target waits for handoff ${data.handoffId}`, { episodeId: data.episodeId, code: 'episode.lost-target' });
     const { [data.handoffId]: _applied, ...stillOwed } = state.owed;
     state.owed = stillOwed;
     const stateJson = JSON.stringify(state);
     const pending = await this.withHead(async () => {
       if (this.headDirty) await this.reloadHead();
       this.head.learn({ view: target.view, action: target.action, target: data.scalar, legal: target.legal });
-      return this.commit({ effectId, agentId: this.agentId, episodeId: data.episodeId, head: JSON.stringify(this.head.toJSON()), episodeState: stateJson, outbox: '' });
+      return this.commit({
+        effectId,
+        agentId: this.agentId,
+        episodeId: data.episodeId,
+        head: JSON.stringify(this.head.toJSON()),
+        episodeState: stateJson,
+        outbox: '',
+      });
     });
     if ((await pending.outcome) === 'refused') return;
     const key = this.k.episodeState(this.agentId, data.episodeId);
@@ -470,9 +608,16 @@ export class AgentWorker<T> {
     const pending = await this.withHead(async () => {
       if (this.headDirty) await this.reloadHead();
       const returnToGo = returnsToGo(data.rewards, data.end, data.terminalReward, data.gamma);
-      this.head.endEpisode?.(state.decisions.map((d) => ({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(d.rewardIndex, d.time) })));
+      this.head.endEpisode?.(
+        state.decisions.map((d) => ({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(d.rewardIndex, d.time) })),
+      );
       return this.commit({
-        effectId, agentId: this.agentId, episodeId: data.episodeId, head: JSON.stringify(this.head.toJSON()), episodeState: null, outbox: '',
+        effectId,
+        agentId: this.agentId,
+        episodeId: data.episodeId,
+        head: JSON.stringify(this.head.toJSON()),
+        episodeState: null,
+        outbox: '',
         closing: { op: 'decr', outboxIfLast: JSON.stringify(report) },
       });
     });
@@ -501,7 +646,10 @@ export class AgentWorker<T> {
       (result) => {
         if (result === 'stale') {
           dropped();
-          throw new EpisodeError(`effect ${commit.effectId} was computed from a head that was not committed; retrying`, { episodeId: commit.episodeId, code: 'episode.stale-head' });
+          throw new EpisodeError(`effect ${commit.effectId} was computed from a head that was not committed; retrying`, {
+            episodeId: commit.episodeId,
+            code: 'episode.stale-head',
+          });
         }
         if (result === 'refused') {
           // Another attempt committed first: drop what this one applied in memory.
@@ -536,7 +684,11 @@ export class AgentWorker<T> {
   private async dispatch(effectId: string, outbox: Outbox): Promise<void> {
     await this.emit(outbox.events, effectId);
     if (outbox.jobs.length > 0) {
-      await Promise.all(outbox.jobs.map((j) => this.queue(j.queue).add('kind' in j.data ? j.data.kind : 'result', j.data, { ...BATON_JOB_OPTIONS, jobId: j.jobId })));
+      await Promise.all(
+        outbox.jobs.map((j) =>
+          this.queue(j.queue).add('kind' in j.data ? j.data.kind : 'result', j.data, { ...BATON_JOB_OPTIONS, jobId: j.jobId }),
+        ),
+      );
     }
     // Not awaited: it follows the adds on the same connection; if it is lost, a replay only re-adds known job ids.
     this.redis.del(this.k.outbox(effectId)).catch(() => undefined);

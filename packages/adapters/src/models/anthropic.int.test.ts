@@ -31,7 +31,12 @@ describe('createAnthropicModel against the wire server', () => {
   it('returns text, usage, dollars, model and id; sends the system prompt apart', async () => {
     const model = await modelWith([{ reply: { text: '42', usage: { inputTokens: 2000, outputTokens: 100 } } }]);
     const result = await model.generate(ask, { maxTokens: 64, temperature: 0 });
-    expect(result).toMatchObject({ text: '42', toolCalls: [], usage: { inputTokens: 2000, outputTokens: 100 }, model: 'claude-3-5-haiku-latest' });
+    expect(result).toMatchObject({
+      text: '42',
+      toolCalls: [],
+      usage: { inputTokens: 2000, outputTokens: 100 },
+      model: 'claude-3-5-haiku-latest',
+    });
     expect(result.costUsd).toBeCloseTo(2000 * 0.8e-6 + 100 * 4e-6, 12);
     expect(result.costUsd).toBe(costOf(result.usage, 'claude-3-5-haiku'));
     expect(result.id).toMatch(/^msg_/);
@@ -61,12 +66,24 @@ describe('createAnthropicModel against the wire server', () => {
       expect(JSON.parse(result.toolCalls[0]?.arguments ?? '')).toEqual({ a: 6, b: 7 });
     }
     expect(whole.text).toBe('Let me compute.');
-    expect(server?.requests[0]?.body['tools']).toEqual([{ name: 'multiply', description: 'a*b', input_schema: { type: 'object', ...tools[0]?.parameters } }]);
+    expect(server?.requests[0]?.body['tools']).toEqual([
+      { name: 'multiply', description: 'a*b', input_schema: { type: 'object', ...tools[0]?.parameters } },
+    ]);
     const id = whole.toolCalls[0]?.id ?? '';
-    await model.generate([...ask, { role: 'assistant', content: whole.text, toolCalls: whole.toolCalls }, { role: 'tool', content: '42', toolCallId: id }]);
+    await model.generate([
+      ...ask,
+      { role: 'assistant', content: whole.text, toolCalls: whole.toolCalls },
+      { role: 'tool', content: '42', toolCallId: id },
+    ]);
     expect(server?.requests[2]?.body['messages']).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'What is 6 * 7?' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Let me compute.' }, { type: 'tool_use', id, name: 'multiply', input: { a: 6, b: 7 } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me compute.' },
+          { type: 'tool_use', id, name: 'multiply', input: { a: 6, b: 7 } },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: '42' }] },
     ]);
   });
@@ -79,10 +96,13 @@ describe('createAnthropicModel against the wire server', () => {
   });
 
   it('retries 500, a hang and a truncated stream, then answers', async () => {
-    const model = await modelWith([{ fault: { type: 'error', status: 500 } }, { fault: { type: 'hang' } }, { fault: { type: 'truncate', afterEvents: 1 } }, 'ok'], {
-      timeoutMs: 150,
-      maxAttempts: 4,
-    });
+    const model = await modelWith(
+      [{ fault: { type: 'error', status: 500 } }, { fault: { type: 'hang' } }, { fault: { type: 'truncate', afterEvents: 1 } }, 'ok'],
+      {
+        timeoutMs: 150,
+        maxAttempts: 4,
+      },
+    );
     expect((await model.generate(ask, { onDelta: () => undefined })).text).toBe('ok');
     expect(server?.requests.map((r) => r.served)).toEqual(['error', 'hang', 'truncate', 'reply']);
   });

@@ -31,7 +31,8 @@ export function createAnthropicModel(settings: AnthropicModelSettings): ModelAda
   const resolved = resolveSettings(settings);
   const apiKey = apiKeyFrom(settings.apiKey, 'ANTHROPIC_API_KEY', settings.baseURL === undefined, PROVIDER);
   const defaultMaxTokens = settings.defaultMaxTokens ?? 4096;
-  if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1) throw new UserError('must be a positive integer', { field: 'defaultMaxTokens' });
+  if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1)
+    throw new UserError('must be a positive integer', { field: 'defaultMaxTokens' });
   const client = new Anthropic({
     apiKey: apiKey ?? 'not-needed',
     ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
@@ -49,7 +50,14 @@ export function createAnthropicModel(settings: AnthropicModelSettings): ModelAda
       const deltas = deltaTracker(options.onDelta);
       const answer = await callWithRetries(
         (signal) => (options.onDelta ? streamed(client, params, signal, deltas.emit) : whole(client, params, signal)),
-        { provider: PROVIDER, policy: resolved.retry, timeoutMs: resolved.timeoutMs, signal: options.signal, secrets, delivered: () => deltas.delivered },
+        {
+          provider: PROVIDER,
+          policy: resolved.retry,
+          timeoutMs: resolved.timeoutMs,
+          signal: options.signal,
+          secrets,
+          delivered: () => deltas.delivered,
+        },
       );
       return { ...answer, costUsd: dollars(answer.usage, answer.model, resolved), latencyMs: performance.now() - started };
     },
@@ -84,7 +92,12 @@ async function whole(client: Anthropic, params: MessageCreateParamsBase, signal:
   return { text, toolCalls, usage: usageOf(message.usage), model: message.model, id: message.id };
 }
 
-async function streamed(client: Anthropic, params: MessageCreateParamsBase, signal: AbortSignal, emit: (text: string) => void): Promise<Answer> {
+async function streamed(
+  client: Anthropic,
+  params: MessageCreateParamsBase,
+  signal: AbortSignal,
+  emit: (text: string) => void,
+): Promise<Answer> {
   const stream = await client.messages.create({ ...params, stream: true }, { signal });
   let text = '';
   let id = '';
@@ -100,7 +113,8 @@ async function streamed(client: Anthropic, params: MessageCreateParamsBase, sign
         usage = usageOf(event.message.usage);
         break;
       case 'content_block_start':
-        if (event.content_block.type === 'tool_use') tools.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+        if (event.content_block.type === 'tool_use')
+          tools.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
         break;
       case 'content_block_delta':
         if (event.delta.type === 'text_delta') {
@@ -123,12 +137,24 @@ async function streamed(client: Anthropic, params: MessageCreateParamsBase, sign
     }
   }
   if (!stopped) throw truncatedStream(PROVIDER, 'no message_stop');
-  if (usage === undefined) throw new ProviderError(`${PROVIDER}: the stream reported no usage`, { provider: PROVIDER, retryable: false, code: 'provider.invalid-response' });
-  const toolCalls = [...tools.entries()].sort(([a], [b]) => a - b).map(([, tool]) => ({ id: tool.id, name: tool.name, arguments: tool.json || '{}' }));
+  if (usage === undefined)
+    throw new ProviderError(`${PROVIDER}: the stream reported no usage`, {
+      provider: PROVIDER,
+      retryable: false,
+      code: 'provider.invalid-response',
+    });
+  const toolCalls = [...tools.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, tool]) => ({ id: tool.id, name: tool.name, arguments: tool.json || '{}' }));
   return { text, toolCalls, usage, model, id };
 }
 
-function requestParams(model: string, messages: readonly ChatMessage[], options: GenerateOptions, defaultMaxTokens: number): MessageCreateParamsBase {
+function requestParams(
+  model: string,
+  messages: readonly ChatMessage[],
+  options: GenerateOptions,
+  defaultMaxTokens: number,
+): MessageCreateParamsBase {
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
   return {
     model,
@@ -156,11 +182,13 @@ function toAnthropicMessages(messages: readonly ChatMessage[]): MessageParam[] {
     const role = message.role === 'assistant' ? 'assistant' : 'user';
     const blocks: ContentBlockParam[] = [];
     if (message.role === 'tool') {
-      if (!message.toolCallId) throw new UserError('a tool message must say which call it answers', { field: `messages[${index}].toolCallId` });
+      if (!message.toolCallId)
+        throw new UserError('a tool message must say which call it answers', { field: `messages[${index}].toolCallId` });
       blocks.push({ type: 'tool_result', tool_use_id: message.toolCallId, content: message.content });
     } else {
       if (message.content) blocks.push({ type: 'text', text: message.content });
-      for (const call of message.toolCalls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call, index) });
+      for (const call of message.toolCalls ?? [])
+        blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call, index) });
     }
     const last = out[out.length - 1];
     if (last?.role === role) last.content.push(...blocks);

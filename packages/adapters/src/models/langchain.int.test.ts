@@ -47,7 +47,13 @@ describe('createLangChainModel', () => {
 
   it('binds tools per call and returns tool calls', async () => {
     const model = await chatOpenAI([{ reply: { toolCalls: [{ name: 'multiply', arguments: { a: 6, b: 7 } }] } }]);
-    const tools = [{ name: 'multiply', description: 'a*b', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } }];
+    const tools = [
+      {
+        name: 'multiply',
+        description: 'a*b',
+        parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+      },
+    ];
     const result = await model.generate(ask, { tools });
     expect(result.toolCalls).toHaveLength(1);
     expect(result.toolCalls[0]?.name).toBe('multiply');
@@ -56,7 +62,12 @@ describe('createLangChainModel', () => {
   });
 
   it('applies the Baton retry policy to LangChain errors: 429 with retry-after retried, 401 not', async () => {
-    const model = await chatOpenAI([{ fault: { type: 'rate-limit', retryAfterMs: 120 } }, '42', { fault: { type: 'error', status: 401, message: 'bad key' } }, 'never']);
+    const model = await chatOpenAI([
+      { fault: { type: 'rate-limit', retryAfterMs: 120 } },
+      '42',
+      { fault: { type: 'error', status: 401, message: 'bad key' } },
+      'never',
+    ]);
     expect((await model.generate(ask)).text).toBe('42');
     const [first, second] = server?.requests ?? [];
     expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(110);

@@ -1,7 +1,15 @@
 import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, TokenUsage } from '@baton/core';
 import { UserError } from '@baton/core';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
+import {
+  AIMessage,
+  AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+  type BaseMessage,
+  type UsageMetadata,
+} from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { Tiktoken } from 'js-tiktoken/lite';
 import { callWithRetries } from './retry.ts';
@@ -33,7 +41,8 @@ const PROVIDER = 'langchain';
 export function createLangChainModel(chatModel: BaseChatModel, settings: LangChainModelSettings = {}): ModelAdapter {
   const ownModel = 'model' in chatModel && typeof chatModel.model === 'string' ? chatModel.model : undefined;
   const modelName = settings.model ?? ownModel;
-  if (modelName === undefined) throw new UserError('this chat model does not name its model; pass settings.model for pricing', { field: 'model' });
+  if (modelName === undefined)
+    throw new UserError('this chat model does not name its model; pass settings.model for pricing', { field: 'model' });
   const resolved = resolveSettings({ ...settings, model: modelName });
 
   return {
@@ -54,7 +63,14 @@ export function createLangChainModel(chatModel: BaseChatModel, settings: LangCha
           }
           return merged ?? new AIMessageChunk({ content: '' });
         },
-        { provider: PROVIDER, policy: resolved.retry, timeoutMs: resolved.timeoutMs, signal: options.signal, secrets: [], delivered: () => deltas.delivered },
+        {
+          provider: PROVIDER,
+          policy: resolved.retry,
+          timeoutMs: resolved.timeoutMs,
+          signal: options.signal,
+          secrets: [],
+          delivered: () => deltas.delivered,
+        },
       );
       const text = message.text;
       // The message type's generic default leaves this field unusable to the checker; its runtime shape is UsageMetadata.
@@ -62,10 +78,15 @@ export function createLangChainModel(chatModel: BaseChatModel, settings: LangCha
       const usage = reportedUsage
         ? { inputTokens: reportedUsage.input_tokens, outputTokens: reportedUsage.output_tokens }
         : await estimateUsage(messages, text);
-      const reported = typeof message.response_metadata['model_name'] === 'string' ? message.response_metadata['model_name'] : resolved.model;
+      const reported =
+        typeof message.response_metadata['model_name'] === 'string' ? message.response_metadata['model_name'] : resolved.model;
       return {
         text,
-        toolCalls: (message.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: JSON.stringify(call.args) })),
+        toolCalls: (message.tool_calls ?? []).map((call, index) => ({
+          id: call.id ?? `call_${index}`,
+          name: call.name,
+          arguments: JSON.stringify(call.args),
+        })),
         usage,
         costUsd: dollars(usage, reported, resolved),
         latencyMs: performance.now() - started,
@@ -80,9 +101,13 @@ type ChatRunnable = Pick<Runnable<BaseMessage[], AIMessageChunk>, 'invoke' | 'st
 
 function withTools(chatModel: BaseChatModel, options: GenerateOptions): ChatRunnable {
   if (!options.tools?.length) return chatModel;
-  if (chatModel.bindTools === undefined) throw new UserError(`the LangChain model ${chatModel._llmType()} cannot call tools`, { field: 'tools' });
+  if (chatModel.bindTools === undefined)
+    throw new UserError(`the LangChain model ${chatModel._llmType()} cannot call tools`, { field: 'tools' });
   return chatModel.bindTools(
-    options.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: { ...tool.parameters } } })),
+    options.tools.map((tool) => ({
+      type: 'function' as const,
+      function: { name: tool.name, description: tool.description, parameters: { ...tool.parameters } },
+    })),
   );
 }
 
@@ -95,10 +120,16 @@ function toLangChainMessage(message: ChatMessage, index: number): BaseMessage {
     case 'assistant':
       return new AIMessage({
         content: message.content,
-        tool_calls: (message.toolCalls ?? []).map((call) => ({ id: call.id, name: call.name, args: parseArgs(call.arguments, index), type: 'tool_call' as const })),
+        tool_calls: (message.toolCalls ?? []).map((call) => ({
+          id: call.id,
+          name: call.name,
+          args: parseArgs(call.arguments, index),
+          type: 'tool_call' as const,
+        })),
       });
     case 'tool':
-      if (!message.toolCallId) throw new UserError('a tool message must say which call it answers', { field: `messages[${index}].toolCallId` });
+      if (!message.toolCallId)
+        throw new UserError('a tool message must say which call it answers', { field: `messages[${index}].toolCallId` });
       return new ToolMessage({ content: message.content, tool_call_id: message.toolCallId });
   }
 }
@@ -115,7 +146,9 @@ function parseArgs(text: string, index: number): Record<string, unknown> {
 
 let encoder: Promise<Tiktoken> | undefined;
 function cl100k(): Promise<Tiktoken> {
-  encoder ??= Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/cl100k_base')]).then(([lite, ranks]) => new lite.Tiktoken(ranks.default));
+  encoder ??= Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/cl100k_base')]).then(
+    ([lite, ranks]) => new lite.Tiktoken(ranks.default),
+  );
   return encoder;
 }
 

@@ -8,14 +8,22 @@ const KEY = 'sk-test-0123456789abcdef';
 const ask = [{ role: 'user' as const, content: 'What is 6 * 7?' }];
 let server: WireServer | undefined;
 
-async function modelWith(script: readonly (WireStep | string)[], settings: { timeoutMs?: number; maxAttempts?: number; budget?: RetryBudget } = {}) {
+async function modelWith(
+  script: readonly (WireStep | string)[],
+  settings: { timeoutMs?: number; maxAttempts?: number; budget?: RetryBudget } = {},
+) {
   server = await startWireServer({ script });
   return createOpenAIModel({
     model: 'gpt-4o-mini',
     apiKey: KEY,
     baseURL: server.openaiBaseURL,
     timeoutMs: settings.timeoutMs ?? 5_000,
-    retry: { maxAttempts: settings.maxAttempts ?? 3, initialDelayMs: 5, maxDelayMs: 20, ...(settings.budget ? { budget: settings.budget } : {}) },
+    retry: {
+      maxAttempts: settings.maxAttempts ?? 3,
+      initialDelayMs: 5,
+      maxDelayMs: 20,
+      ...(settings.budget ? { budget: settings.budget } : {}),
+    },
   });
 }
 
@@ -58,7 +66,13 @@ describe('createOpenAIModel against the wire server', () => {
   it('sends tools and returns tool calls, JSON and streaming', async () => {
     const call = { name: 'multiply', arguments: { a: 6, b: 7 } };
     const model = await modelWith([{ reply: { toolCalls: [call] } }, { reply: { toolCalls: [call] } }]);
-    const tools = [{ name: 'multiply', description: 'a*b', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } }];
+    const tools = [
+      {
+        name: 'multiply',
+        description: 'a*b',
+        parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+      },
+    ];
     const whole = await model.generate(ask, { tools });
     const streamed = await model.generate(ask, { tools, onDelta: () => undefined });
     for (const result of [whole, streamed]) {
@@ -66,10 +80,22 @@ describe('createOpenAIModel against the wire server', () => {
       expect(result.toolCalls[0]).toMatchObject({ name: 'multiply' });
       expect(JSON.parse(result.toolCalls[0]?.arguments ?? '')).toEqual({ a: 6, b: 7 });
     }
-    expect(server?.requests[0]?.body['tools']).toEqual([{ type: 'function', function: { name: 'multiply', description: 'a*b', parameters: tools[0]?.parameters } }]);
+    expect(server?.requests[0]?.body['tools']).toEqual([
+      { type: 'function', function: { name: 'multiply', description: 'a*b', parameters: tools[0]?.parameters } },
+    ]);
     // The tool result goes back as a `tool` message.
-    await model.generate([...ask, { role: 'assistant', content: '', toolCalls: whole.toolCalls }, { role: 'tool', content: '42', toolCallId: whole.toolCalls[0]?.id ?? '' }]).catch(() => undefined);
-    expect(server?.requests[2]?.body['messages']).toMatchObject([{ role: 'user' }, { role: 'assistant', tool_calls: [{ id: whole.toolCalls[0]?.id }] }, { role: 'tool', content: '42' }]);
+    await model
+      .generate([
+        ...ask,
+        { role: 'assistant', content: '', toolCalls: whole.toolCalls },
+        { role: 'tool', content: '42', toolCallId: whole.toolCalls[0]?.id ?? '' },
+      ])
+      .catch(() => undefined);
+    expect(server?.requests[2]?.body['messages']).toMatchObject([
+      { role: 'user' },
+      { role: 'assistant', tool_calls: [{ id: whole.toolCalls[0]?.id }] },
+      { role: 'tool', content: '42' },
+    ]);
   });
 
   it('honours retry-after-ms on 429 and then answers', async () => {
@@ -107,7 +133,12 @@ describe('createOpenAIModel against the wire server', () => {
   });
 
   it('retries a connection dropped mid-body (JSON) and mid-stream before any text', async () => {
-    const model = await modelWith([{ fault: { type: 'truncate' }, reply: '42' }, '42', { fault: { type: 'truncate', afterEvents: 1 }, reply: 'x y z' }, 'a b']);
+    const model = await modelWith([
+      { fault: { type: 'truncate' }, reply: '42' },
+      '42',
+      { fault: { type: 'truncate', afterEvents: 1 }, reply: 'x y z' },
+      'a b',
+    ]);
     expect((await model.generate(ask)).text).toBe('42');
     expect((await model.generate(ask, { onDelta: () => undefined })).text).toBe('a b');
     expect(server?.requests.map((r) => r.served)).toEqual(['truncate', 'reply', 'truncate', 'reply']);
@@ -168,7 +199,9 @@ describe('createOpenAIModel against the wire server', () => {
 
   it('refuses a model with no price instead of reporting zero dollars', () => {
     expect(() => createOpenAIModel({ model: 'llama3', apiKey: KEY })).toThrow(/prices/);
-    expect(createOpenAIModel({ model: 'llama3', apiKey: KEY, prices: { llama3: { inputPerToken: 0, outputPerToken: 0 } } }).model).toBe('llama3');
+    expect(createOpenAIModel({ model: 'llama3', apiKey: KEY, prices: { llama3: { inputPerToken: 0, outputPerToken: 0 } } }).model).toBe(
+      'llama3',
+    );
   });
 
   it('drives core structured output: repairs once, then a ModelBehaviorError after bounded repairs', async () => {

@@ -49,7 +49,14 @@ export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
       const deltas = deltaTracker(options.onDelta);
       const answer = await callWithRetries(
         (signal) => (options.onDelta ? streamed(client, params, signal, deltas.emit) : whole(client, params, signal)),
-        { provider: PROVIDER, policy: resolved.retry, timeoutMs: resolved.timeoutMs, signal: options.signal, secrets, delivered: () => deltas.delivered },
+        {
+          provider: PROVIDER,
+          policy: resolved.retry,
+          timeoutMs: resolved.timeoutMs,
+          signal: options.signal,
+          secrets,
+          delivered: () => deltas.delivered,
+        },
       );
       return {
         ...answer,
@@ -80,7 +87,12 @@ async function whole(client: OpenAI, params: ChatCompletionCreateParamsBase, sig
   };
 }
 
-async function streamed(client: OpenAI, params: ChatCompletionCreateParamsBase, signal: AbortSignal, emit: (text: string) => void): Promise<Answer> {
+async function streamed(
+  client: OpenAI,
+  params: ChatCompletionCreateParamsBase,
+  signal: AbortSignal,
+  emit: (text: string) => void,
+): Promise<Answer> {
   const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal });
   let text = '';
   let id = '';
@@ -113,7 +125,12 @@ async function streamed(client: OpenAI, params: ChatCompletionCreateParamsBase, 
 }
 
 /** `compatible`: a non-OpenAI server, which may know only the older `max_tokens` (OpenAI's reasoning models need the newer field). */
-function requestParams(model: string, messages: readonly ChatMessage[], options: GenerateOptions, compatible: boolean): ChatCompletionCreateParamsBase {
+function requestParams(
+  model: string,
+  messages: readonly ChatMessage[],
+  options: GenerateOptions,
+  compatible: boolean,
+): ChatCompletionCreateParamsBase {
   const maxTokensField = compatible ? 'max_tokens' : 'max_completion_tokens';
   return {
     model,
@@ -123,7 +140,12 @@ function requestParams(model: string, messages: readonly ChatMessage[], options:
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.json ? { response_format: { type: 'json_object' as const } } : {}),
     ...(options.tools?.length
-      ? { tools: options.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: { ...tool.parameters } } })) }
+      ? {
+          tools: options.tools.map((tool) => ({
+            type: 'function' as const,
+            function: { name: tool.name, description: tool.description, parameters: { ...tool.parameters } },
+          })),
+        }
       : {}),
   };
 }
@@ -139,15 +161,24 @@ function toOpenAIMessage(message: ChatMessage, index: number): ChatCompletionMes
         ? {
             role: 'assistant',
             content: message.content || null,
-            tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })),
+            tool_calls: message.toolCalls.map((call) => ({
+              id: call.id,
+              type: 'function' as const,
+              function: { name: call.name, arguments: call.arguments },
+            })),
           }
         : { role: 'assistant', content: message.content };
     case 'tool':
-      if (!message.toolCallId) throw new UserError('a tool message must say which call it answers', { field: `messages[${index}].toolCallId` });
+      if (!message.toolCallId)
+        throw new UserError('a tool message must say which call it answers', { field: `messages[${index}].toolCallId` });
       return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
   }
 }
 
 function invalid(detail: string): ProviderError {
-  return new ProviderError(`${PROVIDER}: unusable response: ${detail}`, { provider: PROVIDER, retryable: false, code: 'provider.invalid-response' });
+  return new ProviderError(`${PROVIDER}: unusable response: ${detail}`, {
+    provider: PROVIDER,
+    retryable: false,
+    code: 'provider.invalid-response',
+  });
 }

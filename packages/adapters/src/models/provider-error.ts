@@ -61,7 +61,12 @@ export function toProviderError(error: unknown, context: FailureContext): Provid
     });
   }
   if (isConnectionError(error)) {
-    return new ProviderError(`${provider}: connection failed: ${message}`, { provider, retryable: true, code: 'provider.connection', cause: error });
+    return new ProviderError(`${provider}: connection failed: ${message}`, {
+      provider,
+      retryable: true,
+      code: 'provider.connection',
+      cause: error,
+    });
   }
   return new ProviderError(`${provider}: ${message}`, { provider, retryable: false, cause: error });
 }

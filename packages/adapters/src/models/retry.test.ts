@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { callWithRetries } from './retry.ts';
 
 const headers = (values: Record<string, string>) => new Headers(values);
-const fail = (status: number) => Object.assign(new Error(`${status} failed`), { status, error: { message: `status ${status}` }, headers: headers({}) });
+const fail = (status: number) =>
+  Object.assign(new Error(`${status} failed`), { status, error: { message: `status ${status}` }, headers: headers({}) });
 
 describe('retryAfterMs', () => {
   it('prefers retry-after-ms, then retry-after seconds, then an HTTP date', () => {
@@ -87,7 +88,11 @@ describe('callWithRetries', () => {
 
   it('redacts the key and key-shaped strings from provider messages', async () => {
     const leaky = Object.assign(new Error('401'), { status: 401, error: { message: 'bad key my-secret-key-123 and sk-abcdefghijkl' } });
-    const error = await callWithRetries(async () => Promise.reject(leaky), { ...options, secrets: ['my-secret-key-123'], policy: undefined }).catch((e: unknown) => e);
+    const error = await callWithRetries(async () => Promise.reject(leaky), {
+      ...options,
+      secrets: ['my-secret-key-123'],
+      policy: undefined,
+    }).catch((e: unknown) => e);
     expect((error as ProviderError).message).not.toContain('my-secret-key-123');
     expect((error as ProviderError).message).not.toContain('sk-abcdefghijkl');
   });

@@ -40,7 +40,8 @@ export class RetryBudget {
 
   constructor(readonly limits: RetryBudgetLimits = {}) {
     for (const [name, value] of Object.entries(limits)) {
-      if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new UserError('must be a non-negative number', { field: `retry.budget.${name}` });
+      if (value !== undefined && (!Number.isFinite(value) || value < 0))
+        throw new UserError('must be a non-negative number', { field: `retry.budget.${name}` });
     }
   }
 

@@ -25,7 +25,8 @@ export interface ResolvedSettings {
 export function resolveSettings(settings: ModelSettings): ResolvedSettings {
   if (typeof settings.model !== 'string' || settings.model.trim() === '') throw new UserError('must name a model', { field: 'model' });
   const timeoutMs = settings.timeoutMs ?? 60_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UserError('must be a positive number of milliseconds', { field: 'timeoutMs' });
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new UserError('must be a positive number of milliseconds', { field: 'timeoutMs' });
   const prices = mergePrices(settings.prices);
   if (priceFor(settings.model, prices) === undefined) throw missingPrice(settings.model);
   return { model: settings.model, prices, retry: settings.retry, timeoutMs };
@@ -79,5 +80,8 @@ export function apiKeyFrom(explicit: string | undefined, envVar: string, require
   const key = explicit ?? process.env[envVar];
   if (key !== undefined && key !== '') return key;
   if (!required) return undefined;
-  throw new UserError(`no API key for ${provider}: set the ${envVar} environment variable or pass apiKey`, { field: 'apiKey', code: 'user.missing-api-key' });
+  throw new UserError(`no API key for ${provider}: set the ${envVar} environment variable or pass apiKey`, {
+    field: 'apiKey',
+    code: 'user.missing-api-key',
+  });
 }

@@ -28,7 +28,11 @@ export function readCsv(file: string): { header: string[]; rows: CsvRow[] } {
     }) as { record: Record<string, string>; info: { lines: number } }[];
   } catch (error) {
     const e = error as { lines?: number; column?: number; message: string };
-    throw new UserError(`${file}:${e.lines ?? '?'}${e.column === undefined ? '' : `:${e.column}`}: ${e.message}`, { field: 'data', cause: error, code: 'user.bad-csv' });
+    throw new UserError(`${file}:${e.lines ?? '?'}${e.column === undefined ? '' : `:${e.column}`}: ${e.message}`, {
+      field: 'data',
+      cause: error,
+      code: 'user.bad-csv',
+    });
   }
   // info.lines is the line a record ends on; a record starts after the previous one ended.
   let previousEnd = 1;
@@ -59,7 +63,11 @@ export function readJsonl(file: string): unknown[] {
     try {
       out.push(JSON.parse(line));
     } catch (error) {
-      throw new UserError(`${file}:${i + 1}: not JSON (${(error as Error).message})`, { field: 'data', cause: error, code: 'user.bad-data' });
+      throw new UserError(`${file}:${i + 1}: not JSON (${(error as Error).message})`, {
+        field: 'data',
+        cause: error,
+        code: 'user.bad-data',
+      });
     }
   });
   return out;

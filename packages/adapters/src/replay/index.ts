@@ -4,5 +4,12 @@ export { promptKey, type RecordedOutput, type ReplayDataset, type ReplayRecord }
 export { loadRouteLLM, routeLLMFiles, type RouteLLMDataset, type RouteLLMFiles } from './routellm.ts';
 export { loadRouterBench } from './routerbench.ts';
 export {
-  CASCADE_LEARNING, cascadeWorkflow, modelPair, newCascadeHeads, recordedLabelGrader, replayPair, WEAK_FEATURES, type CascadeHeads,
+  CASCADE_LEARNING,
+  cascadeWorkflow,
+  modelPair,
+  newCascadeHeads,
+  recordedLabelGrader,
+  replayPair,
+  WEAK_FEATURES,
+  type CascadeHeads,
 } from './math-cascade.ts';

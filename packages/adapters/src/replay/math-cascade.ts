@@ -23,7 +23,12 @@ export function recordedLabelGrader(dataset: ReplayDataset): Grader<MathDraft> {
  * Learning settings of the bench heads: constant 0.5 exploration; Q fitted by recursive least squares on the
  * runtime's targets (forgetting 0.9999 tracks the bootstrapped scalars as the receivers learn).
  */
-export const CASCADE_LEARNING = { epsilon: { start: 0.5, decay: 1, min: 0.5 }, stepSize: { c: 1, n0: 10, omega: 0.6 }, optimizer: 'rls' as const, rls: { forgetting: 0.9999, ridge: 1 } };
+export const CASCADE_LEARNING = {
+  epsilon: { start: 0.5, decay: 1, min: 0.5 },
+  stepSize: { c: 1, n0: 10, omega: 0.6 },
+  optimizer: 'rls' as const,
+  rls: { forgetting: 0.9999, ridge: 1 },
+};
 
 export interface CascadeHeads {
   readonly weak: LinearIcqHead;
@@ -42,11 +47,22 @@ export function modelPair(dataset: ReplayDataset): { weak: string; strong: strin
 /** The weak solver's own view of its draft: everything the checker sees except the checker's verdict. */
 export const WEAK_FEATURES: readonly MathFeature[] = CHECKER_FEATURES.filter((f) => f !== 'verdictFlagged');
 
-export function cascadeWorkflow(dataset: ReplayDataset, models: { weak: ModelAdapter; strong: ModelAdapter }, costWeight: number, drop: readonly MathFeature[] = []) {
+export function cascadeWorkflow(
+  dataset: ReplayDataset,
+  models: { weak: ModelAdapter; strong: ModelAdapter },
+  costWeight: number,
+  drop: readonly MathFeature[] = [],
+) {
   const keep = (keys: readonly MathFeature[]): MathFeature[] => keys.filter((k) => !drop.includes(k));
   return createMathCascade({
-    weak: models.weak, strong: models.strong, grader: recordedLabelGrader(dataset), costWeight, discount: 1,
-    weakFeatures: keep(WEAK_FEATURES), checkerFeatures: keep(CHECKER_FEATURES), strongFeatures: keep(SOLVER_FEATURES),
+    weak: models.weak,
+    strong: models.strong,
+    grader: recordedLabelGrader(dataset),
+    costWeight,
+    discount: 1,
+    weakFeatures: keep(WEAK_FEATURES),
+    checkerFeatures: keep(CHECKER_FEATURES),
+    strongFeatures: keep(SOLVER_FEATURES),
   });
 }
 
@@ -61,6 +77,9 @@ export function newCascadeHeads(wf: ReturnType<typeof cascadeWorkflow>): Cascade
 
 export function replayPair(dataset: ReplayDataset): { weak: ModelAdapter; strong: ModelAdapter; names: { weak: string; strong: string } } {
   const names = modelPair(dataset);
-  return { weak: createReplayModel({ model: names.weak, records: dataset }), strong: createReplayModel({ model: names.strong, records: dataset }), names };
+  return {
+    weak: createReplayModel({ model: names.weak, records: dataset }),
+    strong: createReplayModel({ model: names.strong, records: dataset }),
+    names,
+  };
 }
-

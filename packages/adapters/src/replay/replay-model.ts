@@ -8,7 +8,10 @@ export class ReplayUnknownPromptError extends BatonError {
   readonly prompt: string;
 
   constructor(model: string, prompt: string) {
-    super('replay.unknown-prompt', `replay of "${model}" has no recorded output for the prompt "${prompt.slice(0, 80)}${prompt.length > 80 ? '...' : ''}"`);
+    super(
+      'replay.unknown-prompt',
+      `replay of "${model}" has no recorded output for the prompt "${prompt.slice(0, 80)}${prompt.length > 80 ? '...' : ''}"`,
+    );
     this.model = model;
     this.prompt = prompt;
   }
@@ -37,7 +40,8 @@ export function createReplayModel(config: ReplayModelConfig): ModelAdapter {
   for (const record of records) {
     if (record.outputs[config.model]) byPrompt.set(promptKey(record.prompt), record);
   }
-  if (byPrompt.size === 0) throw new UserError(`no recorded outputs for model "${config.model}"`, { field: 'model', code: 'user.unknown-model' });
+  if (byPrompt.size === 0)
+    throw new UserError(`no recorded outputs for model "${config.model}"`, { field: 'model', code: 'user.unknown-model' });
   const prices = { ...replayDefaultPrices(), ...config.prices };
   let price: TokenPrice | undefined;
   return {

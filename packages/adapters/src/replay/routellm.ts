@@ -46,7 +46,11 @@ export function loadRouteLLM(dirOrFiles: string | RouteLLMFiles): RouteLLMDatase
   if (!header.includes('prompt')) throw new UserError(`${files.responses}:1: no "prompt" column`, { field: 'data', code: 'user.bad-data' });
   const models = header.filter((h) => h !== 'prompt' && !h.endsWith('_response'));
   for (const model of models) {
-    if (!header.includes(`${model}_response`)) throw new UserError(`${files.responses}:1: column "${model}" has no "${model}_response" column`, { field: 'data', code: 'user.bad-data' });
+    if (!header.includes(`${model}_response`))
+      throw new UserError(`${files.responses}:1: column "${model}" has no "${model}_response" column`, {
+        field: 'data',
+        code: 'user.bad-data',
+      });
   }
   if (models.length === 0) throw new UserError(`${files.responses}:1: no model columns`, { field: 'data', code: 'user.bad-data' });
 
@@ -54,9 +58,11 @@ export function loadRouteLLM(dirOrFiles: string | RouteLLMFiles): RouteLLMDatase
   if (files.gold) {
     readJsonl(files.gold).forEach((row, i) => {
       const r = row as { question?: unknown; answer?: unknown };
-      if (typeof r.question !== 'string' || typeof r.answer !== 'string') throw new UserError(`${files.gold}:${i + 1}: needs string "question" and "answer"`, { field: 'data', code: 'user.bad-data' });
+      if (typeof r.question !== 'string' || typeof r.answer !== 'string')
+        throw new UserError(`${files.gold}:${i + 1}: needs string "question" and "answer"`, { field: 'data', code: 'user.bad-data' });
       const g = parseGold(r.answer);
-      if (g === undefined) throw new UserError(`${files.gold}:${i + 1}: answer has no "#### <number>"`, { field: 'data', code: 'user.bad-data' });
+      if (g === undefined)
+        throw new UserError(`${files.gold}:${i + 1}: answer has no "#### <number>"`, { field: 'data', code: 'user.bad-data' });
       gold.set(promptKey(r.question), g);
     });
   }
@@ -64,7 +70,8 @@ export function loadRouteLLM(dirOrFiles: string | RouteLLMFiles): RouteLLMDatase
   if (files.contaminated) {
     readJsonl(files.contaminated).forEach((row, i) => {
       const p = (row as { eval_prompt?: unknown }).eval_prompt;
-      if (typeof p !== 'string') throw new UserError(`${files.contaminated}:${i + 1}: needs a string "eval_prompt"`, { field: 'data', code: 'user.bad-data' });
+      if (typeof p !== 'string')
+        throw new UserError(`${files.contaminated}:${i + 1}: needs a string "eval_prompt"`, { field: 'data', code: 'user.bad-data' });
       contaminated.add(promptKey(p));
     });
   }

@@ -10,7 +10,8 @@ export function loadRouterBench(file: string): ReplayDataset {
   const { header, rows } = readCsv(file);
   if (!header.includes('prompt')) throw new UserError(`${file}:1: no "prompt" column`, { field: 'data', code: 'user.bad-data' });
   const models = header.filter((h) => !h.includes('|') && header.includes(`${h}|model_response`));
-  if (models.length === 0) throw new UserError(`${file}:1: no model columns ("<model>", "<model>|model_response")`, { field: 'data', code: 'user.bad-data' });
+  if (models.length === 0)
+    throw new UserError(`${file}:1: no model columns ("<model>", "<model>|model_response")`, { field: 'data', code: 'user.bad-data' });
   const records: ReplayRecord[] = rows.map(({ line, fields }) => {
     const prompt = fields.prompt ?? '';
     if (!prompt.trim()) throw cellError(file, line, 'prompt', 'is empty');
@@ -18,13 +19,15 @@ export function loadRouterBench(file: string): ReplayDataset {
     for (const model of models) {
       const scoreText = (fields[model] ?? '').trim();
       const score = Number(scoreText);
-      if (scoreText === '' || !Number.isFinite(score) || score < 0 || score > 1) throw cellError(file, line, model, `expected a score in [0, 1], got "${scoreText}"`);
+      if (scoreText === '' || !Number.isFinite(score) || score < 0 || score > 1)
+        throw cellError(file, line, model, `expected a score in [0, 1], got "${scoreText}"`);
       const costColumn = `${model}|total_cost`;
       const costText = fields[costColumn];
       let costUsd: number | undefined;
       if (costText !== undefined) {
         costUsd = Number(costText.trim());
-        if (costText.trim() === '' || !Number.isFinite(costUsd) || costUsd < 0) throw cellError(file, line, costColumn, `expected dollars >= 0, got "${costText}"`);
+        if (costText.trim() === '' || !Number.isFinite(costUsd) || costUsd < 0)
+          throw cellError(file, line, costColumn, `expected dollars >= 0, got "${costText}"`);
       }
       outputs[model] = { text: fields[`${model}|model_response`] ?? '', score, ...(costUsd === undefined ? {} : { costUsd }) };
     }

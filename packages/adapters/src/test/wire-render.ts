@@ -21,12 +21,14 @@ function argumentsText(value: string | Readonly<Record<string, unknown>>): strin
 function usageFor(reply: WireReply, request: WireRequestInfo): { inputTokens: number; outputTokens: number } {
   if (reply.usage) return reply.usage;
   const requestChars = JSON.stringify(request.body['messages'] ?? '').length + JSON.stringify(request.body['system'] ?? '').length;
-  const replyChars = (reply.text ?? '').length + (reply.toolCalls ?? []).reduce((n, c) => n + c.name.length + argumentsText(c.arguments).length, 0);
+  const replyChars =
+    (reply.text ?? '').length + (reply.toolCalls ?? []).reduce((n, c) => n + c.name.length + argumentsText(c.arguments).length, 0);
   return { inputTokens: Math.max(1, Math.ceil(requestChars / 4)), outputTokens: Math.max(1, Math.ceil(replyChars / 4)) };
 }
 
 const sseData = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-const sseEvent = (payload: { readonly type: string; readonly [key: string]: unknown }) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+const sseEvent = (payload: { readonly type: string; readonly [key: string]: unknown }) =>
+  `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 
 /** Renders `reply` in the OpenAI chat-completions format. */
 export function renderOpenAI(reply: WireReply, request: WireRequestInfo): RenderedAnswer {
@@ -34,9 +36,17 @@ export function renderOpenAI(reply: WireReply, request: WireRequestInfo): Render
   const created = Math.floor(Date.now() / 1000);
   const model = reply.model ?? request.model;
   const usage = usageFor(reply, request);
-  const calls = (reply.toolCalls ?? []).map((call) => ({ id: call.id ?? freshId('call_'), name: call.name, arguments: argumentsText(call.arguments) }));
+  const calls = (reply.toolCalls ?? []).map((call) => ({
+    id: call.id ?? freshId('call_'),
+    name: call.name,
+    arguments: argumentsText(call.arguments),
+  }));
   const finishReason = calls.length ? 'tool_calls' : 'stop';
-  const usageJson = { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens };
+  const usageJson = {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
   const json = {
     id,
     object: 'chat.completion',
@@ -49,7 +59,9 @@ export function renderOpenAI(reply: WireReply, request: WireRequestInfo): Render
           role: 'assistant',
           content: reply.text ?? (calls.length ? null : ''),
           refusal: null,
-          ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+          ...(calls.length
+            ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+            : {}),
         },
         logprobs: null,
         finish_reason: finishReason,
@@ -87,14 +99,23 @@ export function renderAnthropic(reply: WireReply, request: WireRequestInfo): Ren
   const id = freshId('msg_');
   const model = reply.model ?? request.model;
   const usage = usageFor(reply, request);
-  const calls = (reply.toolCalls ?? []).map((call) => ({ id: call.id ?? freshId('toolu_'), name: call.name, arguments: argumentsText(call.arguments) }));
+  const calls = (reply.toolCalls ?? []).map((call) => ({
+    id: call.id ?? freshId('toolu_'),
+    name: call.name,
+    arguments: argumentsText(call.arguments),
+  }));
   const stopReason = calls.length ? 'tool_use' : 'end_turn';
   const text = reply.text ?? '';
   const content: Record<string, unknown>[] = [
     ...(text || !calls.length ? [{ type: 'text', text, citations: null }] : []),
     ...calls.map((call) => ({ type: 'tool_use', id: call.id, name: call.name, input: JSON.parse(call.arguments || '{}') as unknown })),
   ];
-  const usageJson = { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_creation_input_tokens: null, cache_read_input_tokens: null };
+  const usageJson = {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    cache_creation_input_tokens: null,
+    cache_read_input_tokens: null,
+  };
   const json = { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage: usageJson };
 
   const frames = [
@@ -104,12 +125,15 @@ export function renderAnthropic(reply: WireReply, request: WireRequestInfo): Ren
   if (text || !calls.length) {
     frames.push(sseEvent({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
     frames.push(sseEvent({ type: 'ping' }));
-    for (const delta of deltasOf(text)) frames.push(sseEvent({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: delta } }));
+    for (const delta of deltasOf(text))
+      frames.push(sseEvent({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: delta } }));
     frames.push(sseEvent({ type: 'content_block_stop', index }));
     index += 1;
   }
   for (const call of calls) {
-    frames.push(sseEvent({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }));
+    frames.push(
+      sseEvent({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }),
+    );
     const half = Math.ceil(call.arguments.length / 2);
     for (const part of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
       if (part) frames.push(sseEvent({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } }));
@@ -117,7 +141,13 @@ export function renderAnthropic(reply: WireReply, request: WireRequestInfo): Ren
     frames.push(sseEvent({ type: 'content_block_stop', index }));
     index += 1;
   }
-  frames.push(sseEvent({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.outputTokens } }));
+  frames.push(
+    sseEvent({
+      type: 'message_delta',
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: usage.outputTokens },
+    }),
+  );
   frames.push(sseEvent({ type: 'message_stop' }));
   return { json, frames };
 }

@@ -8,13 +8,22 @@ afterEach(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server?.url ?? ''}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${server?.url ?? ''}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 const chat = (content: string) => ({ model: 'gpt-4o', messages: [{ role: 'user', content }] });
 
 describe('startWireServer', () => {
   it('serves matcher steps first, then unmatched steps in order, and says when the script ran out', async () => {
     server = await startWireServer({
-      script: ['first', { match: 'capital', reply: 'Paris', times: Infinity }, { match: /^sum/, reply: (r) => `sum for ${r.model}` }, 'second'],
+      script: [
+        'first',
+        { match: 'capital', reply: 'Paris', times: Infinity },
+        { match: /^sum/, reply: (r) => `sum for ${r.model}` },
+        'second',
+      ],
     });
     const texts: string[] = [];
     for (const content of ['hello', 'the capital of France?', 'sum 2 2', 'capital again', 'hello']) {
@@ -31,7 +40,11 @@ describe('startWireServer', () => {
 
   it('accepts x-api-key or a bearer token, records how, and rejects a wrong key in the protocol format', async () => {
     server = await startWireServer({ script: [{ reply: 'ok', times: Infinity }], requireApiKey: 'k1' });
-    const anthropicBody = { model: 'claude-3-haiku', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
+    const anthropicBody = {
+      model: 'claude-3-haiku',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    };
     expect((await post('/v1/messages', anthropicBody, { 'x-api-key': 'k1' })).status).toBe(200);
     expect((await post('/v1/messages', anthropicBody, { authorization: 'Bearer k1' })).status).toBe(200);
     const denied = await post('/v1/messages', anthropicBody, { 'x-api-key': 'nope' });
@@ -50,7 +63,10 @@ describe('startWireServer', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const frames = (await res.text()).trim().split('\n\n');
     expect(frames.at(-1)).toBe('data: [DONE]');
-    expect(JSON.parse(frames.at(-2)?.slice(6) ?? '')).toMatchObject({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+    expect(JSON.parse(frames.at(-2)?.slice(6) ?? '')).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    });
   });
 
   it('answers 404 on unknown routes and 400 on a body that is not JSON', async () => {

@@ -3,7 +3,16 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { lastUserText, renderAnthropic, renderError, renderOpenAI, type RenderedAnswer } from './wire-render.ts';
-import type { WireFault, WireProtocol, WireReply, WireRequest, WireRequestInfo, WireServer, WireServerOptions, WireStep } from './wire-types.ts';
+import type {
+  WireFault,
+  WireProtocol,
+  WireReply,
+  WireRequest,
+  WireRequestInfo,
+  WireServer,
+  WireServerOptions,
+  WireStep,
+} from './wire-types.ts';
 
 const ROUTES: Readonly<Record<string, WireProtocol>> = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic' };
 
@@ -167,7 +176,12 @@ function serveFault(res: ServerResponse, fault: WireFault, protocol: WireProtoco
 
 function sendJson(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'request-id': `req_${randomUUID()}`, ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'request-id': `req_${randomUUID()}`,
+    ...headers,
+  });
   res.end(body);
 }
 

@@ -11,7 +11,8 @@ const rubric = defineRubric({
     { id: 'clarity', description: 'easy to check', weight: 1 },
   ],
 });
-const verdict = (c: number, k: number) => JSON.stringify({ scores: { correctness: { score: c, reason: 'r' }, clarity: { score: k, reason: 'r' } } });
+const verdict = (c: number, k: number) =>
+  JSON.stringify({ scores: { correctness: { score: c, reason: 'r' }, clarity: { score: k, reason: 'r' } } });
 const subject = { task: 'Prove 1 + 1 = 2.', response: 'By definition.' };
 
 describe('judge', () => {

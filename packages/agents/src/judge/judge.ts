@@ -117,9 +117,18 @@ export function createJudge(config: JudgeConfig): Judge {
   const schema = verdictSchema(rubric);
   const rubricRef = { id: rubric.id, version: rubric.version };
 
-  async function orderCall(task: string, first: string, second: string, shownFirst: 'a' | 'b', signal?: AbortSignal): Promise<PairwiseCall> {
+  async function orderCall(
+    task: string,
+    first: string,
+    second: string,
+    shownFirst: 'a' | 'b',
+    signal?: AbortSignal,
+  ): Promise<PairwiseCall> {
     const messages: ChatMessage[] = [
-      { role: 'system', content: `You are a strict, impartial grader comparing two responses under rubric ${rubric.id} version ${rubric.version}:\n${rubric.axes.map((a) => `- ${a.id}: ${a.description}`).join('\n')}\nAnswer with only a JSON object {"winner": "first" | "second" | "tie", "reason": "one sentence"}.` },
+      {
+        role: 'system',
+        content: `You are a strict, impartial grader comparing two responses under rubric ${rubric.id} version ${rubric.version}:\n${rubric.axes.map((a) => `- ${a.id}: ${a.description}`).join('\n')}\nAnswer with only a JSON object {"winner": "first" | "second" | "tie", "reason": "one sentence"}.`,
+      },
       { role: 'user', content: `Compare two responses.\nTASK:\n${task}\n\nFIRST RESPONSE:\n${first}\n\nSECOND RESPONSE:\n${second}` },
     ];
     const { value, calls } = await generateStructured(model, messages, pairSchema, { ...callOptions, ...(signal ? { signal } : {}) });
@@ -131,18 +140,38 @@ export function createJudge(config: JudgeConfig): Judge {
     model,
     rubric,
     async grade(subject, signal) {
-      const messages: ChatMessage[] = [system, { role: 'user', content: `Grade the response.\nTASK:\n${subject.task}\n\nRESPONSE:\n${subject.response}` }];
+      const messages: ChatMessage[] = [
+        system,
+        { role: 'user', content: `Grade the response.\nTASK:\n${subject.task}\n\nRESPONSE:\n${subject.response}` },
+      ];
       const { value, calls } = await generateStructured(model, messages, schema, { ...callOptions, ...(signal ? { signal } : {}) });
       const reported = calls[calls.length - 1]?.model ?? model.model;
-      return { judge: id, provider: model.provider, model: reported, rubric: rubricRef, axes: value.scores, score: rubricScore(rubric, value.scores), ...costOf(calls) };
+      return {
+        judge: id,
+        provider: model.provider,
+        model: reported,
+        rubric: rubricRef,
+        axes: value.scores,
+        score: rubricScore(rubric, value.scores),
+        ...costOf(calls),
+      };
     },
     async compare(subject, signal) {
       // Sequential on purpose: a scripted or rate-limited provider sees a stable order.
       const ab = await orderCall(subject.task, subject.a, subject.b, 'a', signal);
       const ba = await orderCall(subject.task, subject.b, subject.a, 'b', signal);
-      const aWins = (call: PairwiseCall): number => (call.winner === 'tie' ? 0.5 : (call.winner === 'first') === (call.shownFirst === 'a') ? 1 : 0);
+      const aWins = (call: PairwiseCall): number =>
+        call.winner === 'tie' ? 0.5 : (call.winner === 'first') === (call.shownFirst === 'a') ? 1 : 0;
       const [p1, p2] = [aWins(ab), aWins(ba)];
-      return { judge: id, model: model.model, rubric: rubricRef, preferA: (p1 + p2) / 2, consistent: p1 === p2, orders: [ab, ba], costUsd: ab.costUsd + ba.costUsd };
+      return {
+        judge: id,
+        model: model.model,
+        rubric: rubricRef,
+        preferA: (p1 + p2) / 2,
+        consistent: p1 === p2,
+        orders: [ab, ba],
+        costUsd: ab.costUsd + ba.costUsd,
+      };
     },
   };
 }

@@ -75,14 +75,17 @@ export function createJudgePanel(config: PanelConfig): JudgePanel {
   if (!config.judges?.length) throw new UserError('at least one judge is required', { field: 'panel.judges' });
   const entries = config.judges.map((j) => ('judge' in j ? j : { judge: j, weight: 1 }));
   entries.forEach((e, i) => {
-    if (!(Number.isFinite(e.weight) && e.weight > 0)) throw new UserError(`must be a positive number, got ${e.weight}`, { field: `panel.judges[${i}].weight` });
+    if (!(Number.isFinite(e.weight) && e.weight > 0))
+      throw new UserError(`must be a positive number, got ${e.weight}`, { field: `panel.judges[${i}].weight` });
   });
   const judges = entries.map((e) => e.judge);
   const weights = entries.map((e) => e.weight);
   const rubric = { id: judges[0]?.rubric.id ?? '', version: judges[0]?.rubric.version ?? '' };
   judges.forEach((j, i) => {
     if (j.rubric.id !== rubric.id || j.rubric.version !== rubric.version) {
-      throw new UserError(`judge "${j.id}" uses rubric ${j.rubric.id}@${j.rubric.version}, the panel ${rubric.id}@${rubric.version}`, { field: `panel.judges[${i}].rubric` });
+      throw new UserError(`judge "${j.id}" uses rubric ${j.rubric.id}@${j.rubric.version}, the panel ${rubric.id}@${rubric.version}`, {
+        field: `panel.judges[${i}].rubric`,
+      });
     }
   });
   const lambda = config.lambda ?? 0.5;
@@ -95,7 +98,10 @@ export function createJudgePanel(config: PanelConfig): JudgePanel {
     measure,
     async grade(subject, signal) {
       const verdicts = await Promise.all(judges.map((j) => j.grade(subject, signal)));
-      const { mean, stdDev, range } = spread(verdicts.map((v) => v.score), weights);
+      const { mean, stdDev, range } = spread(
+        verdicts.map((v) => v.score),
+        weights,
+      );
       const disagreement = { stdDev, range };
       const reward = Math.max(0, mean * (1 - lambda * disagreement[measure === 'range' ? 'range' : 'stdDev']));
       return {
@@ -112,7 +118,10 @@ export function createJudgePanel(config: PanelConfig): JudgePanel {
     },
     async compare(subject, signal) {
       const verdicts = await Promise.all(judges.map((j) => j.compare(subject, signal)));
-      const { mean, stdDev, range } = spread(verdicts.map((v) => v.preferA), weights);
+      const { mean, stdDev, range } = spread(
+        verdicts.map((v) => v.preferA),
+        weights,
+      );
       return { verdicts, preferA: mean, disagreement: { stdDev, range }, costUsd: verdicts.reduce((s, v) => s + v.costUsd, 0) };
     },
   };

@@ -49,10 +49,12 @@ export function defineRubric(config: RubricConfig): Rubric {
   }
   const seen = new Set<string>();
   config.axes.forEach((axis, i) => {
-    if (!/^[a-z][a-zA-Z0-9_]*$/.test(axis.id)) throw new UserError(`must be an identifier, got "${axis.id}"`, { field: `rubric.axes[${i}].id` });
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(axis.id))
+      throw new UserError(`must be an identifier, got "${axis.id}"`, { field: `rubric.axes[${i}].id` });
     if (seen.has(axis.id)) throw new UserError(`duplicate axis "${axis.id}"`, { field: `rubric.axes[${i}].id` });
     seen.add(axis.id);
-    if (!(Number.isFinite(axis.weight) && axis.weight > 0)) throw new UserError(`must be a positive number, got ${axis.weight}`, { field: `rubric.axes[${i}].weight` });
+    if (!(Number.isFinite(axis.weight) && axis.weight > 0))
+      throw new UserError(`must be a positive number, got ${axis.weight}`, { field: `rubric.axes[${i}].weight` });
   });
   const total = config.axes.reduce((s, a) => s + a.weight, 0);
   const axes = config.axes.map((a) => Object.freeze({ ...a, weight: a.weight / total }));

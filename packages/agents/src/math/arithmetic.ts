@@ -1,7 +1,6 @@
 import { evaluate } from 'mathjs';
 import { parseNumber } from './numbers.ts';
 
-
 /** One equation a draft wrote down, re-computed. */
 export interface ArithmeticStep {
   readonly expression: string;
@@ -30,7 +29,9 @@ function agrees(computed: number, stated: number, statedText: string): boolean {
   const tolerance = Math.max(1e-6 * Math.max(1, Math.abs(stated)), decimals > 0 ? 0.5 * 10 ** -decimals + 1e-9 : 0);
   if (Math.abs(computed - stated) <= tolerance) return true;
   // Rounded to a whole number of items, or a percent written as its number.
-  return (decimals === 0 && Math.abs(computed - stated) < 0.5 && !Number.isInteger(computed)) || Math.abs(computed * 100 - stated) <= tolerance;
+  return (
+    (decimals === 0 && Math.abs(computed - stated) < 0.5 && !Number.isInteger(computed)) || Math.abs(computed * 100 - stated) <= tolerance
+  );
 }
 
 function check(expression: string, statedText: string): ArithmeticStep | undefined {

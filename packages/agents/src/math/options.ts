@@ -43,7 +43,15 @@ export function createSolverOption(config: SolverOptionConfig): AgentOption<Math
         text = call.text;
         answer = answerOf(text) ?? null;
       } else {
-        const result = await generateStructured(config.model, [{ role: 'system', content: role.system }, { role: 'user', content: role.prompt(draft) }], role.output, { temperature: 0, ...signal });
+        const result = await generateStructured(
+          config.model,
+          [
+            { role: 'system', content: role.system },
+            { role: 'user', content: role.prompt(draft) },
+          ],
+          role.output,
+          { temperature: 0, ...signal },
+        );
         calls = result.calls;
         text = `${result.value.reasoning}\n#### ${result.value.answer}`;
         answer = result.value.answer;
@@ -80,16 +88,42 @@ export function createVerifierOption(config: {
     canContinue: false,
     async work(artifact, ctx) {
       const draft = artifact.value;
-      const result = await generateStructured(config.model, [{ role: 'system', content: role.system }, { role: 'user', content: role.prompt(draft) }], role.output, {
-        temperature: 0,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
+      const result = await generateStructured(
+        config.model,
+        [
+          { role: 'system', content: role.system },
+          { role: 'user', content: role.prompt(draft) },
+        ],
+        role.output,
+        {
+          temperature: 0,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        },
+      );
       const costUsd = result.calls.reduce((s, c) => s + c.costUsd, 0);
       const kind = role.name === 'critic' ? 'critic' : 'verifier';
       return {
-        value: { ...draft, verdicts: [...draft.verdicts, { author: config.id, kind, ok: result.value.ok, checked: 0, failed: result.value.issues.length, note: result.value.issues.join('; ') }] },
+        value: {
+          ...draft,
+          verdicts: [
+            ...draft.verdicts,
+            {
+              author: config.id,
+              kind,
+              ok: result.value.ok,
+              checked: 0,
+              failed: result.value.issues.length,
+              note: result.value.issues.join('; '),
+            },
+          ],
+        },
         reward: -(config.costWeight ?? 0) * costUsd,
-        usage: { costUsd, model: config.model.model, inputTokens: result.calls.reduce((s, c) => s + c.usage.inputTokens, 0), outputTokens: result.calls.reduce((s, c) => s + c.usage.outputTokens, 0) },
+        usage: {
+          costUsd,
+          model: config.model.model,
+          inputTokens: result.calls.reduce((s, c) => s + c.usage.inputTokens, 0),
+          outputTokens: result.calls.reduce((s, c) => s + c.usage.outputTokens, 0),
+        },
       };
     },
   };
@@ -110,7 +144,13 @@ export function createArithmeticCheckerOption(config: { id: string; interface: A
       const failed = steps.filter((s) => !s.ok);
       const note = failed.map((s) => `${s.expression} = ${s.computed}, not ${s.stated}`).join('; ');
       return {
-        value: { ...draft, verdicts: [...draft.verdicts, { author: config.id, kind: 'arithmetic', ok: failed.length === 0, checked: steps.length, failed: failed.length, note }] },
+        value: {
+          ...draft,
+          verdicts: [
+            ...draft.verdicts,
+            { author: config.id, kind: 'arithmetic', ok: failed.length === 0, checked: steps.length, failed: failed.length, note },
+          ],
+        },
         notes: { checked: steps.length, failed: failed.length },
       };
     },

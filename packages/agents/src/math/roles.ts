@@ -27,7 +27,8 @@ export const solverRole: MathRole<z.infer<typeof solverOutput>> = {
 export const verifierRole: MathRole<z.infer<typeof verdictOutput>> = {
   name: 'verifier',
   system: 'You check solutions to math word problems. Recompute every step; do not trust the solution.',
-  prompt: (draft) => `Problem:\n${draft.problem}\n\nProposed solution:\n${latest(draft)}\n\nAnswer with a JSON object {"ok": boolean, "issues": string[]}.`,
+  prompt: (draft) =>
+    `Problem:\n${draft.problem}\n\nProposed solution:\n${latest(draft)}\n\nAnswer with a JSON object {"ok": boolean, "issues": string[]}.`,
   output: verdictOutput,
 };
 
@@ -35,7 +36,8 @@ export const verifierRole: MathRole<z.infer<typeof verdictOutput>> = {
 export const criticRole: MathRole<z.infer<typeof verdictOutput>> = {
   name: 'critic',
   system: 'You criticise solutions to math word problems: list concrete mistakes, misread quantities and unused facts.',
-  prompt: (draft) => `Problem:\n${draft.problem}\n\nSolution:\n${latest(draft)}\n\nAnswer with a JSON object {"ok": boolean, "issues": string[]}.`,
+  prompt: (draft) =>
+    `Problem:\n${draft.problem}\n\nSolution:\n${latest(draft)}\n\nAnswer with a JSON object {"ok": boolean, "issues": string[]}.`,
   output: verdictOutput,
 };
 

@@ -6,13 +6,42 @@ import { mathInterface, type MathFeature } from './projection.ts';
 
 /** Feature sets the standard math agents look at. */
 export const SOLVER_FEATURES: readonly MathFeature[] = [
-  'hasAnswer', 'truncated', 'lastIsAnswer', 'answerNonInteger', 'answerNegative', 'answerMagnitude', 'unusedQuestionNumbers',
-  'length', 'steps', 'hedging', 'answerFromQuestion', 'extraQuestion', 'qLength', 'qNumbers', 'qSentences',
+  'hasAnswer',
+  'truncated',
+  'lastIsAnswer',
+  'answerNonInteger',
+  'answerNegative',
+  'answerMagnitude',
+  'unusedQuestionNumbers',
+  'length',
+  'steps',
+  'hedging',
+  'answerFromQuestion',
+  'extraQuestion',
+  'qLength',
+  'qNumbers',
+  'qSentences',
 ];
 /** The checker sees what the solver sees plus the arithmetic it re-computed. */
-export const CHECKER_FEATURES: readonly MathFeature[] = [...SOLVER_FEATURES, 'arithmeticChecked', 'arithmeticFailed', 'answerDerived', 'verdictFlagged'];
+export const CHECKER_FEATURES: readonly MathFeature[] = [
+  ...SOLVER_FEATURES,
+  'arithmeticChecked',
+  'arithmeticFailed',
+  'answerDerived',
+  'verdictFlagged',
+];
 export const QUESTION_ONLY_FEATURES: readonly MathFeature[] = [
-  'qLength', 'qNumbers', 'qPercent', 'qFraction', 'qMoney', 'qTime', 'qRate', 'qMultiply', 'qCompare', 'qSentences', 'qLargest',
+  'qLength',
+  'qNumbers',
+  'qPercent',
+  'qFraction',
+  'qMoney',
+  'qTime',
+  'qRate',
+  'qMultiply',
+  'qCompare',
+  'qSentences',
+  'qLargest',
 ];
 
 /** Grades the latest attempt's answer against the gold number of its problem (1 correct, 0 wrong or no answer). */
@@ -58,7 +87,12 @@ export function createMathCascade(config: MathCascadeConfig): Workflow<MathDraft
     agents: [
       createSolverOption({ id: weak, model: config.weak, interface: mathInterface(config.weakFeatures ?? SOLVER_FEATURES), costWeight }),
       createArithmeticCheckerOption({ id: checker, interface: mathInterface(config.checkerFeatures ?? CHECKER_FEATURES) }),
-      createSolverOption({ id: strong, model: config.strong, interface: mathInterface(config.strongFeatures ?? SOLVER_FEATURES), costWeight }),
+      createSolverOption({
+        id: strong,
+        model: config.strong,
+        interface: mathInterface(config.strongFeatures ?? SOLVER_FEATURES),
+        costWeight,
+      }),
     ],
     entry: weak,
     successors: { [weak]: [checker, strong], [checker]: [strong], [strong]: [] },
@@ -99,7 +133,10 @@ export function createMathRouting(config: MathRoutingConfig): Workflow<MathDraft
   return defineWorkflow<MathDraft>({
     name: 'math-routing',
     artifact: mathDraftSchema,
-    agents: [createDispatcherOption({ id: 'dispatcher', interface: mathInterface(config.dispatcherFeatures ?? QUESTION_ONLY_FEATURES) }), ...solvers],
+    agents: [
+      createDispatcherOption({ id: 'dispatcher', interface: mathInterface(config.dispatcherFeatures ?? QUESTION_ONLY_FEATURES) }),
+      ...solvers,
+    ],
     entry: 'dispatcher',
     successors,
     grader: config.grader,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyUnifiedDiff, snapshotOf, summarizeDiff } from '@baton/agents';
 
-const snapshot = snapshotOf(new Map([['lib/a.js', 'one\ntwo\nthree\n'], ['README.md', 'hi\n']]), new Map([['link', '/etc']]));
+const snapshot = snapshotOf(
+  new Map([
+    ['lib/a.js', 'one\ntwo\nthree\n'],
+    ['README.md', 'hi\n'],
+  ]),
+  new Map([['link', '/etc']]),
+);
 
 function edit(path: string, from = 'two', to = 'TWO', oldPrefix = 'a/', newPrefix = 'b/'): string {
   return `--- ${oldPrefix}${path}\n+++ ${newPrefix}${path}\n@@ -1,3 +1,3 @@\n one\n-${from}\n+${to}\n three\n`;
@@ -44,7 +50,8 @@ describe('applyUnifiedDiff', () => {
   });
 
   it('refuses a patch that creates a symlink (git mode 120000)', () => {
-    const diff = 'diff --git a/evil b/evil\nnew file mode 120000\n--- /dev/null\n+++ b/evil\n@@ -0,0 +1 @@\n+/etc/passwd\n\\ No newline at end of file\n';
+    const diff =
+      'diff --git a/evil b/evil\nnew file mode 120000\n--- /dev/null\n+++ b/evil\n@@ -0,0 +1 @@\n+/etc/passwd\n\\ No newline at end of file\n';
     expect(applyUnifiedDiff(snapshot, diff)).toMatchObject({ ok: false, reason: 'patches may not create or change symlinks' });
   });
 });

@@ -75,7 +75,8 @@ export function applyUnifiedDiff(snapshot: RepoSnapshot, diff: string): ApplyRes
   const touched = summarizeDiff(diff).files;
   for (const p of patches) {
     if (p.isBinary) return { ok: false, reason: 'binary patches are not supported', touched };
-    if (p.newMode === SYMLINK_MODE || p.oldMode === SYMLINK_MODE) return { ok: false, reason: 'patches may not create or change symlinks', touched };
+    if (p.newMode === SYMLINK_MODE || p.oldMode === SYMLINK_MODE)
+      return { ok: false, reason: 'patches may not create or change symlinks', touched };
     for (const name of [rawName(p.oldFileName, 'a/'), rawName(p.newFileName, 'b/')]) {
       if (name === DEV_NULL) continue;
       const reason = unsafePathReason(name, snapshot);

@@ -6,7 +6,17 @@ import { summarizeDiff } from './apply.ts';
 export const VERDICT_CODE = { none: 0, approve: 1, 'request-changes': 2 } as const;
 
 const PROJECTION_KEYS = [
-  'hasDiff', 'tested', 'appliesCleanly', 'filesTouched', 'diffSize', 'testsRun', 'testsPassed', 'testsFailed', 'allPass', 'verdict', 'attempts',
+  'hasDiff',
+  'tested',
+  'appliesCleanly',
+  'filesTouched',
+  'diffSize',
+  'testsRun',
+  'testsPassed',
+  'testsFailed',
+  'allPass',
+  'verdict',
+  'attempts',
 ] as const;
 
 /** Buckets the changed-line count (0, 1-5, 6-20, 21-80, more) so tabular heads see few distinct values. */

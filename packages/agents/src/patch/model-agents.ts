@@ -35,7 +35,10 @@ function usageOf(calls: readonly GenerateResult[]): Usage & { costUsd: number } 
 }
 
 function writer(role: 'author' | 'reviser', config: ModelAgentConfig): AgentOption<PatchArtifact> {
-  const options = { ...(config.temperature === undefined ? {} : { temperature: config.temperature }), ...(config.maxTokens === undefined ? {} : { maxTokens: config.maxTokens }) };
+  const options = {
+    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+    ...(config.maxTokens === undefined ? {} : { maxTokens: config.maxTokens }),
+  };
   return {
     id: config.id ?? role,
     interface: patchInterface,
@@ -47,15 +50,25 @@ function writer(role: 'author' | 'reviser', config: ModelAgentConfig): AgentOpti
       let diff: string | undefined;
       // One repair: a model that forgot the fenced diff is asked once more, then it is a ModelBehaviorError.
       for (let attempt = 0; attempt < 2 && diff === undefined; attempt++) {
-        const conversation = attempt === 0 ? messages
-          : [...messages, { role: 'assistant' as const, content: calls[0]?.text ?? '' }, { role: 'user' as const, content: 'Your answer had no unified diff. Answer again with the diff in a ```diff fenced block.' }];
+        const conversation =
+          attempt === 0
+            ? messages
+            : [
+                ...messages,
+                { role: 'assistant' as const, content: calls[0]?.text ?? '' },
+                {
+                  role: 'user' as const,
+                  content: 'Your answer had no unified diff. Answer again with the diff in a ```diff fenced block.',
+                },
+              ];
         const result = await config.model.generate(conversation, { ...options, ...(ctx.signal ? { signal: ctx.signal } : {}) });
         calls.push(result);
         diff = extractDiff(result.text);
       }
       if (diff === undefined) {
         throw new ModelBehaviorError(`${config.model.provider}/${config.model.model} gave no unified diff after ${calls.length} attempts`, {
-          attempts: calls.length, lastOutput: calls[calls.length - 1]?.text ?? '',
+          attempts: calls.length,
+          lastOutput: calls[calls.length - 1]?.text ?? '',
         });
       }
       const usage = usageOf(calls);
@@ -88,14 +101,23 @@ export function createPatchReviewer(config: ModelAgentConfig): AgentOption<Patch
     canContinue: false,
     async work(artifact, ctx) {
       const value = artifact.value;
-      const { value: review, calls } = await generateStructured(config.model, patchMessages('reviewer', value, config.snapshot), reviewOutput, {
-        ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
-        ...(config.maxTokens === undefined ? {} : { maxTokens: config.maxTokens }),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
+      const { value: review, calls } = await generateStructured(
+        config.model,
+        patchMessages('reviewer', value, config.snapshot),
+        reviewOutput,
+        {
+          ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+          ...(config.maxTokens === undefined ? {} : { maxTokens: config.maxTokens }),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        },
+      );
       const usage = usageOf(calls);
       return {
-        value: { ...value, reviews: [...value.reviews, { ...review, attempt: Math.max(1, value.attempts) }], costUsd: value.costUsd + usage.costUsd },
+        value: {
+          ...value,
+          reviews: [...value.reviews, { ...review, attempt: Math.max(1, value.attempts) }],
+          costUsd: value.costUsd + usage.costUsd,
+        },
         reward: 0,
         usage,
         notes: { verdict: review.verdict, comments: review.comments.length },

@@ -26,9 +26,11 @@ function history(value: PatchArtifact): string {
   if (value.diff) parts.push(`Current patch (attempt ${value.attempts}):\n\`\`\`diff\n${value.diff}\`\`\``);
   const run = value.testRuns[value.testRuns.length - 1];
   if (run && run.attempt === value.attempts) {
-    parts.push(run.applied
-      ? `Test results: ${run.testsPassed}/${run.testsRun} passed, ${run.testsFailed} failed${run.timedOut ? ' (timed out)' : ''}.\n${run.output.slice(-1500)}`
-      : `The patch did not apply: ${run.applyError ?? 'unknown reason'}.`);
+    parts.push(
+      run.applied
+        ? `Test results: ${run.testsPassed}/${run.testsRun} passed, ${run.testsFailed} failed${run.timedOut ? ' (timed out)' : ''}.\n${run.output.slice(-1500)}`
+        : `The patch did not apply: ${run.applyError ?? 'unknown reason'}.`,
+    );
   }
   const review = currentReview(value);
   if (review) parts.push(`Review (${review.verdict}):\n${review.comments.map((c) => `- ${c}`).join('\n')}`);
@@ -38,6 +40,11 @@ function history(value: PatchArtifact): string {
 /** The messages a model agent of `role` receives for the current artifact. */
 export function patchMessages(role: PatchRole, value: PatchArtifact, snapshot: RepoSnapshot): ChatMessage[] {
   const context = history(value);
-  const user = [`ROLE: ${role}`, `Issue: ${value.task}`, `Repository:\n${repository(snapshot)}`, ...(context ? [context] : [])].join('\n\n');
-  return [{ role: 'system', content: SYSTEM[role] }, { role: 'user', content: user }];
+  const user = [`ROLE: ${role}`, `Issue: ${value.task}`, `Repository:\n${repository(snapshot)}`, ...(context ? [context] : [])].join(
+    '\n\n',
+  );
+  return [
+    { role: 'system', content: SYSTEM[role] },
+    { role: 'user', content: user },
+  ];
 }

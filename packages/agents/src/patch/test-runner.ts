@@ -30,16 +30,34 @@ export async function testPatch(
   const applied = applyUnifiedDiff(snapshot, diff);
   if (!applied.ok) {
     return {
-      attempt: options.attempt, applied: false, applyError: applied.reason, filesTouched: [...applied.touched],
-      testsRun: 0, testsPassed: 0, testsFailed: 0, timedOut: false, output: '',
+      attempt: options.attempt,
+      applied: false,
+      applyError: applied.reason,
+      filesTouched: [...applied.touched],
+      testsRun: 0,
+      testsPassed: 0,
+      testsFailed: 0,
+      timedOut: false,
+      output: '',
     };
   }
   const dir = await materialize(snapshot, applied.files);
   try {
-    const result = await runTestsInSandbox({ cwd: dir, timeoutMs: options.timeoutMs, ...(options.command ? { command: options.command } : {}) });
+    const result = await runTestsInSandbox({
+      cwd: dir,
+      timeoutMs: options.timeoutMs,
+      ...(options.command ? { command: options.command } : {}),
+    });
     return {
-      attempt: options.attempt, applied: true, applyError: null, filesTouched: [...applied.touched],
-      testsRun: result.testsRun, testsPassed: result.testsPassed, testsFailed: result.testsFailed, timedOut: result.timedOut, output: result.output,
+      attempt: options.attempt,
+      applied: true,
+      applyError: null,
+      filesTouched: [...applied.touched],
+      testsRun: result.testsRun,
+      testsPassed: result.testsPassed,
+      testsFailed: result.testsFailed,
+      timedOut: result.timedOut,
+      output: result.output,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -56,16 +74,31 @@ export function createTestRunner(config: TestRunnerConfig): AgentOption<PatchArt
     async work(artifact) {
       const value = artifact.value;
       if (value.baseId !== config.snapshot.id) {
-        throw new UserError(`the patch is against base ${value.baseId.slice(0, 12)}, not the runner's snapshot ${config.snapshot.id.slice(0, 12)}`, { field: 'artifact.baseId' });
+        throw new UserError(
+          `the patch is against base ${value.baseId.slice(0, 12)}, not the runner's snapshot ${config.snapshot.id.slice(0, 12)}`,
+          { field: 'artifact.baseId' },
+        );
       }
-      if (value.attempts === 0 || currentTestRun(value)) return { reward: 0, notes: { skipped: value.attempts === 0 ? 'no diff yet' : 'already tested' } };
+      if (value.attempts === 0 || currentTestRun(value))
+        return { reward: 0, notes: { skipped: value.attempts === 0 ? 'no diff yet' : 'already tested' } };
       const started = performance.now();
-      const run = await testPatch(config.snapshot, value.diff, { attempt: value.attempts, timeoutMs, ...(config.command ? { command: config.command } : {}) });
+      const run = await testPatch(config.snapshot, value.diff, {
+        attempt: value.attempts,
+        timeoutMs,
+        ...(config.command ? { command: config.command } : {}),
+      });
       return {
         value: { ...value, testRuns: [...value.testRuns, run] },
         reward: 0,
         usage: { latencyMs: performance.now() - started },
-        notes: { applied: run.applied, applyError: run.applyError, testsRun: run.testsRun, testsPassed: run.testsPassed, testsFailed: run.testsFailed, timedOut: run.timedOut },
+        notes: {
+          applied: run.applied,
+          applyError: run.applyError,
+          testsRun: run.testsRun,
+          testsPassed: run.testsPassed,
+          testsFailed: run.testsFailed,
+          timedOut: run.timedOut,
+        },
       };
     },
   };

@@ -6,7 +6,8 @@ import { createPatchWorkflow, extractDiff, loadPatchFixture, patchInput, patchRu
 describe('the code-patch workflow on the median fixture (scripted model, scripted rule heads)', () => {
   it('routes author -> tests -> reviser -> tests -> reviewer -> reviser -> tests -> reviewer -> submit', async () => {
     const fixture = await loadPatchFixture('median');
-    const replies = (role: string) => fixture.recording.replies.filter((r) => r.role === role).map((r) => ({ text: r.text, costUsd: 0.001 }));
+    const replies = (role: string) =>
+      fixture.recording.replies.filter((r) => r.role === role).map((r) => ({ text: r.text, costUsd: 0.001 }));
     const author = new ScriptedModel(replies('author'));
     const reviser = new ScriptedModel(replies('reviser'));
     const reviewer = new ScriptedModel(replies('reviewer'));
@@ -17,7 +18,11 @@ describe('the code-patch workflow on the median fixture (scripted model, scripte
 
     expect(result.path).toEqual(['author', 'tests', 'reviser', 'tests', 'reviewer', 'reviser', 'tests', 'reviewer']);
     const runs = result.artifact.value.testRuns;
-    expect(runs.map((r) => [r.attempt, r.applied, r.testsPassed, r.testsFailed])).toEqual([[1, false, 0, 0], [2, true, 3, 2], [3, true, 5, 0]]);
+    expect(runs.map((r) => [r.attempt, r.applied, r.testsPassed, r.testsFailed])).toEqual([
+      [1, false, 0, 0],
+      [2, true, 3, 2],
+      [3, true, 5, 0],
+    ]);
     expect(runs[0]?.applyError).toContain('does not apply');
     expect(result.artifact.value.reviews.map((r) => r.verdict)).toEqual(['request-changes', 'approve']);
     expect(result.terminalReward).toBeCloseTo(1 - 0.005, 9);

@@ -2,7 +2,17 @@ import type { AgentInterface, Artifact, Features, LocalState } from '@baton/core
 import type { ProofDraft } from './draft.ts';
 
 /** What every proof agent's head sees: length, critiques open/closed, steps flagged and the critic's signals. */
-export const PROOF_FEATURES = ['hasDraft', 'lengthBucket', 'steps', 'critiquesOpen', 'critiquesClosed', 'majorOpen', 'stepsFlagged', 'criticRounds', 'assessment'] as const;
+export const PROOF_FEATURES = [
+  'hasDraft',
+  'lengthBucket',
+  'steps',
+  'critiquesOpen',
+  'critiquesClosed',
+  'majorOpen',
+  'stepsFlagged',
+  'criticRounds',
+  'assessment',
+] as const;
 export const PROOF_PRIVATE = ['stepsLeft', 'handoffsLeft', 'workUnits'] as const;
 
 const ASSESSMENT = { none: 0, sound: 1, gaps: 2, wrong: 3 } as const;

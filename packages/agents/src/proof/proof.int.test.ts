@@ -22,13 +22,27 @@ afterEach(async () => {
   server = undefined;
 });
 
-const step = (r: ProofRecording): WireStep => ({ match: (q: WireRequestInfo) => q.protocol === r.protocol && q.lastUserMessage.includes(r.contains), reply: { text: r.text, usage: r.usage } });
-const verdict = (c: number, k: number, l: number) => JSON.stringify({ scores: { correctness: { score: c, reason: 'r' }, completeness: { score: k, reason: 'r' }, clarity: { score: l, reason: 'r' } } });
+const step = (r: ProofRecording): WireStep => ({
+  match: (q: WireRequestInfo) => q.protocol === r.protocol && q.lastUserMessage.includes(r.contains),
+  reply: { text: r.text, usage: r.usage },
+});
+const verdict = (c: number, k: number, l: number) =>
+  JSON.stringify({
+    scores: { correctness: { score: c, reason: 'r' }, completeness: { score: k, reason: 'r' }, clarity: { score: l, reason: 'r' } },
+  });
 
 async function judges(script: readonly (WireStep | string)[]) {
   server = await startWireServer({ script, requireApiKey: KEY });
-  const openai = createJudge({ rubric: proofRubric, maxRepairs: 1, model: createOpenAIModel({ model: 'gpt-4o', apiKey: KEY, baseURL: server.openaiBaseURL, retry }) });
-  const anthropic = createJudge({ rubric: proofRubric, maxRepairs: 1, model: createAnthropicModel({ model: 'claude-sonnet-4-5', apiKey: KEY, baseURL: server.anthropicBaseURL, retry }) });
+  const openai = createJudge({
+    rubric: proofRubric,
+    maxRepairs: 1,
+    model: createOpenAIModel({ model: 'gpt-4o', apiKey: KEY, baseURL: server.openaiBaseURL, retry }),
+  });
+  const anthropic = createJudge({
+    rubric: proofRubric,
+    maxRepairs: 1,
+    model: createAnthropicModel({ model: 'claude-sonnet-4-5', apiKey: KEY, baseURL: server.anthropicBaseURL, retry }),
+  });
   return { openai, anthropic, server };
 }
 
@@ -73,7 +87,10 @@ describe('judges through the real SDKs', () => {
     const { openai, anthropic, server } = await judges([
       { match: (q: WireRequestInfo) => q.protocol === 'openai', reply: first, times: 2 },
       { match: (q: WireRequestInfo) => q.protocol === 'anthropic' && q.lastUserMessage.includes('FIRST RESPONSE:\nA-proof'), reply: first },
-      { match: (q: WireRequestInfo) => q.protocol === 'anthropic', reply: JSON.stringify({ winner: 'second', reason: 'A-proof is better' }) },
+      {
+        match: (q: WireRequestInfo) => q.protocol === 'anthropic',
+        reply: JSON.stringify({ winner: 'second', reason: 'A-proof is better' }),
+      },
     ]);
     const panel = createJudgePanel({ judges: [openai, anthropic] });
     const v = await panel.compare({ task: 't', a: 'A-proof', b: 'B-proof' });
@@ -89,8 +106,19 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     server = await startWireServer({ script: PROOF_RECORDINGS.map(step), requireApiKey: KEY });
     const openai = (model: string) => createOpenAIModel({ model, apiKey: KEY, baseURL: server?.openaiBaseURL ?? '', retry });
     const anthropic = (model: string) => createAnthropicModel({ model, apiKey: KEY, baseURL: server?.anthropicBaseURL ?? '', retry });
-    const panel = createJudgePanel({ judges: [createJudge({ model: openai('gpt-4o'), rubric: proofRubric }), createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric })], lambda: 0.5 });
-    const workflow = createProofWorkflow({ prover: openai('gpt-4o-mini'), critic: anthropic('claude-haiku-4-5'), reviser: openai('gpt-4o-mini'), panel });
+    const panel = createJudgePanel({
+      judges: [
+        createJudge({ model: openai('gpt-4o'), rubric: proofRubric }),
+        createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric }),
+      ],
+      lambda: 0.5,
+    });
+    const workflow = createProofWorkflow({
+      prover: openai('gpt-4o-mini'),
+      critic: anthropic('claude-haiku-4-5'),
+      reviser: openai('gpt-4o-mini'),
+      panel,
+    });
     const events: BatonEvent[] = [];
     const runtime = new InProcessRuntime({ workflow, heads: proofPolicyHeads(), sinks: [(e) => void events.push(e)] });
     const result = await runtime.runEpisode({ seed: 1, input: newProofDraft(RECORDED_STATEMENT), learn: false });
@@ -103,7 +131,10 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     expect(result.terminalReward).toBe(final.verdict?.reward);
     expect(result.terminalReward).toBeLessThan(final.verdict?.score ?? 0);
     const judgeEnd = events.find((e) => e.type === 'work-end' && e.agent === 'judge');
-    expect(judgeEnd?.type === 'work-end' && judgeEnd.notes?.verdict).toMatchObject({ rubric: { id: 'proof', version: proofRubric.version }, lambda: 0.5 });
+    expect(judgeEnd?.type === 'work-end' && judgeEnd.notes?.verdict).toMatchObject({
+      rubric: { id: 'proof', version: proofRubric.version },
+      lambda: 0.5,
+    });
     expect(judgeEnd?.type === 'work-end' ? judgeEnd.usage.costUsd : 0).toBeCloseTo(final.verdict?.costUsd ?? -1, 12);
     expect(result.costUsd).toBeGreaterThan(final.verdict?.costUsd ?? Infinity);
   });
@@ -112,9 +143,18 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     server = await startWireServer({ script: PROOF_RECORDINGS.map(step), requireApiKey: KEY });
     const openai = (model: string) => createOpenAIModel({ model, apiKey: KEY, baseURL: server?.openaiBaseURL ?? '', retry });
     const anthropic = (model: string) => createAnthropicModel({ model, apiKey: KEY, baseURL: server?.anthropicBaseURL ?? '', retry });
-    const panel = createJudgePanel({ judges: [createJudge({ model: openai('gpt-4o'), rubric: proofRubric }), createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric })], lambda: 0.5 });
+    const panel = createJudgePanel({
+      judges: [
+        createJudge({ model: openai('gpt-4o'), rubric: proofRubric }),
+        createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric }),
+      ],
+      lambda: 0.5,
+    });
     const workflow = createProofWorkflow({
-      prover: openai('gpt-4o-mini'), critic: anthropic('claude-haiku-4-5'), reviser: openai('gpt-4o-mini'), panel,
+      prover: openai('gpt-4o-mini'),
+      critic: anthropic('claude-haiku-4-5'),
+      reviser: openai('gpt-4o-mini'),
+      panel,
       budget: { maxSteps: 10, maxHandoffs: 8, maxDollars: 1e-9 },
     });
     const events: BatonEvent[] = [];

@@ -25,7 +25,13 @@ export const RECORDED_MODELS = {
 
 const json = (value: unknown): string => JSON.stringify(value);
 const axes = (c: number, k: number, l: number, why: string) =>
-  json({ scores: { correctness: { score: c, reason: why }, completeness: { score: k, reason: why }, clarity: { score: l, reason: 'Steps are numbered and short.' } } });
+  json({
+    scores: {
+      correctness: { score: c, reason: why },
+      completeness: { score: k, reason: why },
+      clarity: { score: l, reason: 'Steps are numbered and short.' },
+    },
+  });
 
 const draft1 = '1. Let a and b be odd integers.\n2. Then a + b is odd plus odd.\n3. Odd plus odd is even, so a + b is even.';
 const draft2 =
@@ -33,18 +39,51 @@ const draft2 =
 
 /** prover -> critic (one major critique) -> reviser -> critic (resolved) -> two judges that disagree. */
 export const PROOF_RECORDINGS: readonly ProofRecording[] = [
-  { role: 'prover', protocol: 'openai', contains: 'Write a complete proof', text: json({ proof: draft1 }), usage: { inputTokens: 96, outputTokens: 58 } },
   {
-    role: 'critic', protocol: 'anthropic', contains: 'OPEN CRITIQUES:\n(none)',
-    text: json({ assessment: 'gaps', flaggedSteps: [3], newCritiques: [{ step: 3, severity: 'major', text: 'Step 3 assumes what is to be proved: write a = 2m + 1, b = 2n + 1.' }], resolved: [] }),
+    role: 'prover',
+    protocol: 'openai',
+    contains: 'Write a complete proof',
+    text: json({ proof: draft1 }),
+    usage: { inputTokens: 96, outputTokens: 58 },
+  },
+  {
+    role: 'critic',
+    protocol: 'anthropic',
+    contains: 'OPEN CRITIQUES:\n(none)',
+    text: json({
+      assessment: 'gaps',
+      flaggedSteps: [3],
+      newCritiques: [{ step: 3, severity: 'major', text: 'Step 3 assumes what is to be proved: write a = 2m + 1, b = 2n + 1.' }],
+      resolved: [],
+    }),
     usage: { inputTokens: 241, outputTokens: 77 },
   },
-  { role: 'reviser', protocol: 'openai', contains: 'Revise the draft', text: json({ proof: draft2 }), usage: { inputTokens: 210, outputTokens: 96 } },
   {
-    role: 'critic', protocol: 'anthropic', contains: 'OPEN CRITIQUES:\n#0',
+    role: 'reviser',
+    protocol: 'openai',
+    contains: 'Revise the draft',
+    text: json({ proof: draft2 }),
+    usage: { inputTokens: 210, outputTokens: 96 },
+  },
+  {
+    role: 'critic',
+    protocol: 'anthropic',
+    contains: 'OPEN CRITIQUES:\n#0',
     text: json({ assessment: 'sound', flaggedSteps: [], newCritiques: [], resolved: [0] }),
     usage: { inputTokens: 318, outputTokens: 31 },
   },
-  { role: 'judge', protocol: 'openai', contains: 'Grade the response', text: axes(9, 9, 8, 'Each step follows from the definition of odd.'), usage: { inputTokens: 402, outputTokens: 88 } },
-  { role: 'judge', protocol: 'anthropic', contains: 'Grade the response', text: axes(7, 6, 8, 'Correct, but closure of the integers under addition is not stated.'), usage: { inputTokens: 415, outputTokens: 92 } },
+  {
+    role: 'judge',
+    protocol: 'openai',
+    contains: 'Grade the response',
+    text: axes(9, 9, 8, 'Each step follows from the definition of odd.'),
+    usage: { inputTokens: 402, outputTokens: 88 },
+  },
+  {
+    role: 'judge',
+    protocol: 'anthropic',
+    contains: 'Grade the response',
+    text: axes(7, 6, 8, 'Correct, but closure of the integers under addition is not stated.'),
+    usage: { inputTokens: 415, outputTokens: 92 },
+  },
 ];

@@ -1,4 +1,19 @@
-import { CONTINUE, SUBMIT, UserError, defineWorkflow, handoff, sha256, type Action, type Budget, type Decision, type Grade, type HandoffHead, type InterfaceView, type ModelAdapter, type Workflow } from '@baton/core';
+import {
+  CONTINUE,
+  SUBMIT,
+  UserError,
+  defineWorkflow,
+  handoff,
+  sha256,
+  type Action,
+  type Budget,
+  type Decision,
+  type Grade,
+  type HandoffHead,
+  type InterfaceView,
+  type ModelAdapter,
+  type Workflow,
+} from '@baton/core';
 import { defineRubric, type Rubric } from '../judge/rubric.ts';
 import type { JudgePanel } from '../judge/panel.ts';
 import { proofDraftSchema, type ProofDraft } from './draft.ts';
@@ -36,7 +51,11 @@ export interface ProofWorkflowConfig {
  * const result = await new InProcessRuntime({ workflow: wf, heads: proofPolicyHeads() }).runEpisode({ seed: 1, input: newProofDraft(s) });
  */
 export function createProofWorkflow(config: ProofWorkflowConfig): Workflow<ProofDraft> {
-  const common = { panel: config.panel, ...(config.seed === undefined ? {} : { seed: config.seed }), ...(config.dollarWeight === undefined ? {} : { dollarWeight: config.dollarWeight }) };
+  const common = {
+    panel: config.panel,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+    ...(config.dollarWeight === undefined ? {} : { dollarWeight: config.dollarWeight }),
+  };
   return defineWorkflow<ProofDraft>({
     name: 'proof',
     artifact: proofDraftSchema,
@@ -82,7 +101,8 @@ export class ProofPolicyHead implements HandoffHead {
     const p = view.projection;
     const wanted: Action[] = [];
     if (this.agent === 'prover') wanted.push((p.hasDraft ?? 0) > 0 ? handoff('critic') : CONTINUE);
-    if (this.agent === 'critic') wanted.push((p.critiquesOpen ?? 0) > 0 && (p.criticRounds ?? 0) < this.maxRounds ? handoff('reviser') : handoff('judge'));
+    if (this.agent === 'critic')
+      wanted.push((p.critiquesOpen ?? 0) > 0 && (p.criticRounds ?? 0) < this.maxRounds ? handoff('reviser') : handoff('judge'));
     if (this.agent === 'reviser') wanted.push(handoff('critic'));
     wanted.push(handoff('judge'), SUBMIT, CONTINUE);
     const action = wanted.find((a) => legal.includes(a)) ?? legal[0];

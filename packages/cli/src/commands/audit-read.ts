@@ -20,8 +20,12 @@ export async function checkAuditFile(file: string): Promise<number> {
       await handle.close();
     }
   } catch (error) {
-    throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { field: 'FILE', cause: error });
+    throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      field: 'FILE',
+      cause: error,
+    });
   }
-  if (head.toString('latin1') !== GENESIS_START) throw new UserError(`${file} is not a Baton audit log (no genesis record)`, { field: 'FILE' });
+  if (head.toString('latin1') !== GENESIS_START)
+    throw new UserError(`${file} is not a Baton audit log (no genesis record)`, { field: 'FILE' });
   return size;
 }

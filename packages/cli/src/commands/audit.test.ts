@@ -48,11 +48,17 @@ describe('baton audit', () => {
     lines[5] = (lines[5] as string).replace('"time":', '"time":1');
     const tampered = join(dir, 'tampered.jsonl');
     writeFileSync(tampered, lines.join('\n'));
-    expect(await runCli('audit', 'verify', tampered)).toMatchObject({ code: 1, out: expect.stringContaining('TAMPERED at line 6: hash mismatch') });
+    expect(await runCli('audit', 'verify', tampered)).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('TAMPERED at line 6: hash mismatch'),
+    });
     const torn = join(dir, 'torn.jsonl');
     writeFileSync(torn, readFileSync(log, 'utf8').slice(0, -40));
     expect(await runCli('audit', 'verify', torn)).toMatchObject({ code: 1, out: expect.stringContaining('TORN TAIL') });
-    expect(await runCli('audit', 'verify', join(dir, 'missing.jsonl'))).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') });
+    expect(await runCli('audit', 'verify', join(dir, 'missing.jsonl'))).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('cannot read'),
+    });
     const notLog = join(dir, 'not-a-log.txt');
     writeFileSync(notLog, 'hello\n');
     expect(await runCli('audit', 'verify', notLog)).toMatchObject({ code: 2, err: expect.stringContaining('not a Baton audit log') });
@@ -61,9 +67,15 @@ describe('baton audit', () => {
   it('verify --key-env checks the HMACs', async () => {
     expect(await runCli('audit', 'verify', signed)).toMatchObject({ code: 0, out: expect.stringContaining('HMACs not checked') });
     process.env.CLI_TEST_AUDIT_KEY = KEY;
-    expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({ code: 0, out: expect.stringContaining('HMAC checked') });
+    expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('HMAC checked'),
+    });
     process.env.CLI_TEST_AUDIT_KEY = 'the-wrong-key-0123456789';
-    expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({ code: 1, out: expect.stringContaining('mac mismatch') });
+    expect(await runCli('audit', 'verify', signed, '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('mac mismatch'),
+    });
     expect((await runCli('audit', 'verify', signed, '--key-env', 'NO_SUCH_VAR_FOR_TEST')).code).toBe(2);
     // A live log cut after an unsigned record: the key vouches for the records up to the last signed checkpoint only.
     process.env.CLI_TEST_AUDIT_KEY = KEY;
@@ -73,7 +85,8 @@ describe('baton audit', () => {
     const live = join(dir, 'live-signed.jsonl');
     writeFileSync(live, `${lines.slice(0, lastUnsigned + 1).join('\n')}\n`);
     expect(await runCli('audit', 'verify', live, '--live', '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({
-      code: 0, out: expect.stringContaining(`HMAC checked through line ${checkpoint + 1} (later lines chain`),
+      code: 0,
+      out: expect.stringContaining(`HMAC checked through line ${checkpoint + 1} (later lines chain`),
     });
   });
 
@@ -90,10 +103,15 @@ describe('baton audit', () => {
 
   it('replay passes a real log and fails one whose totals do not add up', async () => {
     expect(await runCli('audit', 'replay', log)).toMatchObject({ code: 0, out: expect.stringContaining('4/4 episodes consistent') });
-    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => !l.includes('"type":"scalar-return"'));
+    const lines = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('"type":"scalar-return"'));
     const dropped = join(dir, 'dropped.jsonl');
     writeFileSync(dropped, lines.join('\n'));
-    expect(await runCli('audit', 'replay', dropped)).toMatchObject({ code: 1, out: expect.stringContaining('never got its scalar-return') });
+    expect(await runCli('audit', 'replay', dropped)).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('never got its scalar-return'),
+    });
   });
 
   it('costs prints dollars and tokens per agent and per edge, and --json', async () => {
@@ -111,7 +129,9 @@ describe('baton bench audit', () => {
     const json = join(dir, 'bench.json');
     const { code, out } = await runCli('bench', 'audit', '--episodes', '50', '--gsm8k-episodes', '20', '--rounds', '1', '--json', json);
     expect(code).toBe(0);
-    expect(out).toMatch(/relay workload[^]*overhead -?[\d.]+%[^]*icq workload[^]*overhead -?[\d.]+%[^]*gsm8k workload[^]*overhead -?[\d.]+%/);
+    expect(out).toMatch(
+      /relay workload[^]*overhead -?[\d.]+%[^]*icq workload[^]*overhead -?[\d.]+%[^]*gsm8k workload[^]*overhead -?[\d.]+%/,
+    );
     const figures = { verify: { recordsPerSecond: expect.any(Number) }, overheadPercent: { audit: expect.any(Number) } };
     expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ relay: figures, icq: figures, gsm8k: figures });
   });

@@ -2,7 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import {
-  UserError, auditCosts, readAuditLog, replayAudit, verifyAuditLog, type AuditCosts, type AuditRecord, type BatonEvent,
+  UserError,
+  auditCosts,
+  readAuditLog,
+  replayAudit,
+  verifyAuditLog,
+  type AuditCosts,
+  type AuditRecord,
+  type BatonEvent,
   type CostLine,
 } from '@baton/core';
 import { checkAuditFile } from './audit-read.ts';
@@ -37,12 +44,18 @@ export function describeEvent(e: BatonEvent): string {
       return `  ${t}${e.agent} starts work on ${short(e.artifactHash)}`;
     case 'work-end': {
       const u = e.usage;
-      const tokens = u.inputTokens !== undefined || u.outputTokens !== undefined ? `  ${u.inputTokens ?? 0}+${u.outputTokens ?? 0} tok` : '';
-      const changed = e.artifactHashAfter === e.artifactHashBefore ? 'artifact unchanged' : `artifact ${short(e.artifactHashBefore)} -> ${short(e.artifactHashAfter)}`;
+      const tokens =
+        u.inputTokens !== undefined || u.outputTokens !== undefined ? `  ${u.inputTokens ?? 0}+${u.outputTokens ?? 0} tok` : '';
+      const changed =
+        e.artifactHashAfter === e.artifactHashBefore
+          ? 'artifact unchanged'
+          : `artifact ${short(e.artifactHashBefore)} -> ${short(e.artifactHashAfter)}`;
       return `  ${t}${e.agent} worked ${num(e.duration)}: reward ${num(e.reward)}, ${u.costUsd !== undefined ? usd(u.costUsd) : 'no cost'}${tokens}${u.model ? `  ${u.model}` : ''}${u.latencyMs !== undefined ? `  ${u.latencyMs}ms` : ''}  ${changed}`;
     }
     case 'decision': {
-      const q = e.legal.map((a) => `${a}${a === e.action ? '*' : ''}=${e.qValues[a] === undefined ? '?' : num(e.qValues[a] as number)}`).join(', ');
+      const q = e.legal
+        .map((a) => `${a}${a === e.action ? '*' : ''}=${e.qValues[a] === undefined ? '?' : num(e.qValues[a] as number)}`)
+        .join(', ');
       return `  ${t}${e.agent} decides ${e.action}${e.explored ? ' (explored)' : ' (greedy)'}  Q: ${q}`;
     }
     case 'handoff':
@@ -50,8 +63,10 @@ export function describeEvent(e: BatonEvent): string {
     case 'scalar-return':
       return `  ${t}${e.from} -> ${e.to}  scalar ${num(e.scalar)} back for ${e.handoffId}`;
     case 'submit':
-      return `  ${t}${e.agent} submits ${short(e.artifactHash)}: R = ${num(e.reward)}${e.forced ? ' (budget forced)' : ''}`
-        + `${e.usage ? `, grading ${usd(e.usage.costUsd ?? 0)}` : ''}${e.notes ? `  ${JSON.stringify(e.notes)}` : ''}`;
+      return (
+        `  ${t}${e.agent} submits ${short(e.artifactHash)}: R = ${num(e.reward)}${e.forced ? ' (budget forced)' : ''}` +
+        `${e.usage ? `, grading ${usd(e.usage.costUsd ?? 0)}` : ''}${e.notes ? `  ${JSON.stringify(e.notes)}` : ''}`
+      );
     case 'episode-end':
       return `  ${t}end: return ${num(e.return)}, ${e.steps} steps, ${e.handoffs} handoffs, ${usd(e.costUsd)}${e.tokens !== undefined ? `, ${e.tokens} tokens` : ''}`;
     case 'error':
@@ -60,10 +75,15 @@ export function describeEvent(e: BatonEvent): string {
 }
 
 function costTable(title: string, rows: Readonly<Record<string, CostLine & { count?: number }>>): string[] {
-  const out = [title, `  ${'name'.padEnd(24)} ${'dollars'.padStart(12)} ${'input tok'.padStart(10)} ${'output tok'.padStart(10)} ${'work'.padStart(6)}${title.includes('edge') ? ' taken'.padStart(7) : ''}`];
+  const out = [
+    title,
+    `  ${'name'.padEnd(24)} ${'dollars'.padStart(12)} ${'input tok'.padStart(10)} ${'output tok'.padStart(10)} ${'work'.padStart(6)}${title.includes('edge') ? ' taken'.padStart(7) : ''}`,
+  ];
   const sorted = Object.entries(rows).sort((a, b) => b[1].dollars - a[1].dollars);
   for (const [name, r] of sorted) {
-    out.push(`  ${name.padEnd(24)} ${usd(r.dollars).padStart(12)} ${String(r.inputTokens).padStart(10)} ${String(r.outputTokens).padStart(10)} ${String(r.work).padStart(6)}${r.count !== undefined ? String(r.count).padStart(7) : ''}`);
+    out.push(
+      `  ${name.padEnd(24)} ${usd(r.dollars).padStart(12)} ${String(r.inputTokens).padStart(10)} ${String(r.outputTokens).padStart(10)} ${String(r.work).padStart(6)}${r.count !== undefined ? String(r.count).padStart(7) : ''}`,
+    );
   }
   return out;
 }
@@ -90,16 +110,24 @@ export function register(program: Command): void {
       const hmacKey = keyFrom(opts.keyEnv);
       const size = await checkAuditFile(file);
       // A bar for a log that takes a while (~400k records/s here): bytes checked of the file's size, on a terminal.
-      const bar = process.stderr.isTTY && size > PROGRESS_BYTES ? new SingleBar({ stream: process.stderr, format: 'verify [{bar}] {percentage}% of {size}' }) : undefined;
+      const bar =
+        process.stderr.isTTY && size > PROGRESS_BYTES
+          ? new SingleBar({ stream: process.stderr, format: 'verify [{bar}] {percentage}% of {size}' })
+          : undefined;
       bar?.start(size, 0, { size: `${(size / 1e6).toFixed(0)} MB` });
       const result = await verifyAuditLog(file, {
-        ...(hmacKey === undefined ? {} : { hmacKey }), requireSeal: !opts.live, ...(bar ? { onProgress: (bytes: number) => bar.update(bytes) } : {}),
+        ...(hmacKey === undefined ? {} : { hmacKey }),
+        requireSeal: !opts.live,
+        ...(bar ? { onProgress: (bytes: number) => bar.update(bytes) } : {}),
       });
       bar?.stop();
       // A mac covers its record and every one before it: records after the last signed checkpoint chain, but the key
       // does not vouch for them yet (a live log's tail, or what follows a crash).
       const through = result.authenticated ?? result.records;
-      const checked = through < result.records ? `, HMAC checked through line ${through} (later lines chain, no signed checkpoint yet)` : ', HMAC checked';
+      const checked =
+        through < result.records
+          ? `, HMAC checked through line ${through} (later lines chain, no signed checkpoint yet)`
+          : ', HMAC checked';
       const signature = result.signed ? (hmacKey ? checked : ', signed (HMACs not checked: pass --key-env)') : '';
       if (result.ok) {
         console.log(`intact: ${result.records} records${result.sealed ? ', sealed' : ''}${signature}; head ${result.head}`);
@@ -130,7 +158,9 @@ export function register(program: Command): void {
 
   audit
     .command('replay')
-    .description('Rebuild every episode and check it (artifact chain, handoffs vs decisions, scalar returns, totals): exit 1 on inconsistency.')
+    .description(
+      'Rebuild every episode and check it (artifact chain, handoffs vs decisions, scalar returns, totals): exit 1 on inconsistency.',
+    )
     .argument('<file>', 'audit log (JSONL)')
     .action(async (file: string) => {
       const result = await replayAudit(await records(file));
@@ -141,7 +171,9 @@ export function register(program: Command): void {
         for (const p of e.problems) console.log(`  record ${p.seq}: ${p.reason}`);
       }
       const bad = result.episodes.filter((e) => !e.ok).length;
-      console.log(`${result.episodes.length - bad}/${result.episodes.length} episodes consistent (integrity is checked by \`baton audit verify\`)`);
+      console.log(
+        `${result.episodes.length - bad}/${result.episodes.length} episodes consistent (integrity is checked by \`baton audit verify\`)`,
+      );
       if (!result.ok) process.exitCode = 1;
     });
 

@@ -26,13 +26,18 @@ export type AuditWorkload = 'relay' | 'icq' | 'gsm8k';
 export const AUDIT_WORKLOADS: readonly AuditWorkload[] = ['relay', 'icq', 'gsm8k'];
 
 /** Where `--data` points by default: the RouteLLM GSM8K recordings beside the repo, as the playground reads them. */
-const DEFAULT_GSM8K_DATA = process.env['BATON_GSM8K_DATA'] ?? fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
+const DEFAULT_GSM8K_DATA =
+  process.env['BATON_GSM8K_DATA'] ?? fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
 
 /** Reward units per dollar in the gsm8k workload: it steers which model the heads pick, not what the sink writes. */
 const GSM8K_COST_WEIGHT = 5;
 
 /** One episode runner per workload, built around the given sinks (fresh heads every time). */
-function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[], gsm8k: ReplayDataset | undefined): (seed: number) => Promise<number> {
+function workloadRunner(
+  workload: AuditWorkload,
+  sinks: readonly EventSink[],
+  gsm8k: ReplayDataset | undefined,
+): (seed: number) => Promise<number> {
   if (workload === 'relay') {
     const runtime = relayRuntime(sinks);
     return async (seed) => (await runtime.runEpisode({ seed, input: { n: 0, note: '' } })).decisions;
@@ -42,7 +47,8 @@ function workloadRunner(workload: AuditWorkload, sinks: readonly EventSink[], gs
     const workflow = cascadeWorkflow(gsm8k, replayPair(gsm8k), GSM8K_COST_WEIGHT);
     const runtime = new InProcessRuntime({ workflow, heads: { ...newCascadeHeads(workflow) }, sinks });
     const prompts = gsm8k.records.map((r) => r.prompt);
-    return async (seed) => (await runtime.runEpisode({ seed, input: newMathDraft(prompts[seed % prompts.length] as string), learn: true })).decisions;
+    return async (seed) =>
+      (await runtime.runEpisode({ seed, input: newMathDraft(prompts[seed % prompts.length] as string), learn: true })).decisions;
   }
   const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(), heads: methodHeads('icq-tabular', 1).heads, sinks });
   return async (seed) => (await runtime.runEpisode({ seed, input: syntheticInput(new Rng(seed)) })).decisions;
@@ -65,7 +71,12 @@ export interface AuditBenchResult {
   readonly eventsPerDecision: number;
   /** Median time of `close()` (seal record, fsync of the whole log of all rounds), not in the rates above. */
   readonly closeMs: number;
-  readonly verify: { readonly records: number; readonly seconds: number; readonly recordsPerSecond: number; readonly recordsPerCpuSecond: number };
+  readonly verify: {
+    readonly records: number;
+    readonly seconds: number;
+    readonly recordsPerSecond: number;
+    readonly recordsPerCpuSecond: number;
+  };
 }
 
 interface Variants {
@@ -92,13 +103,22 @@ const median = (xs: readonly number[]): number => {
  * (it has booted) to the last record handed to the OS (`flush`); `close` (seal, fsync) is timed apart. Then verify
  * speed over the audited log.
  */
-export async function benchAudit(options: { workload?: AuditWorkload; episodes: number; rounds: number; gsm8k?: ReplayDataset; onRound?: () => void }): Promise<AuditBenchResult> {
+export async function benchAudit(options: {
+  workload?: AuditWorkload;
+  episodes: number;
+  rounds: number;
+  gsm8k?: ReplayDataset;
+  onRound?: () => void;
+}): Promise<AuditBenchResult> {
   const workload = options.workload ?? 'relay';
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-audit-'));
   // One sink per variant, open for the whole bench as in a long-running service: its writer thread boots and warms
   // up once (a fresh one per run would time V8 compiling the writer, not the writer).
   const logPath = join(dir, 'audit.jsonl');
-  const sinks = { audit: createAuditSink({ path: logPath }), signed: createAuditSink({ path: join(dir, 'signed.jsonl'), hmacKey: BENCH_KEY }) };
+  const sinks = {
+    audit: createAuditSink({ path: logPath }),
+    signed: createAuditSink({ path: join(dir, 'signed.jsonl'), hmacKey: BENCH_KEY }),
+  };
   try {
     const rates = { none: [] as number[], audit: [] as number[], signed: [] as number[] };
     const cpuRates = { none: [] as number[], audit: [] as number[], signed: [] as number[] };
@@ -155,11 +175,21 @@ export async function benchAudit(options: { workload?: AuditWorkload; episodes: 
     const wall = summarise(rates);
     const cpu = summarise(cpuRates);
     return {
-      workload, episodes: options.episodes, rounds: options.rounds,
-      decisionsPerSecond: wall.rates, overheadPercent: wall.overhead, decisionsPerCpuSecond: cpu.rates, cpuOverheadPercent: cpu.overhead,
+      workload,
+      episodes: options.episodes,
+      rounds: options.rounds,
+      decisionsPerSecond: wall.rates,
+      overheadPercent: wall.overhead,
+      decisionsPerCpuSecond: cpu.rates,
+      cpuOverheadPercent: cpu.overhead,
       eventsPerDecision: +((records - 2) / decisionsAudited).toFixed(2),
       closeMs: +median(closeMs).toFixed(1),
-      verify: { records, seconds: +seconds.toFixed(4), recordsPerSecond: Math.round(records / seconds), recordsPerCpuSecond: Math.round(records / median(verifyCpu)) },
+      verify: {
+        records,
+        seconds: +seconds.toFixed(4),
+        recordsPerSecond: Math.round(records / seconds),
+        recordsPerCpuSecond: Math.round(records / median(verifyCpu)),
+      },
     };
   } finally {
     await Promise.all(Object.values(sinks).map((audit) => audit.close().catch(() => undefined)));
@@ -173,7 +203,7 @@ export function register(program: Command): void {
     .command('audit')
     .description(
       'Audit sink overhead on the in-process runtime (% of decisions/s, no sink vs audit vs signed, alternating rounds) and verify ' +
-        'speed (records/s). Workloads: relay (bare engine, trivial agents: the worst case), icq (the demo\'s IC-Q tabular learning) ' +
+        "speed (records/s). Workloads: relay (bare engine, trivial agents: the worst case), icq (the demo's IC-Q tabular learning) " +
         'and gsm8k (the math cascade of `baton train math` on recorded GSM8K outputs; skipped by "all" when --data is missing).',
     )
     .option('--workload <name>', `${AUDIT_WORKLOADS.join(', ')} or all`, 'all')
@@ -183,35 +213,62 @@ export function register(program: Command): void {
     .option('--data <dir>', 'RouteLLM GSM8K recordings for the gsm8k workload', DEFAULT_GSM8K_DATA)
     .option('--json <file>', 'write the figures as JSON, keyed by workload')
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
-    .action(async (opts: { workload: string; episodes: number; gsm8kEpisodes: number; rounds: number; data: string; json?: string; progress?: boolean }) => {
-      let workloads = opts.workload === 'all' ? AUDIT_WORKLOADS : AUDIT_WORKLOADS.filter((w) => w === opts.workload);
-      if (workloads.length === 0) throw new UserError(`must be one of ${AUDIT_WORKLOADS.join(', ')}, all`, { field: '--workload' });
-      let gsm8k: ReplayDataset | undefined;
-      if (workloads.includes('gsm8k')) {
-        if (existsSync(opts.data)) gsm8k = loadRouteLLM(opts.data);
-        else if (opts.workload === 'gsm8k') throw new UserError(`no RouteLLM GSM8K recordings at ${opts.data}`, { field: '--data' });
-        else {
-          console.error(`gsm8k workload skipped: no recordings at ${opts.data} (--data)`);
-          workloads = workloads.filter((w) => w !== 'gsm8k');
+    .action(
+      async (opts: {
+        workload: string;
+        episodes: number;
+        gsm8kEpisodes: number;
+        rounds: number;
+        data: string;
+        json?: string;
+        progress?: boolean;
+      }) => {
+        let workloads = opts.workload === 'all' ? AUDIT_WORKLOADS : AUDIT_WORKLOADS.filter((w) => w === opts.workload);
+        if (workloads.length === 0) throw new UserError(`must be one of ${AUDIT_WORKLOADS.join(', ')}, all`, { field: '--workload' });
+        let gsm8k: ReplayDataset | undefined;
+        if (workloads.includes('gsm8k')) {
+          if (existsSync(opts.data)) gsm8k = loadRouteLLM(opts.data);
+          else if (opts.workload === 'gsm8k') throw new UserError(`no RouteLLM GSM8K recordings at ${opts.data}`, { field: '--data' });
+          else {
+            console.error(`gsm8k workload skipped: no recordings at ${opts.data} (--data)`);
+            workloads = workloads.filter((w) => w !== 'gsm8k');
+          }
         }
-      }
-      const bar = process.stderr.isTTY || opts.progress ? new SingleBar({ stream: process.stderr, format: 'bench audit [{bar}] {value}/{total} rounds' }) : undefined;
-      bar?.start(opts.rounds * workloads.length, 0);
-      const results: Partial<Record<AuditWorkload, AuditBenchResult>> = {};
-      for (const workload of workloads) {
-        const episodes = workload === 'gsm8k' ? opts.gsm8kEpisodes : opts.episodes;
-        results[workload] = await benchAudit({ workload, episodes, rounds: opts.rounds, ...(gsm8k ? { gsm8k } : {}), onRound: () => bar?.increment() });
-      }
-      bar?.stop();
-      for (const result of Object.values(results)) {
-        const d = result.decisionsPerSecond;
-        const c = result.decisionsPerCpuSecond;
-        console.log(`${result.workload} workload, ${result.episodes} episodes x ${result.rounds} alternating rounds, ${result.eventsPerDecision} events per decision`);
-        console.log(`  decisions/s      no sink ${d.none}   audit ${d.audit} (overhead ${result.overheadPercent.audit}%)   signed ${d.signed} (overhead ${result.overheadPercent.signed}%)`);
-        console.log(`  decisions/cpu-s  no sink ${c.none}   audit ${c.audit} (overhead ${result.cpuOverheadPercent.audit}%)   signed ${c.signed} (overhead ${result.cpuOverheadPercent.signed}%)`);
-        console.log(`  close            ${result.closeMs} ms per log (seal + fsync; not in the rates above)`);
-        console.log(`  verify           ${result.verify.records} records in ${result.verify.seconds}s = ${result.verify.recordsPerSecond} records/s (${result.verify.recordsPerCpuSecond} per cpu-s)`);
-      }
-      if (opts.json) await writeFile(opts.json, `${JSON.stringify(results, null, 2)}\n`);
-    });
+        const bar =
+          process.stderr.isTTY || opts.progress
+            ? new SingleBar({ stream: process.stderr, format: 'bench audit [{bar}] {value}/{total} rounds' })
+            : undefined;
+        bar?.start(opts.rounds * workloads.length, 0);
+        const results: Partial<Record<AuditWorkload, AuditBenchResult>> = {};
+        for (const workload of workloads) {
+          const episodes = workload === 'gsm8k' ? opts.gsm8kEpisodes : opts.episodes;
+          results[workload] = await benchAudit({
+            workload,
+            episodes,
+            rounds: opts.rounds,
+            ...(gsm8k ? { gsm8k } : {}),
+            onRound: () => bar?.increment(),
+          });
+        }
+        bar?.stop();
+        for (const result of Object.values(results)) {
+          const d = result.decisionsPerSecond;
+          const c = result.decisionsPerCpuSecond;
+          console.log(
+            `${result.workload} workload, ${result.episodes} episodes x ${result.rounds} alternating rounds, ${result.eventsPerDecision} events per decision`,
+          );
+          console.log(
+            `  decisions/s      no sink ${d.none}   audit ${d.audit} (overhead ${result.overheadPercent.audit}%)   signed ${d.signed} (overhead ${result.overheadPercent.signed}%)`,
+          );
+          console.log(
+            `  decisions/cpu-s  no sink ${c.none}   audit ${c.audit} (overhead ${result.cpuOverheadPercent.audit}%)   signed ${c.signed} (overhead ${result.cpuOverheadPercent.signed}%)`,
+          );
+          console.log(`  close            ${result.closeMs} ms per log (seal + fsync; not in the rates above)`);
+          console.log(
+            `  verify           ${result.verify.records} records in ${result.verify.seconds}s = ${result.verify.recordsPerSecond} records/s (${result.verify.recordsPerCpuSecond} per cpu-s)`,
+          );
+        }
+        if (opts.json) await writeFile(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+      },
+    );
 }

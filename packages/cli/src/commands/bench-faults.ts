@@ -23,10 +23,21 @@ export function register(program: Command): void {
     .option('--kill-every <seconds>', 'mean seconds between worker kills', finiteNumber('--kill-every'), 6)
     .option('--audit-chain', 'also write and verify the hash-chained audit log (createRedisStreamAuditSink) from the workers', false)
     .action(async (flags: FaultsFlags) => {
-      const result = await runFaultsBench({ episodes: flags.episodes, inFlight: flags.inFlight, killEverySeconds: flags.killEvery, auditChain: flags.auditChain, progress: (m) => console.error(m) });
+      const result = await runFaultsBench({
+        episodes: flags.episodes,
+        inFlight: flags.inFlight,
+        killEverySeconds: flags.killEvery,
+        auditChain: flags.auditChain,
+        progress: (m) => console.error(m),
+      });
       console.log(JSON.stringify(result, null, 2));
       if (flags.json) await writeFile(flags.json, `${JSON.stringify(result, null, 2)}\n`);
-      const ok = result.completed === result.episodes && result.duplicateUpdates === 0 && result.lostArtifacts === 0 && result.lostUpdates === 0 && result.auditVerified;
+      const ok =
+        result.completed === result.episodes &&
+        result.duplicateUpdates === 0 &&
+        result.lostArtifacts === 0 &&
+        result.lostUpdates === 0 &&
+        result.auditVerified;
       if (!ok) process.exitCode = 1;
     });
 }

@@ -15,7 +15,8 @@ interface OverheadFlags {
 
 function sizeList(value: string): number[] {
   const sizes = value.split(',').map((s) => Number(s.trim()));
-  if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`--sizes must be positive integers separated by commas, got "${value}"`);
+  if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new InvalidArgumentError(`--sizes must be positive integers separated by commas, got "${value}"`);
   return sizes;
 }
 
@@ -24,7 +25,11 @@ async function loadBench(): Promise<typeof OverheadBench> {
   try {
     return await import('@baton/bench-overhead');
   } catch (cause) {
-    throw new BatonError('bench.unavailable', 'bench overhead needs the workspace checkout (bench/overhead and its devDependencies): run pnpm install', { cause });
+    throw new BatonError(
+      'bench.unavailable',
+      'bench overhead needs the workspace checkout (bench/overhead and its devDependencies): run pnpm install',
+      { cause },
+    );
   }
 }
 
@@ -39,7 +44,18 @@ export function register(program: Command): void {
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(async (flags: OverheadFlags) => {
       const { runOverheadBench, COMPARED, REFERENCES } = await loadBench();
-      const bar = process.stderr.isTTY || flags.progress ? new cliProgress.SingleBar({ format: 'bench overhead [{bar}] {value}/{total} {label}', stream: process.stderr, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic) : undefined;
+      const bar =
+        process.stderr.isTTY || flags.progress
+          ? new cliProgress.SingleBar(
+              {
+                format: 'bench overhead [{bar}] {value}/{total} {label}',
+                stream: process.stderr,
+                noTTYOutput: !process.stderr.isTTY,
+                notTTYSchedule: 5000,
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
       const result = await runOverheadBench({
         ...(flags.sizes ? { sizes: flags.sizes } : {}),
         ...(flags.rounds ? { rounds: flags.rounds } : {}),
@@ -51,14 +67,17 @@ export function register(program: Command): void {
       bar?.stop();
       const sizes = (result.meta.sizes as number[] | undefined) ?? [];
       const cell = (x: number | undefined): string => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(2)).padStart(10);
-      console.log(`${'µs per handoff (median)'.padEnd(26)}${sizes.map((n) => `N=${n}`.padStart(10)).join('')}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}`);
+      console.log(
+        `${'µs per handoff (median)'.padEnd(26)}${sizes.map((n) => `N=${n}`.padStart(10)).join('')}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}`,
+      );
       for (const framework of [...COMPARED, ...REFERENCES]) {
         const figures = result[framework];
         if (!figures) continue;
         const memory = `${figures.peakRssMb.toFixed(0).padStart(13)}${figures.heapPeakMb.toFixed(1).padStart(9)}`;
         console.log(`${framework.padEnd(26)}${sizes.map((n) => cell(figures.byN[n]?.usPerHandoff)).join('')}${memory}`);
       }
-      for (const [n, ratio] of Object.entries(result.ratios)) console.log(`N=${n}: LangGraph.js ${ratio.langgraph}x, OpenAI Agents SDK ${ratio.openaiAgents}x Baton's overhead`);
+      for (const [n, ratio] of Object.entries(result.ratios))
+        console.log(`N=${n}: LangGraph.js ${ratio.langgraph}x, OpenAI Agents SDK ${ratio.openaiAgents}x Baton's overhead`);
       console.log(`goal (Baton >= 10x lower than both at every N): ${result.goal.met ? 'met' : 'NOT met'}`);
       if (flags.json) await writeFile(flags.json, `${JSON.stringify(result, null, 2)}\n`);
     });

@@ -29,7 +29,12 @@ export function register(program: Command): void {
     .action(async (flags: QueueFlags) => {
       const processes = flags.processes.split(',').map((p) => positiveInt('--processes')(p.trim()));
       const result = await runQueueBench({
-        hops: flags.hops, episodes: flags.episodes, rounds: flags.rounds, inFlight: flags.inFlight, concurrency: flags.concurrency, processes,
+        hops: flags.hops,
+        episodes: flags.episodes,
+        rounds: flags.rounds,
+        inFlight: flags.inFlight,
+        concurrency: flags.concurrency,
+        processes,
         ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
         progress: (m) => console.error(m),
       });

@@ -34,7 +34,9 @@ export function register(program: Command): void {
       const episodes = opts.episodes ?? (neural ? 1500 : 2000);
       const progress = createProgress(`knob ${opts.knob}`, opts.progress ?? Boolean(process.stderr.isTTY));
       const points: { value: number; error: number; ci95: number; optimumReturn: number; normalizedReturn: number }[] = [];
-      console.log(`knob ${opts.knob}: ${knob.describe}; ${opts.seeds} seeds x ${episodes} episodes per point (${neural ? 'IC-Q neural' : 'IC-Q tabular'})`);
+      console.log(
+        `knob ${opts.knob}: ${knob.describe}; ${opts.seeds} seeds x ${episodes} episodes per point (${neural ? 'IC-Q neural' : 'IC-Q tabular'})`,
+      );
       for (const [i, value] of knob.values.entries()) {
         const config: SyntheticConfig = {
           ...DEFAULT_SYNTHETIC,
@@ -42,7 +44,11 @@ export function register(program: Command): void {
           ...(opts.knob === 'mixing' ? { mixing: value } : {}),
         };
         const result = await runSyntheticExperiment({
-          config, seeds: opts.seeds, episodes, neuralEpisodes: episodes, evalEpisodes: 500,
+          config,
+          seeds: opts.seeds,
+          episodes,
+          neuralEpisodes: episodes,
+          evalEpisodes: 500,
           methods: [neural ? 'icq-neural' : 'icq-tabular'],
           ...(neural ? { width: value } : {}),
           onProgress: (done, total) => progress.update(i * total + done, knob.values.length * total, `${opts.knob}=${value}`),
@@ -51,17 +57,26 @@ export function register(program: Command): void {
         if (!method) throw new Error('the experiment returned no method');
         const span = result.optimumReturn - result.randomReturn;
         const errors = method.perSeed.map((n) => (1 - n) * span);
-        points.push({ value, error: mean(errors), ci95: ci95(errors), optimumReturn: result.optimumReturn, normalizedReturn: method.normalizedReturn });
+        points.push({
+          value,
+          error: mean(errors),
+          ci95: ci95(errors),
+          optimumReturn: result.optimumReturn,
+          normalizedReturn: method.normalizedReturn,
+        });
       }
       progress.stop();
       console.log('value    error (optimum - IC-Q)   optimum return');
-      for (const p of points) console.log(`${String(p.value).padEnd(8)} ${p.error.toFixed(4)} ± ${p.ci95.toFixed(4)}      ${p.optimumReturn.toFixed(4)}`);
+      for (const p of points)
+        console.log(`${String(p.value).padEnd(8)} ${p.error.toFixed(4)} ± ${p.ci95.toFixed(4)}      ${p.optimumReturn.toFixed(4)}`);
       const first = points[0];
       const last = points[points.length - 1];
       if (first && last) {
         const predicted = opts.knob === 'width' ? last.error < first.error : last.error > first.error;
         const separated = Math.abs(last.error - first.error) > first.ci95 + last.ci95;
-        console.log(`direction predicted by ICQ.md (${opts.knob === 'width' ? 'shrinks' : 'grows'}): ${predicted ? 'yes' : 'NO'}${separated ? ', beyond the CIs' : ', but within the CIs'}`);
+        console.log(
+          `direction predicted by ICQ.md (${opts.knob === 'width' ? 'shrinks' : 'grows'}): ${predicted ? 'yes' : 'NO'}${separated ? ', beyond the CIs' : ', but within the CIs'}`,
+        );
       }
       console.log(`elapsed: ${((performance.now() - started) / 1000).toFixed(1)} s`);
       if (opts.json) {

@@ -4,7 +4,5 @@ import type { Command } from 'commander';
 export function benchCommand(program: Command): Command {
   const existing = program.commands.find((c) => c.name() === 'bench');
   if (existing) return existing;
-  return program
-    .command('bench')
-    .description('Benchmarks: scripts that print figures (and write JSON with --json). Not timed tests.');
+  return program.command('bench').description('Benchmarks: scripts that print figures (and write JSON with --json). Not timed tests.');
 }

@@ -15,7 +15,12 @@ const modelSchema = z.object({
   data: z.string().optional(),
   baseURL: z.string().optional(),
 });
-const agentsSchema = z.object({ weak: modelSchema, strong: modelSchema, heads: z.string().optional(), costWeight: z.number().nonnegative().optional() });
+const agentsSchema = z.object({
+  weak: modelSchema,
+  strong: modelSchema,
+  heads: z.string().optional(),
+  costWeight: z.number().nonnegative().optional(),
+});
 type ModelConfig = z.infer<typeof modelSchema>;
 
 /** The provider factories `@baton/adapters` exports (createOpenAIModel, createAnthropicModel), looked up by name. */
@@ -29,9 +34,15 @@ function createModel(config: ModelConfig, field: string): ModelAdapter {
   const name = FACTORIES[config.provider];
   const factory: unknown = (adapters as Record<string, unknown>)[name];
   if (typeof factory !== 'function') {
-    throw new UserError(`provider "${config.provider}" needs ${name} from @baton/adapters, which this build does not have yet`, { field: `${field}.provider`, code: 'user.provider-unavailable' });
+    throw new UserError(`provider "${config.provider}" needs ${name} from @baton/adapters, which this build does not have yet`, {
+      field: `${field}.provider`,
+      code: 'user.provider-unavailable',
+    });
   }
-  return (factory as (c: { model: string; baseURL?: string }) => ModelAdapter)({ model: config.model, ...(config.baseURL ? { baseURL: config.baseURL } : {}) });
+  return (factory as (c: { model: string; baseURL?: string }) => ModelAdapter)({
+    model: config.model,
+    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+  });
 }
 
 export function register(program: Command): void {
@@ -49,7 +60,11 @@ export function register(program: Command): void {
         throw new UserError(`cannot read ${opts.agents}: ${(error as Error).message}`, { field: '--agents', cause: error });
       }
       const parsed = agentsSchema.safeParse(raw);
-      if (!parsed.success) throw new UserError(`${opts.agents}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field: '--agents' });
+      if (!parsed.success)
+        throw new UserError(
+          `${opts.agents}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+          { field: '--agents' },
+        );
       const headsPath = opts.heads ?? parsed.data.heads;
       if (!headsPath) throw new UserError('trained heads are required (--heads or "heads" in the agents file)', { field: '--heads' });
       const saved = loadHeads(headsPath);
@@ -59,23 +74,36 @@ export function register(program: Command): void {
         const head = saved.heads[id];
         if (!head) throw new UserError(`no head for agent "${id}"`, { field: `--heads.${id}` });
         return head.toJSON().projectionKeys.map((k) => {
-          if (!(k in DRAFT_FEATURES) && !(k in QUESTION_FEATURES)) throw new UserError(`unknown feature "${k}"`, { field: `--heads.${id}` });
+          if (!(k in DRAFT_FEATURES) && !(k in QUESTION_FEATURES))
+            throw new UserError(`unknown feature "${k}"`, { field: `--heads.${id}` });
           return k as MathFeature;
         });
       };
       const workflow = createMathCascade({
-        weakFeatures: featuresOf('weak'), checkerFeatures: featuresOf('checker'), strongFeatures: featuresOf('strong'), discount: 1,
-        weak: createModel(parsed.data.weak, 'weak'), strong: createModel(parsed.data.strong, 'strong'),
-        grader: () => 0, costWeight: parsed.data.costWeight ?? saved.costWeight,
+        weakFeatures: featuresOf('weak'),
+        checkerFeatures: featuresOf('checker'),
+        strongFeatures: featuresOf('strong'),
+        discount: 1,
+        weak: createModel(parsed.data.weak, 'weak'),
+        strong: createModel(parsed.data.strong, 'strong'),
+        grader: () => 0,
+        costWeight: parsed.data.costWeight ?? saved.costWeight,
       });
       const log: string[] = [];
       const sink = (e: BatonEvent): void => {
-        if (e.type === 'decision') log.push(`${e.agent}: ${e.action}  (Q ${Object.entries(e.qValues).map(([a, q]) => `${a}=${(q ?? 0).toFixed(3)}`).join(' ')})`);
+        if (e.type === 'decision')
+          log.push(
+            `${e.agent}: ${e.action}  (Q ${Object.entries(e.qValues)
+              .map(([a, q]) => `${a}=${(q ?? 0).toFixed(3)}`)
+              .join(' ')})`,
+          );
       };
       const runtime = new InProcessRuntime({ workflow, heads: { ...saved.heads }, sinks: [sink] });
       const result = await runtime.runEpisode({ seed: 1, input: newMathDraft(opts.problem), learn: false });
       const last = result.artifact.value.attempts[result.artifact.value.attempts.length - 1];
       for (const line of log) console.log(line);
-      console.log(`answer: ${last?.answer ?? '(none)'}  by ${last?.model ?? '-'}  path ${result.path.join(' -> ')}  $${result.costUsd.toFixed(5)}  ${result.tokens} tokens`);
+      console.log(
+        `answer: ${last?.answer ?? '(none)'}  by ${last?.model ?? '-'}  path ${result.path.join(' -> ')}  $${result.costUsd.toFixed(5)}  ${result.tokens} tokens`,
+      );
     });
 }

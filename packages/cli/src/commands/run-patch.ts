@@ -3,7 +3,14 @@ import { Option, type Command } from 'commander';
 import { createAnthropicModel, createOpenAIModel } from '@baton/adapters';
 import { startWireServer, type WireStep } from '@baton/adapters/test';
 import {
-  createPatchWorkflow, currentTestRun, DEFAULT_PATCH_FIXTURE, loadPatchFixture, patchInput, patchRuleHeads, type PatchArtifact, type PatchFixture,
+  createPatchWorkflow,
+  currentTestRun,
+  DEFAULT_PATCH_FIXTURE,
+  loadPatchFixture,
+  patchInput,
+  patchRuleHeads,
+  type PatchArtifact,
+  type PatchFixture,
 } from '@baton/agents';
 import { InProcessRuntime, type BatonEvent, type ModelAdapter } from '@baton/core';
 import { positiveInt } from '../program.ts';
@@ -44,7 +51,15 @@ export interface PatchRunReport {
   readonly submitter: string;
   readonly path: readonly string[];
   readonly attempts: number;
-  readonly testRuns: readonly { attempt: number; applied: boolean; applyError: string | null; testsRun: number; testsPassed: number; testsFailed: number; timedOut: boolean }[];
+  readonly testRuns: readonly {
+    attempt: number;
+    applied: boolean;
+    applyError: string | null;
+    testsRun: number;
+    testsPassed: number;
+    testsFailed: number;
+    timedOut: boolean;
+  }[];
   readonly reviews: PatchArtifact['reviews'];
   readonly diff: string;
 }
@@ -71,7 +86,8 @@ export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunR
       ? createOpenAIModel({ model: options.model ?? 'gpt-4o-mini', baseURL: server.openaiBaseURL, apiKey: 'offline' })
       : liveModel(options);
     const workflow = createPatchWorkflow({
-      snapshot: fixture.snapshot, models: { author: model, reviewer: model, reviser: model },
+      snapshot: fixture.snapshot,
+      models: { author: model, reviewer: model, reviser: model },
       ...(options.testTimeoutMs === undefined ? {} : { testTimeoutMs: options.testTimeoutMs }),
     });
     const heads = patchRuleHeads();
@@ -80,7 +96,11 @@ export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunR
       if (event.type === 'handoff') handoffs.push({ from: event.from, to: event.to, handoffId: event.handoffId, time: event.time });
     };
     const runtime = new InProcessRuntime({ workflow, heads, sinks: [sink] });
-    const result = await runtime.runEpisode({ seed: options.seed ?? 1, input: patchInput(fixture.task, fixture.snapshot.id), learn: false });
+    const result = await runtime.runEpisode({
+      seed: options.seed ?? 1,
+      input: patchInput(fixture.task, fixture.snapshot.id),
+      learn: false,
+    });
     const value = result.artifact.value;
     const final = currentTestRun(value);
     return {
@@ -96,7 +116,15 @@ export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunR
       submitter: result.submitter,
       path: result.path,
       attempts: value.attempts,
-      testRuns: value.testRuns.map(({ attempt, applied, applyError, testsRun, testsPassed, testsFailed, timedOut }) => ({ attempt, applied, applyError, testsRun, testsPassed, testsFailed, timedOut })),
+      testRuns: value.testRuns.map(({ attempt, applied, applyError, testsRun, testsPassed, testsFailed, timedOut }) => ({
+        attempt,
+        applied,
+        applyError,
+        testsRun,
+        testsPassed,
+        testsFailed,
+        timedOut,
+      })),
       reviews: value.reviews,
       diff: value.diff,
     };
@@ -112,7 +140,10 @@ export function formatPatchReport(report: PatchRunReport): string {
       ? 'OFFLINE: recorded replies served by the local wire-protocol server through the openai SDK adapter; no provider was called.'
       : `LIVE: ${report.model}`,
     `fixture ${report.fixture}, model ${report.model}, heads: ${report.policy} (hand-written routing rules, not learned)`,
-    ...report.testRuns.map((r) => `  attempt ${r.attempt}: ${r.applied ? `applied, tests ${r.testsPassed}/${r.testsRun} passed${r.timedOut ? ' (timed out)' : ''}` : `did not apply (${r.applyError ?? '?'})`}`),
+    ...report.testRuns.map(
+      (r) =>
+        `  attempt ${r.attempt}: ${r.applied ? `applied, tests ${r.testsPassed}/${r.testsRun} passed${r.timedOut ? ' (timed out)' : ''}` : `did not apply (${r.applyError ?? '?'})`}`,
+    ),
     ...report.reviews.map((r) => `  review of attempt ${r.attempt}: ${r.verdict}`),
     `path: ${report.path.join(' -> ')} -> submit (${report.handoffs.length} handoffs)`,
     `tests passed: ${report.testsPassed}/${report.testsTotal}; cost $${report.costUsd.toFixed(6)}; grade ${report.grade.toFixed(6)}`,
@@ -126,21 +157,39 @@ export function register(program: Command): void {
     .description('code-patch workflow: author -> test runner -> reviewer / reviser -> test runner -> submit; the tests grade the patch')
     .option('--fixture <name>', 'built-in fixture repository', DEFAULT_PATCH_FIXTURE)
     .option('--offline', 'serve recorded model replies from the local wire-protocol server (no API key)')
-    .addOption(new Option('--provider <provider>', 'live model provider (OPENAI_API_KEY / ANTHROPIC_API_KEY)').choices(['openai', 'anthropic']).default('openai'))
+    .addOption(
+      new Option('--provider <provider>', 'live model provider (OPENAI_API_KEY / ANTHROPIC_API_KEY)')
+        .choices(['openai', 'anthropic'])
+        .default('openai'),
+    )
     .option('--model <id>', 'model id (default gpt-4o-mini, or claude-sonnet-4-5 with --provider anthropic)')
     .option('--test-timeout <ms>', 'limit of one test run', positiveInt('--test-timeout'), 30_000)
     .option('--seed <n>', 'episode seed', positiveInt('--seed'), 1)
     .option('--json <file>', 'write {testsTotal, testsPassed, handoffs, costUsd, ...} as JSON')
-    .action(async (flags: { fixture: string; offline?: boolean; provider: 'openai' | 'anthropic'; model?: string; testTimeout: number; seed: number; json?: string }) => {
-      const report = await runPatch({
-        fixture: flags.fixture, offline: flags.offline === true, provider: flags.provider, testTimeoutMs: flags.testTimeout, seed: flags.seed,
-        ...(flags.model === undefined ? {} : { model: flags.model }),
-      });
-      console.log(formatPatchReport(report));
-      if (flags.json) {
-        await writeFile(flags.json, `${JSON.stringify(report, null, 2)}\n`);
-        console.log(`wrote ${flags.json}`);
-      }
-      if (report.testsTotal === 0 || report.testsPassed < report.testsTotal) process.exitCode = 1;
-    });
+    .action(
+      async (flags: {
+        fixture: string;
+        offline?: boolean;
+        provider: 'openai' | 'anthropic';
+        model?: string;
+        testTimeout: number;
+        seed: number;
+        json?: string;
+      }) => {
+        const report = await runPatch({
+          fixture: flags.fixture,
+          offline: flags.offline === true,
+          provider: flags.provider,
+          testTimeoutMs: flags.testTimeout,
+          seed: flags.seed,
+          ...(flags.model === undefined ? {} : { model: flags.model }),
+        });
+        console.log(formatPatchReport(report));
+        if (flags.json) {
+          await writeFile(flags.json, `${JSON.stringify(report, null, 2)}\n`);
+          console.log(`wrote ${flags.json}`);
+        }
+        if (report.testsTotal === 0 || report.testsPassed < report.testsTotal) process.exitCode = 1;
+      },
+    );
 }

@@ -34,7 +34,8 @@ interface ProofFlags {
 /** `provider:model`, e.g. `openai:gpt-4o-mini` or `anthropic:claude-haiku-4-5`. */
 function modelSpec(flag: string) {
   return (value: string): string => {
-    if (!/^(openai|anthropic):\S+$/.test(value)) throw new InvalidArgumentError(`${flag} must be openai:<model> or anthropic:<model>, got "${value}"`);
+    if (!/^(openai|anthropic):\S+$/.test(value))
+      throw new InvalidArgumentError(`${flag} must be openai:<model> or anthropic:<model>, got "${value}"`);
     return value;
   };
 }
@@ -49,7 +50,10 @@ function createModel(spec: string, server: WireServer | undefined): ModelAdapter
 
 /** The recorded episode as wire-server steps: each recording answers the request of its protocol that quotes its phrase. */
 export function recordedScript(): WireStep[] {
-  return PROOF_RECORDINGS.map((r) => ({ match: (q) => q.protocol === r.protocol && q.lastUserMessage.includes(r.contains), reply: { text: r.text, usage: r.usage } }));
+  return PROOF_RECORDINGS.map((r) => ({
+    match: (q) => q.protocol === r.protocol && q.lastUserMessage.includes(r.contains),
+    reply: { text: r.text, usage: r.usage },
+  }));
 }
 
 const usd = (n: number): string => `$${n.toFixed(6)}`;
@@ -69,12 +73,17 @@ export function formatProofRun(result: EpisodeResult<ProofDraft>, offline: boole
   ];
   if (v) {
     lines.push(`rubric ${v.rubric.id}@${v.rubric.version}`);
-    for (const j of v.judges) lines.push(`  judge ${j.judge.padEnd(32)} score ${j.score.toFixed(3)}  ${usd(j.costUsd)}  attempts ${j.attempts}`);
-    lines.push(`panel score ${v.score.toFixed(3)}; disagreement: range ${v.disagreement.range.toFixed(3)}, std dev ${v.disagreement.stdDev.toFixed(3)}; reward ${v.reward.toFixed(3)}`);
+    for (const j of v.judges)
+      lines.push(`  judge ${j.judge.padEnd(32)} score ${j.score.toFixed(3)}  ${usd(j.costUsd)}  attempts ${j.attempts}`);
+    lines.push(
+      `panel score ${v.score.toFixed(3)}; disagreement: range ${v.disagreement.range.toFixed(3)}, std dev ${v.disagreement.stdDev.toFixed(3)}; reward ${v.reward.toFixed(3)}`,
+    );
     const share = result.costUsd > 0 ? (100 * v.costUsd) / result.costUsd : 0;
     lines.push(`cost: episode ${usd(result.costUsd)}, judges ${usd(v.costUsd)} (${share.toFixed(1)}% of the episode)`);
   } else {
-    lines.push(`no verdict was logged on the draft (a dollar or token budget ended the episode); terminal reward ${result.terminalReward.toFixed(3)}`);
+    lines.push(
+      `no verdict was logged on the draft (a dollar or token budget ended the episode); terminal reward ${result.terminalReward.toFixed(3)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -83,7 +92,9 @@ export function formatProofRun(result: EpisodeResult<ProofDraft>, offline: boole
 export function register(program: Command): void {
   runCommand(program)
     .command('proof')
-    .description('Prove a statement with a prover, a critic and a reviser; grade with a panel of judges from different vendors (needs OPENAI_API_KEY and ANTHROPIC_API_KEY, or --offline).')
+    .description(
+      'Prove a statement with a prover, a critic and a reviser; grade with a panel of judges from different vendors (needs OPENAI_API_KEY and ANTHROPIC_API_KEY, or --offline).',
+    )
     .option('--statement <text>', 'the statement to prove')
     .option('--offline', 'serve recorded drafts and verdicts through the built-in wire server (no keys, no network)', false)
     .option('--prover <provider:model>', 'prover model', modelSpec('--prover'), RECORDED_MODELS.prover)
@@ -103,15 +114,27 @@ export function register(program: Command): void {
       if (!statement?.trim()) throw new UserError('is required (or use --offline)', { field: '--statement' });
       const server = flags.offline ? await startWireServer({ script: recordedScript() }) : undefined;
       try {
-        const panel = createJudgePanel({ judges: judgeSpecs.map((s) => createJudge({ model: createModel(s, server), rubric: proofRubric })), lambda: flags.lambda });
-        const workflow = createProofWorkflow({ prover: createModel(flags.prover, server), critic: createModel(flags.critic, server), reviser: createModel(flags.reviser, server), panel, seed: flags.seed });
+        const panel = createJudgePanel({
+          judges: judgeSpecs.map((s) => createJudge({ model: createModel(s, server), rubric: proofRubric })),
+          lambda: flags.lambda,
+        });
+        const workflow = createProofWorkflow({
+          prover: createModel(flags.prover, server),
+          critic: createModel(flags.critic, server),
+          reviser: createModel(flags.reviser, server),
+          panel,
+          seed: flags.seed,
+        });
         const events: BatonEvent[] = [];
         const runtime = new InProcessRuntime({ workflow, heads: proofPolicyHeads(flags.rounds), sinks: [(e) => void events.push(e)] });
         const result = await runtime.runEpisode({ seed: flags.seed, input: newProofDraft(statement), learn: false });
         console.log(formatProofRun(result, flags.offline));
         if (flags.json) {
           const { artifact, ...rest } = result;
-          await writeFile(flags.json, `${JSON.stringify({ offline: flags.offline, ...rest, artifactHash: artifact.hash, artifact: artifact.value, events }, null, 2)}\n`);
+          await writeFile(
+            flags.json,
+            `${JSON.stringify({ offline: flags.offline, ...rest, artifactHash: artifact.hash, artifact: artifact.value, events }, null, 2)}\n`,
+          );
         }
       } finally {
         await server?.close();

@@ -23,8 +23,15 @@ interface RunFlags {
  */
 export function register(program: Command): void {
   const parent = runCommand(program);
-  for (const name of builtinWorkflowNames()) addRun(parent.command(name).description(`run the built-in ${name} workflow (in-process or on BullMQ workers)`), () => name);
-  addRun(parent.command('file').description('run the workflow a module exports (in-process or on BullMQ workers)').argument('<module>', 'workflow module file'), (arg) => arg ?? '');
+  for (const name of builtinWorkflowNames())
+    addRun(parent.command(name).description(`run the built-in ${name} workflow (in-process or on BullMQ workers)`), () => name);
+  addRun(
+    parent
+      .command('file')
+      .description('run the workflow a module exports (in-process or on BullMQ workers)')
+      .argument('<module>', 'workflow module file'),
+    (arg) => arg ?? '',
+  );
 }
 
 function addRun(command: Command, specOf: (arg: string | undefined) => string): void {
@@ -47,7 +54,11 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
       const started = Date.now();
       if (flags.runtime === 'bullmq') {
         const redis = await connectChecked();
-        const runtime = await BullmqRuntime.start({ workflow, redis, keys: { prefix: flags.prefix, workflowKey: flags.key ?? workflow.name } });
+        const runtime = await BullmqRuntime.start({
+          workflow,
+          redis,
+          keys: { prefix: flags.prefix, workflowKey: flags.key ?? workflow.name },
+        });
         try {
           results = await runtime.runEpisodes({ count: flags.episodes, seed: flags.seed, input, learn: flags.learn });
         } finally {
@@ -58,15 +69,21 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
         const heads = Object.fromEntries(workflow.agents.map((a) => [a.id, definition.createHead(a.id)]));
         const runtime = new InProcessRuntime({ workflow, heads });
         results = [];
-        for (let i = 0; i < flags.episodes; i++) results.push(await runtime.runEpisode({ seed: flags.seed + i, input: input(i), learn: flags.learn }));
+        for (let i = 0; i < flags.episodes; i++)
+          results.push(await runtime.runEpisode({ seed: flags.seed + i, input: input(i), learn: flags.learn }));
       }
       const seconds = (Date.now() - started) / 1000;
       const mean = results.reduce((s, r) => s + r.return, 0) / results.length;
       const handoffs = results.reduce((s, r) => s + r.handoffs, 0);
-      console.log(`${results.length} episodes of ${workflow.name} (${flags.runtime}) in ${seconds.toFixed(2)} s: mean return ${mean.toFixed(4)}, ${handoffs} handoffs`);
+      console.log(
+        `${results.length} episodes of ${workflow.name} (${flags.runtime}) in ${seconds.toFixed(2)} s: mean return ${mean.toFixed(4)}, ${handoffs} handoffs`,
+      );
       if (flags.json) {
         const rows = results.map(({ artifact, ...r }) => ({ ...r, artifactHash: artifact.hash }));
-        await writeFile(flags.json, `${JSON.stringify({ workflow: workflow.name, runtime: flags.runtime, seconds, meanReturn: mean, episodes: rows }, null, 2)}\n`);
+        await writeFile(
+          flags.json,
+          `${JSON.stringify({ workflow: workflow.name, runtime: flags.runtime, seconds, meanReturn: mean, episodes: rows }, null, 2)}\n`,
+        );
       }
     });
 }

@@ -14,7 +14,13 @@ export function register(program: Command): void {
     .addOption(new Option('--token <token>', 'access token required on every API request (default: $BATON_TOKEN)').env('BATON_TOKEN'))
     .option('--audit-dir <dir>', 'where training runs write audit logs and the audit browser looks', '.baton/audit')
     .action(async (opts: { port: number; host: string; token?: string; auditDir: string }) => {
-      const running = await startPlayground({ port: opts.port, host: opts.host, token: opts.token, auditDir: opts.auditDir, log: (l) => console.error(l) });
+      const running = await startPlayground({
+        port: opts.port,
+        host: opts.host,
+        token: opts.token,
+        auditDir: opts.auditDir,
+        log: (l) => console.error(l),
+      });
       console.log(`Baton playground on ${running.url}${opts.token ? ' (open it with ?token=<your token>)' : ''}`);
       await new Promise<void>((resolve) => {
         const shutdown = () => void running.close().then(resolve);

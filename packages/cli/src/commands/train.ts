@@ -3,7 +3,16 @@ import { loadRouteLLM, loadRouterBench, type ReplayDataset } from '@baton/adapte
 import { InProcessRuntime, Rng, UserError, type HandoffHead } from '@baton/core';
 import { LinearIcqHead } from '@baton/learner';
 import type { Command } from 'commander';
-import { cascadeWorkflow, escalationScores, evaluateAtOffset, newCascadeHeads, newRoutingHeads, replayPair, routingWorkflow, trainHeads } from '../gsm8k/experiment.ts';
+import {
+  cascadeWorkflow,
+  escalationScores,
+  evaluateAtOffset,
+  newCascadeHeads,
+  newRoutingHeads,
+  replayPair,
+  routingWorkflow,
+  trainHeads,
+} from '../gsm8k/experiment.ts';
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
 import { decileThresholds, routingMetrics, type CurvePoint } from '../gsm8k/metrics.ts';
 import { finiteNumber, positiveInt } from '../program.ts';
@@ -21,21 +30,37 @@ export function loadRecorded(path: string): ReplayDataset {
  */
 export function selectModels(dataset: ReplayDataset, spec: string | undefined): ReplayDataset {
   if (spec === undefined) return dataset;
-  const names = spec.split(',').map((m) => m.trim()).filter(Boolean);
-  if (names.length !== 2 || names[0] === names[1]) throw new UserError(`expected two different model names "a,b", got "${spec}"`, { field: '--models' });
+  const names = spec
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (names.length !== 2 || names[0] === names[1])
+    throw new UserError(`expected two different model names "a,b", got "${spec}"`, { field: '--models' });
   for (const name of names) {
-    if (!dataset.models.includes(name)) throw new UserError(`no model "${name}" in ${dataset.source}; it has ${dataset.models.join(', ')}`, { field: '--models' });
+    if (!dataset.models.includes(name))
+      throw new UserError(`no model "${name}" in ${dataset.source}; it has ${dataset.models.join(', ')}`, { field: '--models' });
   }
   return { ...dataset, models: names };
 }
 
-interface TrainOpts { data: string; models?: string; out?: string; heads?: string; epochs: number; seed: number; holdout: number; strongCallPenalty: number }
+interface TrainOpts {
+  data: string;
+  models?: string;
+  out?: string;
+  heads?: string;
+  epochs: number;
+  seed: number;
+  holdout: number;
+  strongCallPenalty: number;
+}
 
 async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   if (!(opts.holdout > 0 && opts.holdout < 1)) throw new UserError(`must be in (0, 1), got ${opts.holdout}`, { field: '--holdout' });
   const dataset = selectModels(loadRecorded(opts.data), opts.models);
   if (opts.models === undefined && dataset.models.length > 2) {
-    console.log(`${dataset.source} records ${dataset.models.length} models; using ${dataset.models.slice(0, 2).join(' and ')} (choose with --models a,b)`);
+    console.log(
+      `${dataset.source} records ${dataset.models.length} models; using ${dataset.models.slice(0, 2).join(' and ')} (choose with --models a,b)`,
+    );
   }
   const models = replayPair(dataset);
   const prompts = dataset.records.map((r) => r.prompt);
@@ -48,7 +73,11 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   const wf = kind === 'math' ? cascadeWorkflow(dataset, models, costWeight) : routingWorkflow(dataset, models, costWeight);
   const saved = opts.heads ? loadHeads(opts.heads) : undefined;
   if (saved && saved.workflow !== wf.name) throw new UserError(`heads are for ${saved.workflow}, not ${wf.name}`, { field: '--heads' });
-  const heads: Record<string, HandoffHead> = saved ? { ...saved.heads } : kind === 'math' ? { ...newCascadeHeads(wf as ReturnType<typeof cascadeWorkflow>) } : newRoutingHeads(wf as ReturnType<typeof routingWorkflow>);
+  const heads: Record<string, HandoffHead> = saved
+    ? { ...saved.heads }
+    : kind === 'math'
+      ? { ...newCascadeHeads(wf as ReturnType<typeof cascadeWorkflow>) }
+      : newRoutingHeads(wf as ReturnType<typeof routingWorkflow>);
   const runtime = new InProcessRuntime({ workflow: wf, heads });
   await trainHeads(runtime, trainSet, { epochs: opts.epochs, seed: opts.seed, costWeight });
 
@@ -58,19 +87,35 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   for (let i = 0; i < thresholds.length; i++) {
     const t = thresholds[i] as number;
     const r = await evaluateAtOffset(wf, heads, testSet, i === thresholds.length - 1 ? t : t - 1e-9);
-    curve.push({ strongShare: r.strong / testSet.length, accuracy: r.correct / testSet.length, dollarsPerPrompt: r.dollars / testSet.length });
+    curve.push({
+      strongShare: r.strong / testSet.length,
+      accuracy: r.correct / testSet.length,
+      dollarsPerPrompt: r.dollars / testSet.length,
+    });
   }
   const byName = new Map(dataset.records.map((r) => [r.prompt, r]));
   const acc = (m: string): number => testSet.reduce((s, p) => s + (byName.get(p)?.outputs[m]?.score ?? 0), 0) / testSet.length;
   const metrics = routingMetrics(curve, acc(models.names.weak), acc(models.names.strong));
-  console.log(`${wf.name}: trained on ${trainSet.length} prompts, evaluated on ${testSet.length} held out; ${models.names.weak} vs ${models.names.strong}`);
+  console.log(
+    `${wf.name}: trained on ${trainSet.length} prompts, evaluated on ${testSet.length} held out; ${models.names.weak} vs ${models.names.strong}`,
+  );
   console.log('strong share  accuracy  $/prompt');
-  for (const p of [...curve].reverse()) console.log(`${(p.strongShare * 100).toFixed(1).padStart(11)}%  ${(p.accuracy * 100).toFixed(1).padStart(7)}%  $${(p.dollarsPerPrompt ?? 0).toFixed(5)}`);
-  console.log(`CPT(50%)=${(metrics.cpt50 * 100).toFixed(1)}% CPT(80%)=${(metrics.cpt80 * 100).toFixed(1)}% APGR=${metrics.apgr.toFixed(3)}`);
+  for (const p of [...curve].reverse())
+    console.log(
+      `${(p.strongShare * 100).toFixed(1).padStart(11)}%  ${(p.accuracy * 100).toFixed(1).padStart(7)}%  $${(p.dollarsPerPrompt ?? 0).toFixed(5)}`,
+    );
+  console.log(
+    `CPT(50%)=${(metrics.cpt50 * 100).toFixed(1)}% CPT(80%)=${(metrics.cpt80 * 100).toFixed(1)}% APGR=${metrics.apgr.toFixed(3)}`,
+  );
   if (opts.out) {
     const linear: Record<string, LinearIcqHead> = {};
     for (const [id, h] of Object.entries(heads)) if (h instanceof LinearIcqHead) linear[id] = h;
-    saveHeads(opts.out, { workflow: kind === 'math' ? 'math-cascade' : 'math-routing', models: { weak: models.names.weak, strong: models.names.strong }, costWeight, heads: linear });
+    saveHeads(opts.out, {
+      workflow: kind === 'math' ? 'math-cascade' : 'math-routing',
+      models: { weak: models.names.weak, strong: models.names.strong },
+      costWeight,
+      heads: linear,
+    });
     console.log(`heads saved to ${opts.out}`);
   }
 }
@@ -80,14 +125,23 @@ export function register(program: Command): void {
   for (const kind of ['math', 'route'] as const) {
     cmd
       .command(kind)
-      .description(kind === 'math' ? 'the cascade: weak solver -> checker -> strong solver' : 'routing: a dispatcher picks a solver from the problem alone')
+      .description(
+        kind === 'math'
+          ? 'the cascade: weak solver -> checker -> strong solver'
+          : 'routing: a dispatcher picks a solver from the problem alone',
+      )
       .requiredOption('--data <path>', 'RouteLLM GSM8K directory / responses CSV, or a RouterBench wide CSV')
       .option('--models <a,b>', 'the two recorded models to use (default: the first two in the file); the weaker becomes the weak model')
       .option('--out <file>', 'save the trained heads (JSON)')
       .option('--heads <file>', 'warm start from saved heads')
       .option('--epochs <n>', 'training passes', positiveInt('--epochs'), 4)
       .option('--holdout <share>', 'share of prompts held out for the table', finiteNumber('--holdout'), 0.2)
-      .option('--strong-call-penalty <r>', 'reward cost of one mean strong-model call (sets the cost weight)', finiteNumber('--strong-call-penalty'), 0)
+      .option(
+        '--strong-call-penalty <r>',
+        'reward cost of one mean strong-model call (sets the cost weight)',
+        finiteNumber('--strong-call-penalty'),
+        0,
+      )
       .option('--seed <n>', 'seed', positiveInt('--seed'), 7)
       .action((opts: TrainOpts) => train(kind, opts));
   }

@@ -18,7 +18,10 @@ describe('baton worker / run on Redis', () => {
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
     const started = Date.now();
-    for (const argv of [['worker', '--workflow', 'relay', '--agent', 'draft'], ['run', 'relay', '--runtime', 'bullmq', '--episodes', '1']]) {
+    for (const argv of [
+      ['worker', '--workflow', 'relay', '--agent', 'draft'],
+      ['run', 'relay', '--runtime', 'bullmq', '--episodes', '1'],
+    ]) {
       process.exitCode = undefined;
       expect(await main(argv)).toBe(1);
     }

@@ -23,16 +23,23 @@ export function register(program: Command): void {
     .option('--key <name>', 'workflow key: queues and state live under <prefix>:<key> (default: the workflow name)')
     .option('--prefix <prefix>', 'Redis key prefix', 'baton')
     .option('--concurrency <n>', 'jobs processed at once', positiveInt('--concurrency'), 16)
-    .option('--audit-stream <stream>', 'append every event to this Redis stream, exactly once, inside each effect\'s commit')
+    .option('--audit-stream <stream>', "append every event to this Redis stream, exactly once, inside each effect's commit")
     .action(async (flags: WorkerFlags) => {
       const definition = await loadWorkflowDefinition(flags.workflow);
       const url = redisUrl();
       const redis = await connectChecked(url);
       const keys = { prefix: flags.prefix, workflowKey: flags.key ?? definition.workflow.name };
       const worker = await AgentWorker.start({
-        definition, agentId: flags.agent, keys, redis, concurrency: flags.concurrency, ...(flags.auditStream ? { eventStream: flags.auditStream } : {}),
+        definition,
+        agentId: flags.agent,
+        keys,
+        redis,
+        concurrency: flags.concurrency,
+        ...(flags.auditStream ? { eventStream: flags.auditStream } : {}),
       });
-      console.error(`worker ${flags.agent} of ${definition.workflow.name} ready on ${redactRedisUrl(url)} (${keys.prefix}:${keys.workflowKey})`);
+      console.error(
+        `worker ${flags.agent} of ${definition.workflow.name} ready on ${redactRedisUrl(url)} (${keys.prefix}:${keys.workflowKey})`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGTERM', stop);

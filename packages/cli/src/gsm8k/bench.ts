@@ -2,7 +2,14 @@ import type { ReplayDataset } from '@baton/adapters';
 import { CHECKER_FEATURES, type MathFeature } from '@baton/agents';
 import { InProcessRuntime, Rng, type HandoffHead } from '@baton/core';
 import {
-  cascadeWorkflow, escalationScores, evaluateAtOffset, newCascadeHeads, newRoutingHeads, replayPair, routingWorkflow, trainHeads,
+  cascadeWorkflow,
+  escalationScores,
+  evaluateAtOffset,
+  newCascadeHeads,
+  newRoutingHeads,
+  replayPair,
+  routingWorkflow,
+  trainHeads,
 } from './experiment.ts';
 import { curveFromScores, decileThresholds, routingMetrics, type CurvePoint, type RoutingMetrics } from './metrics.ts';
 
@@ -88,7 +95,10 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
   const costWeight = (options.strongCallPenalty ?? 0) / meanStrongUsd;
   const mainFold = folds(n, k, seed);
   const ablationFeatures: MathFeature[] = options.ablation === false ? [] : [...CHECKER_FEATURES];
-  const total = 2 * n * (k - 1) * epochs + (ablationFeatures.length ? ablationFeatures.length + 1 : 0) * n * (ablationFolds - 1) * ablationEpochs + 11 * n;
+  const total =
+    2 * n * (k - 1) * epochs +
+    (ablationFeatures.length ? ablationFeatures.length + 1 : 0) * n * (ablationFolds - 1) * ablationEpochs +
+    11 * n;
   let done = 0;
   const tick = (): void => {
     done += 1;
@@ -108,7 +118,11 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
       const train = prompts.filter((_, i) => fold[i] !== f);
       const test = prompts.map((_, i) => i).filter((i) => fold[i] === f);
       await trainHeads(runtime, train, { epochs: ep, seed: seed * 101 + f, costWeight, onEpisode: tick });
-      const s = await escalationScores(runtime, record, test.map((i) => prompts[i] as string));
+      const s = await escalationScores(
+        runtime,
+        record,
+        test.map((i) => prompts[i] as string),
+      );
       test.forEach((i, j) => (scores[i] = s[j] as number));
       perFold.push({ heads: record, test });
     }
@@ -127,7 +141,12 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
     let strong = 0;
     let dollars = 0;
     for (const { heads, test } of main.perFold) {
-      const r = await evaluateAtOffset(main.wf, heads, test.map((j) => prompts[j] as string), offset);
+      const r = await evaluateAtOffset(
+        main.wf,
+        heads,
+        test.map((j) => prompts[j] as string),
+        offset,
+      );
       correct += r.correct;
       strong += r.strong;
       dollars += r.dollars;
@@ -143,9 +162,17 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
   for (let f = 0; f < k; f++) {
     const heads = newRoutingHeads(rwf);
     const runtime = new InProcessRuntime({ workflow: rwf, heads });
-    await trainHeads(runtime, prompts.filter((_, i) => mainFold[i] !== f), { epochs, seed: seed * 103 + f, costWeight, onEpisode: tick });
+    await trainHeads(
+      runtime,
+      prompts.filter((_, i) => mainFold[i] !== f),
+      { epochs, seed: seed * 103 + f, costWeight, onEpisode: tick },
+    );
     const test = prompts.map((_, i) => i).filter((i) => mainFold[i] === f);
-    const s = await escalationScores(runtime, heads, test.map((i) => prompts[i] as string));
+    const s = await escalationScores(
+      runtime,
+      heads,
+      test.map((i) => prompts[i] as string),
+    );
     test.forEach((i, j) => (qScores[i] = s[j] as number));
   }
   const usd = { weak: weakUsd, strong: strongUsd };
@@ -155,31 +182,70 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
   const rng = new Rng(seed);
   const jitter = prompts.map(() => rng.next() * 1e-6);
   const randomCurve = curveFromScores(jitter, weakCorrect, strongCorrect, { ...usd, weakAlways: false });
-  const oracleCurve = curveFromScores(records.map((_, i) => (strongCorrect[i] as number) - (weakCorrect[i] as number) + (jitter[i] as number)), weakCorrect, strongCorrect, { ...usd, weakAlways: false });
-  const checkerCurve = curveFromScores(records.map((_, i) => 1 - (weakCorrect[i] as number) + (jitter[i] as number)), weakCorrect, strongCorrect, { ...usd, weakAlways: true });
+  const oracleCurve = curveFromScores(
+    records.map((_, i) => (strongCorrect[i] as number) - (weakCorrect[i] as number) + (jitter[i] as number)),
+    weakCorrect,
+    strongCorrect,
+    { ...usd, weakAlways: false },
+  );
+  const checkerCurve = curveFromScores(
+    records.map((_, i) => 1 - (weakCorrect[i] as number) + (jitter[i] as number)),
+    weakCorrect,
+    strongCorrect,
+    { ...usd, weakAlways: true },
+  );
 
   const ablation: Gsm8kBenchResult['ablation'][number][] = [];
   if (ablationFeatures.length) {
-    const base = routingMetrics(curveFromScores((await cvCascade([], ablationEpochs, ablationFolds)).scores, weakCorrect, strongCorrect), weakAccuracy, strongAccuracy);
+    const base = routingMetrics(
+      curveFromScores((await cvCascade([], ablationEpochs, ablationFolds)).scores, weakCorrect, strongCorrect),
+      weakAccuracy,
+      strongAccuracy,
+    );
     ablation.push({ feature: '(all features)', apgr: base.apgr, cpt50: base.cpt50, cpt80: base.cpt80, deltaApgr: 0 });
     for (const feature of ablationFeatures) {
-      const m = routingMetrics(curveFromScores((await cvCascade([feature], ablationEpochs, ablationFolds)).scores, weakCorrect, strongCorrect), weakAccuracy, strongAccuracy);
+      const m = routingMetrics(
+        curveFromScores((await cvCascade([feature], ablationEpochs, ablationFolds)).scores, weakCorrect, strongCorrect),
+        weakAccuracy,
+        strongAccuracy,
+      );
       ablation.push({ feature, apgr: m.apgr, cpt50: m.cpt50, cpt80: m.cpt80, deltaApgr: base.apgr - m.apgr });
     }
   }
   options.onProgress?.(total, total);
 
-  const row = (name: string, note: string, c: readonly CurvePoint[]): BenchRow => ({ name, note, curve: c, ...routingMetrics(c, weakAccuracy, strongAccuracy) });
+  const row = (name: string, note: string, c: readonly CurvePoint[]): BenchRow => ({
+    name,
+    note,
+    curve: c,
+    ...routingMetrics(c, weakAccuracy, strongAccuracy),
+  });
   return {
-    prompts: n, weakModel: weakName, strongModel: strongName, weakAccuracy, strongAccuracy, costWeight,
-    cpt50: metrics.cpt50, cpt80: metrics.cpt80, apgr: metrics.apgr, curve,
+    prompts: n,
+    weakModel: weakName,
+    strongModel: strongName,
+    weakAccuracy,
+    strongAccuracy,
+    costWeight,
+    cpt50: metrics.cpt50,
+    cpt80: metrics.cpt80,
+    apgr: metrics.apgr,
+    curve,
     rows: [
       { name: 'icq-linear cascade (reads the draft)', note: `${k}-fold CV, runtime re-run at each cost offset`, curve, ...metrics },
       row('icq-linear question-only (no draft)', `${k}-fold CV, decides before any draft exists`, questionCurve),
       row('random', 'one seeded random router', randomCurve),
       row('perfect draft checker', 'knows only whether the weak answer is right', checkerCurve),
       row('oracle', 'knows both outcomes', oracleCurve),
-      { name: 'RouteLLM best published', note: 'causal LLM, arena + judge data (paper Table 3); no curve', curve: [], cpt20: Number.NaN, cpt50: 0.336, cpt80: 0.633, apgr: 0.622 },
+      {
+        name: 'RouteLLM best published',
+        note: 'causal LLM, arena + judge data (paper Table 3); no curve',
+        curve: [],
+        cpt20: Number.NaN,
+        cpt50: 0.336,
+        cpt80: 0.633,
+        apgr: 0.622,
+      },
     ],
     ablation,
     features: {
@@ -188,4 +254,3 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
     },
   };
 }
-

@@ -17,7 +17,11 @@ describe('GSM8K cascade, end to end on a subset', () => {
     const train = records.slice(0, 350).map((r) => r.prompt);
     const test = records.slice(350);
     await trainHeads(runtime, train, { epochs: 3, seed: 1, costWeight: 5 });
-    const scores = await escalationScores(runtime, { ...heads }, test.map((r) => r.prompt));
+    const scores = await escalationScores(
+      runtime,
+      { ...heads },
+      test.map((r) => r.prompt),
+    );
     const weak = test.map((r) => r.outputs[models.names.weak]?.score ?? 0);
     const strong = test.map((r) => r.outputs[models.names.strong]?.score ?? 0);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -1,4 +1,14 @@
-import { CASCADE_LEARNING as LEARNING, cascadeWorkflow, modelPair, newCascadeHeads, recordedLabelGrader, replayPair, WEAK_FEATURES, type CascadeHeads, type ReplayDataset } from '@baton/adapters';
+import {
+  CASCADE_LEARNING as LEARNING,
+  cascadeWorkflow,
+  modelPair,
+  newCascadeHeads,
+  recordedLabelGrader,
+  replayPair,
+  WEAK_FEATURES,
+  type CascadeHeads,
+  type ReplayDataset,
+} from '@baton/adapters';
 import { QUESTION_ONLY_FEATURES, createMathRouting, newMathDraft, type MathDraft } from '@baton/agents';
 import { InProcessRuntime, Rng, type Action, type BatonEvent, type HandoffHead, type ModelAdapter } from '@baton/core';
 import { LinearIcqHead, withActionOffsets } from '@baton/learner';
@@ -39,7 +49,11 @@ export async function trainHeads(runtime: InProcessRuntime<MathDraft>, prompts: 
  * A prompt's escalation score under trained heads: the largest decision-time cost offset on `handoff:strong` at
  * which the greedy episode would still reach the strong solver. Read from the Q-values the heads report.
  */
-export async function escalationScores(runtime: InProcessRuntime<MathDraft>, heads: Record<string, HandoffHead>, prompts: readonly string[]): Promise<number[]> {
+export async function escalationScores(
+  runtime: InProcessRuntime<MathDraft>,
+  heads: Record<string, HandoffHead>,
+  prompts: readonly string[],
+): Promise<number[]> {
   const scores: number[] = [];
   let current = -Infinity;
   const sink = (e: BatonEvent): void => {
@@ -62,7 +76,12 @@ export async function escalationScores(runtime: InProcessRuntime<MathDraft>, hea
 }
 
 /** Runs greedy episodes with a decision-time cost offset on `handoff:strong`; returns correct, escalations, dollars. */
-export async function evaluateAtOffset(workflow: InProcessRuntime<MathDraft>['workflow'], heads: Record<string, HandoffHead>, prompts: readonly string[], offset: number) {
+export async function evaluateAtOffset(
+  workflow: InProcessRuntime<MathDraft>['workflow'],
+  heads: Record<string, HandoffHead>,
+  prompts: readonly string[],
+  offset: number,
+) {
   const shifted = Object.fromEntries(Object.entries(heads).map(([id, h]) => [id, withActionOffsets(h, { [STRONG]: offset })]));
   const runtime = new InProcessRuntime({ workflow, heads: shifted });
   let correct = 0;
@@ -79,8 +98,13 @@ export async function evaluateAtOffset(workflow: InProcessRuntime<MathDraft>['wo
 
 export function routingWorkflow(dataset: ReplayDataset, models: { weak: ModelAdapter; strong: ModelAdapter }, costWeight: number) {
   return createMathRouting({
-    solvers: [{ id: 'weak', model: models.weak }, { id: 'strong', model: models.strong }],
-    grader: recordedLabelGrader(dataset), costWeight, dispatcherFeatures: QUESTION_ONLY_FEATURES,
+    solvers: [
+      { id: 'weak', model: models.weak },
+      { id: 'strong', model: models.strong },
+    ],
+    grader: recordedLabelGrader(dataset),
+    costWeight,
+    dispatcherFeatures: QUESTION_ONLY_FEATURES,
   });
 }
 

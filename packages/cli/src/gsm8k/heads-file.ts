@@ -32,7 +32,10 @@ export function loadHeads(file: string): HeadsFile {
     throw new UserError(`cannot read heads from ${file}: ${(error as Error).message}`, { field: '--heads', cause: error });
   }
   const parsed = headsFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${file}: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`, { field: '--heads' });
+  if (!parsed.success)
+    throw new UserError(`${file}: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`, {
+      field: '--heads',
+    });
   const heads = Object.fromEntries(Object.entries(parsed.data.heads).map(([id, h]) => [id, LinearIcqHead.fromJSON(h)]));
   return { workflow: parsed.data.workflow, models: parsed.data.models, costWeight: parsed.data.costWeight, heads };
 }

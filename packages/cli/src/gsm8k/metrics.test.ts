@@ -20,7 +20,11 @@ describe('RouteLLM metrics', () => {
   it('qcut thresholds give 11 points from all-strong to none', () => {
     const scores = Array.from({ length: 100 }, (_, i) => i);
     expect(decileThresholds(scores)).toHaveLength(11);
-    const curve = curveFromScores(scores, scores.map(() => 0), scores.map(() => 1));
+    const curve = curveFromScores(
+      scores,
+      scores.map(() => 0),
+      scores.map(() => 1),
+    );
     expect(curve.map((p) => p.strongShare)).toEqual([1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0]);
     expect(interp(5, [0, 10], [0, 1])).toBe(0.5);
   });

@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  AuditChain, auditCosts, createAuditSink, GRADER_LINE, InProcessRuntime, readAuditLog, replayAudit, verifyAuditLog, withAuditLog, type BatonEvent, type EventRecord,
+  AuditChain,
+  auditCosts,
+  createAuditSink,
+  GRADER_LINE,
+  InProcessRuntime,
+  readAuditLog,
+  replayAudit,
+  verifyAuditLog,
+  withAuditLog,
+  type BatonEvent,
+  type EventRecord,
 } from '@baton/core';
 import { relayRuntime, relayWorkflow, SeededRandomHead } from '@baton/core/test';
 import { hmacHex, sha256Hex } from './format.ts';
@@ -28,7 +38,10 @@ async function writeLog(path: string, episodes: number, options: { hmacKey?: str
 /** Rewrites a log's events through `edit` and re-chains them, as a forger without the key would. */
 function rechain(path: string, edit: (events: BatonEvent[]) => BatonEvent[], key?: string): string[] {
   const text = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const events = text.map((l) => JSON.parse(l) as { kind: string; event?: BatonEvent }).filter((r) => r.kind === 'event').map((r) => r.event as BatonEvent);
+  const events = text
+    .map((l) => JSON.parse(l) as { kind: string; event?: BatonEvent })
+    .filter((r) => r.kind === 'event')
+    .map((r) => r.event as BatonEvent);
   const chain = new AuditChain(key);
   return [chain.genesis(), ...edit(events).map((e) => chain.event(JSON.stringify(e))), chain.seal()];
 }
@@ -42,9 +55,15 @@ describe('audit log', () => {
     const records = await readAuditLog(path);
     expect(result.records).toBe(records.length);
     const events = records.filter((r): r is EventRecord => r.kind === 'event').map((r) => r.event);
-    expect(new Set(events.map((e) => e.type))).toEqual(new Set(['episode-start', 'work-start', 'work-end', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end']));
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set(['episode-start', 'work-start', 'work-end', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end']),
+    );
     const decision = events.find((e) => e.type === 'decision');
-    expect(decision).toMatchObject({ view: { projection: { n: 1 } }, legal: expect.arrayContaining(['submit']), explored: expect.any(Boolean) });
+    expect(decision).toMatchObject({
+      view: { projection: { n: 1 } },
+      legal: expect.arrayContaining(['submit']),
+      explored: expect.any(Boolean),
+    });
     const replay = await replayAudit(path);
     expect(replay.ok).toBe(true);
     expect(replay.episodes).toHaveLength(20);
@@ -67,8 +86,15 @@ describe('audit log', () => {
     const path = fresh();
     await writeLog(path, 3, { hmacKey: KEY });
     expect((await verifyAuditLog(path, { hmacKey: KEY })).ok).toBe(true);
-    expect((await verifyAuditLog(path, { hmacKey: 'another-key-0123456789' })).firstBad).toEqual({ line: 1, reason: expect.stringContaining('mac mismatch') });
-    const forged = rechain(path, (events) => events.map((e) => (e.type === 'work-end' ? { ...e, usage: { ...e.usage, costUsd: 0 } } : e)), 'forger-key-0123456789abc');
+    expect((await verifyAuditLog(path, { hmacKey: 'another-key-0123456789' })).firstBad).toEqual({
+      line: 1,
+      reason: expect.stringContaining('mac mismatch'),
+    });
+    const forged = rechain(
+      path,
+      (events) => events.map((e) => (e.type === 'work-end' ? { ...e, usage: { ...e.usage, costUsd: 0 } } : e)),
+      'forger-key-0123456789abc',
+    );
     expect((await verifyAuditLog(forged)).ok).toBe(true);
     expect((await verifyAuditLog(forged, { hmacKey: KEY })).ok).toBe(false);
     const unsigned = rechain(path, (events) => events);
@@ -104,7 +130,11 @@ describe('audit log', () => {
     }
     forged.push(chain.seal());
     const verdict = await verifyAuditLog(forged, { hmacKey: KEY });
-    expect(verdict.firstBad).toEqual({ line: 21, reason: 'mac mismatch: wrong key, or the chain was rewritten at or before this record (after line 11, the last record whose mac verified)' });
+    expect(verdict.firstBad).toEqual({
+      line: 21,
+      reason:
+        'mac mismatch: wrong key, or the chain was rewritten at or before this record (after line 11, the last record whose mac verified)',
+    });
     expect(verdict.authenticated).toBe(11);
     // Without the key the forgery chains (what the key is for), but the seal without a mac is still refused.
     expect((await verifyAuditLog(forged)).firstBad).toEqual({ line: lines.length, reason: 'missing mac in a signed log' });
@@ -120,8 +150,13 @@ describe('audit log', () => {
     };
     const build = (eventMac: boolean): string[] => {
       v1.length = 0;
-      signedLine('{"seq":0,"kind":"genesis","format":"baton-audit","version":1,"createdAt":"2026-01-01T00:00:00.000Z","signed":true,"prev":null');
-      signedLine(`{"seq":1,"kind":"event","ts":1,"prev":"${prev}","event":{"type":"work-start","episodeId":"e","time":0,"agent":"a","artifactHash":"h"}`, eventMac);
+      signedLine(
+        '{"seq":0,"kind":"genesis","format":"baton-audit","version":1,"createdAt":"2026-01-01T00:00:00.000Z","signed":true,"prev":null',
+      );
+      signedLine(
+        `{"seq":1,"kind":"event","ts":1,"prev":"${prev}","event":{"type":"work-start","episodeId":"e","time":0,"agent":"a","artifactHash":"h"}`,
+        eventMac,
+      );
       signedLine(`{"seq":2,"kind":"seal","ts":2,"prev":"${prev}","events":1`);
       return [...v1];
     };
@@ -150,9 +185,21 @@ describe('audit log', () => {
     await writeLog(path, 3);
     const cases: [string, (e: BatonEvent[]) => BatonEvent[], RegExp][] = [
       ['dropped scalar-return', (es) => es.filter((e) => e.type !== 'scalar-return'), /never got its scalar-return/],
-      ['cost changed', (es) => es.map((e) => (e.type === 'episode-end' ? { ...e, costUsd: e.costUsd + 1 } : e)), /work-ends and grading sum to/],
-      ['artifact break', (es) => es.map((e) => (e.type === 'work-end' ? { ...e, artifactHashAfter: 'f'.repeat(64) } : e)), /not the current version/],
-      ['handoff without decision', (es) => es.map((e) => (e.type === 'handoff' ? { ...e, to: e.to === 'critic' ? 'verifier' : 'critic' } : e)), /does not follow a decision/],
+      [
+        'cost changed',
+        (es) => es.map((e) => (e.type === 'episode-end' ? { ...e, costUsd: e.costUsd + 1 } : e)),
+        /work-ends and grading sum to/,
+      ],
+      [
+        'artifact break',
+        (es) => es.map((e) => (e.type === 'work-end' ? { ...e, artifactHashAfter: 'f'.repeat(64) } : e)),
+        /not the current version/,
+      ],
+      [
+        'handoff without decision',
+        (es) => es.map((e) => (e.type === 'handoff' ? { ...e, to: e.to === 'critic' ? 'verifier' : 'critic' } : e)),
+        /does not follow a decision/,
+      ],
     ];
     for (const [name, edit, reason] of cases) {
       const lines = rechain(path, edit);
@@ -177,12 +224,33 @@ describe('audit log', () => {
     };
     const audit = createAuditSink({ path, redact: { fields: ['customerEmail'], env: { ...process.env, MY_SERVICE_TOKEN: secrets.env } } });
     const notes = {
-      prompt: `use ${secrets.openai} or ${secrets.anthropic}`, header: `Authorization: Bearer ${secrets.bearer}`,
-      aws: `${secrets.awsId}:${secrets.awsSecret}`, leaked: `token=${secrets.env}`, nested: { customerEmail: secrets.field, password: secrets.password },
+      prompt: `use ${secrets.openai} or ${secrets.anthropic}`,
+      header: `Authorization: Bearer ${secrets.bearer}`,
+      aws: `${secrets.awsId}:${secrets.awsSecret}`,
+      leaked: `token=${secrets.env}`,
+      nested: { customerEmail: secrets.field, password: secrets.password },
       gitSha: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
     };
-    await audit.sink({ type: 'work-end', episodeId: 'e1', time: 0, agent: 'solver', artifactHashBefore: 'a'.repeat(64), artifactHashAfter: 'b'.repeat(64), reward: 0, duration: 1, usage: {}, notes });
-    await audit.sink({ type: 'error', episodeId: 'e1', time: 1, agent: 'solver', code: 'provider.failed', message: `401 for key ${secrets.anthropic}` });
+    await audit.sink({
+      type: 'work-end',
+      episodeId: 'e1',
+      time: 0,
+      agent: 'solver',
+      artifactHashBefore: 'a'.repeat(64),
+      artifactHashAfter: 'b'.repeat(64),
+      reward: 0,
+      duration: 1,
+      usage: {},
+      notes,
+    });
+    await audit.sink({
+      type: 'error',
+      episodeId: 'e1',
+      time: 1,
+      agent: 'solver',
+      code: 'provider.failed',
+      message: `401 for key ${secrets.anthropic}`,
+    });
     await audit.close();
     const text = readFileSync(path, 'utf8');
     for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), name).toBe(false);
@@ -194,15 +262,26 @@ describe('audit log', () => {
   it('a grader that reports a Grade puts its verdict and cost in the submit event, the episode cost and the cost table', async () => {
     const base = relayWorkflow();
     const verdict = { judge: 'panel', score: 0.8, reason: 'clear' };
-    const workflow = { ...base, grader: () => ({ reward: 0.8, usage: { model: 'judge-model', costUsd: 0.25, inputTokens: 100, outputTokens: 20 }, notes: { verdict } }) };
+    const workflow = {
+      ...base,
+      grader: () => ({
+        reward: 0.8,
+        usage: { model: 'judge-model', costUsd: 0.25, inputTokens: 100, outputTokens: 20 },
+        notes: { verdict },
+      }),
+    };
     const heads = Object.fromEntries(workflow.agents.map((a) => [a.id, new SeededRandomHead()]));
     const path = fresh();
-    const { value, verify } = await withAuditLog(path, (sink) => new InProcessRuntime({ workflow, heads, sinks: [sink] }).runEpisode({ seed: 3, input: { n: 0, note: '' } }));
+    const { value, verify } = await withAuditLog(path, (sink) =>
+      new InProcessRuntime({ workflow, heads, sinks: [sink] }).runEpisode({ seed: 3, input: { n: 0, note: '' } }),
+    );
     expect(verify.ok).toBe(true);
     const records = await readAuditLog(path);
     const submit = records.flatMap((r) => (r.kind === 'event' && r.event.type === 'submit' ? [r.event] : []))[0];
     expect(submit).toMatchObject({ reward: 0.8, usage: { costUsd: 0.25 }, notes: { verdict } });
-    const work = records.flatMap((r) => (r.kind === 'event' && r.event.type === 'work-end' ? [r.event.usage.costUsd ?? 0] : [])).reduce((a, b) => a + b, 0);
+    const work = records
+      .flatMap((r) => (r.kind === 'event' && r.event.type === 'work-end' ? [r.event.usage.costUsd ?? 0] : []))
+      .reduce((a, b) => a + b, 0);
     expect(value.costUsd).toBeCloseTo(work + 0.25, 12);
     expect((await replayAudit(path)).ok).toBe(true);
     const costs = await auditCosts(path);
@@ -224,7 +303,8 @@ describe('hmacHex', () => {
     const { createHmac } = await import('node:crypto');
     const { hmacHex } = await import('./format.ts');
     for (const key of ['k'.repeat(16), 'x'.repeat(64), 'y'.repeat(65), 'clé-секрет-🔑-0123456789'.repeat(5)]) {
-      for (const text of ['', 'a'.repeat(64), 'héllo wörld']) expect(hmacHex(key, text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
+      for (const text of ['', 'a'.repeat(64), 'héllo wörld'])
+        expect(hmacHex(key, text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
     }
   });
 });

@@ -20,14 +20,22 @@ export interface AuditCosts {
   readonly edges: Readonly<Record<string, CostLine & { readonly count: number }>>;
 }
 
-const zero = (): { dollars: number; inputTokens: number; outputTokens: number; work: number } => ({ dollars: 0, inputTokens: 0, outputTokens: 0, work: 0 });
+const zero = (): { dollars: number; inputTokens: number; outputTokens: number; work: number } => ({
+  dollars: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  work: 0,
+});
 
 /** The line for grading done at submit time; parenthesised so that it cannot be an agent id's. */
 export const GRADER_LINE = '(grader)';
 
 /** Dollars and tokens per agent and per handoff edge, from a log's work-end records and graded submits. */
 export async function auditCosts(source: string | readonly string[] | readonly AuditRecord[]): Promise<AuditCosts> {
-  const records = typeof source !== 'string' && typeof source[0] === 'object' ? (source as readonly AuditRecord[]) : await readAuditLog(source as string | readonly string[]);
+  const records =
+    typeof source !== 'string' && typeof source[0] === 'object'
+      ? (source as readonly AuditRecord[])
+      : await readAuditLog(source as string | readonly string[]);
   const total = zero();
   const agents: Record<string, ReturnType<typeof zero> & { models: string[] }> = {};
   const edges: Record<string, ReturnType<typeof zero> & { count: number }> = {};

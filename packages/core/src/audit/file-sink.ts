@@ -68,7 +68,10 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     fd = openSync(options.path, options.overwrite ? 'w' : 'wx');
   } catch (error) {
     const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
-    throw new UserError(exists ? `${options.path} exists; audit logs are never overwritten (pass overwrite)` : (error as Error).message, { field: 'path', cause: error });
+    throw new UserError(exists ? `${options.path} exists; audit logs are never overwritten (pass overwrite)` : (error as Error).message, {
+      field: 'path',
+      cause: error,
+    });
   }
   const chain = new AuditChain(options.hmacKey);
   writeSync(fd, `${chain.genesis()}\n`);
@@ -78,8 +81,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const worker = new Worker(CHAIN_WORKER_SOURCE, {
     eval: true,
     workerData: {
-      fd, hmacKey: options.hmacKey, seq: chain.lastSeq + 1, head: chain.lastHash, events: 0, done,
-      schemas: TAPE_SCHEMAS, tags: TAG, codes: { json: TAPE_JSON, freeText: TAPE_FREE_TEXT, recordJson: RECORD_JSON }, plan: redactionPlan(options.redact),
+      fd,
+      hmacKey: options.hmacKey,
+      seq: chain.lastSeq + 1,
+      head: chain.lastHash,
+      events: 0,
+      done,
+      schemas: TAPE_SCHEMAS,
+      tags: TAG,
+      codes: { json: TAPE_JSON, freeText: TAPE_FREE_TEXT, recordJson: RECORD_JSON },
+      plan: redactionPlan(options.redact),
     },
   });
   worker.unref();

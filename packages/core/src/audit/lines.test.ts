@@ -21,7 +21,10 @@ describe('reading a log in chunks', () => {
       writeFileSync(path, text);
       const seen: string[] = [];
       let read = 0;
-      const result = await forEachAuditLine(path, (line) => seen.push(line) > 0, { chunkBytes: chunk, onProgress: (bytes) => (read = bytes) });
+      const result = await forEachAuditLine(path, (line) => seen.push(line) > 0, {
+        chunkBytes: chunk,
+        onProgress: (bytes) => (read = bytes),
+      });
       expect(read, name).toBe(Buffer.byteLength(text));
       expect(seen, name).toEqual(name === 'no newline at all' ? [] : lines);
       expect(result, name).toEqual(torn === undefined ? { stopped: false } : { torn, stopped: false });

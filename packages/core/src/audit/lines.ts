@@ -11,7 +11,9 @@ const CHUNK = 8 << 20;
  * is a UserError naming it.
  */
 export async function forEachAuditLine(
-  path: string, onLine: (line: string) => boolean, options: { chunkBytes?: number; onProgress?: (bytesRead: number) => void } = {},
+  path: string,
+  onLine: (line: string) => boolean,
+  options: { chunkBytes?: number; onProgress?: (bytesRead: number) => void } = {},
 ): Promise<{ torn?: string; stopped: boolean }> {
   const chunkBytes = options.chunkBytes ?? CHUNK;
   const unreadable = (error: unknown): UserError =>

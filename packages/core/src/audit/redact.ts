@@ -2,7 +2,15 @@
 export const REDACTED = '[REDACTED]';
 
 /** Field names whose values are always redacted, whatever they hold (compared case-insensitively). */
-export const DEFAULT_REDACTED_FIELDS: readonly string[] = ['apiKey', 'api_key', 'authorization', 'password', 'secret', 'accessToken', 'refreshToken'];
+export const DEFAULT_REDACTED_FIELDS: readonly string[] = [
+  'apiKey',
+  'api_key',
+  'authorization',
+  'password',
+  'secret',
+  'accessToken',
+  'refreshToken',
+];
 
 export interface RedactOptions {
   /** Extra field names (anywhere in an event) whose values never reach the log. */

@@ -68,8 +68,11 @@ function relayAgent(id: string, index: number): AgentOption<RelayDraft> {
         reward: -0.01,
         duration: 1,
         usage: {
-          inputTokens, outputTokens, model: MODELS[index % MODELS.length] as string,
-          costUsd: (inputTokens * 0.15 + outputTokens * 0.6) / 1e6, latencyMs: 200 + ctx.rng.int(800),
+          inputTokens,
+          outputTokens,
+          model: MODELS[index % MODELS.length] as string,
+          costUsd: (inputTokens * 0.15 + outputTokens * 0.6) / 1e6,
+          latencyMs: 200 + ctx.rng.int(800),
         },
       };
     },

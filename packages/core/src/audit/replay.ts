@@ -47,13 +47,19 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
   let working = false;
   let lastDecision: Extract<BatonEvent, { type: 'decision' }> | undefined;
   const owed = new Map<string, { from: string; to: string }>();
-  let steps = 0, handoffs = 0, decisions = 0, explored = 0, costUsd = 0, tokens = 0;
+  let steps = 0,
+    handoffs = 0,
+    decisions = 0,
+    explored = 0,
+    costUsd = 0,
+    tokens = 0;
   let outcome: EpisodeReplay['outcome'] = 'incomplete';
   let submitter: string | undefined, terminalReward: number | undefined, ret: number | undefined;
   let submitted = false;
 
   const expectArtifact = (seq: number, hash: string, what: string): void => {
-    if (artifact !== undefined && hash !== artifact) problems.push({ seq, reason: `${what}: artifact ${hash.slice(0, 12)} is not the current version ${artifact.slice(0, 12)}` });
+    if (artifact !== undefined && hash !== artifact)
+      problems.push({ seq, reason: `${what}: artifact ${hash.slice(0, 12)} is not the current version ${artifact.slice(0, 12)}` });
   };
   const expectHolder = (seq: number, agent: string, what: string): void => {
     if (agent !== holder) problems.push({ seq, reason: `${what} by "${agent}" but "${holder ?? 'nobody'}" holds the artifact` });
@@ -92,7 +98,8 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
         expectHolder(seq, e.agent, 'decision');
         expectArtifact(seq, e.artifactHash, 'decision');
         if (!e.legal.includes(e.action)) problems.push({ seq, reason: `action ${e.action} is not in the legal set` });
-        for (const a of Object.keys(e.qValues)) if (!e.legal.includes(a as never)) problems.push({ seq, reason: `Q-value for ${a}, which is not legal` });
+        for (const a of Object.keys(e.qValues))
+          if (!e.legal.includes(a as never)) problems.push({ seq, reason: `Q-value for ${a}, which is not legal` });
         decisions += 1;
         if (e.explored) explored += 1;
         lastDecision = e;
@@ -113,14 +120,16 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
       case 'scalar-return': {
         const h = owed.get(e.handoffId);
         if (!h) problems.push({ seq, reason: `scalar-return for unknown or already answered handoff ${e.handoffId}` });
-        else if (h.from !== e.to || h.to !== e.from) problems.push({ seq, reason: `scalar-return ${e.from} -> ${e.to} does not reverse handoff ${h.from} -> ${h.to}` });
+        else if (h.from !== e.to || h.to !== e.from)
+          problems.push({ seq, reason: `scalar-return ${e.from} -> ${e.to} does not reverse handoff ${h.from} -> ${h.to}` });
         owed.delete(e.handoffId);
         break;
       }
       case 'submit':
         expectHolder(seq, e.agent, 'submit');
         expectArtifact(seq, e.artifactHash, 'submit');
-        if (lastDecision?.action !== 'submit' || lastDecision.agent !== e.agent) problems.push({ seq, reason: `submit by "${e.agent}" does not follow its submit decision` });
+        if (lastDecision?.action !== 'submit' || lastDecision.agent !== e.agent)
+          problems.push({ seq, reason: `submit by "${e.agent}" does not follow its submit decision` });
         submitted = true;
         submitter = e.agent;
         terminalReward = e.reward;
@@ -134,8 +143,10 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
         if (!submitted) problems.push({ seq, reason: 'episode-end without a submit' });
         if (e.steps !== steps) problems.push({ seq, reason: `episode-end says ${e.steps} steps, the log holds ${steps} work-ends` });
         if (e.handoffs !== handoffs) problems.push({ seq, reason: `episode-end says ${e.handoffs} handoffs, the log holds ${handoffs}` });
-        if (!close(e.costUsd, costUsd)) problems.push({ seq, reason: `episode-end says $${e.costUsd}, the work-ends and grading sum to $${costUsd}` });
-        if (e.tokens !== undefined && e.tokens !== tokens) problems.push({ seq, reason: `episode-end says ${e.tokens} tokens, the work-ends and grading sum to ${tokens}` });
+        if (!close(e.costUsd, costUsd))
+          problems.push({ seq, reason: `episode-end says $${e.costUsd}, the work-ends and grading sum to $${costUsd}` });
+        if (e.tokens !== undefined && e.tokens !== tokens)
+          problems.push({ seq, reason: `episode-end says ${e.tokens} tokens, the work-ends and grading sum to ${tokens}` });
         for (const id of owed.keys()) problems.push({ seq, reason: `handoff ${id} never got its scalar-return` });
         break;
       case 'error':
@@ -144,8 +155,20 @@ function replayEpisode(episodeId: string, records: readonly EventRecord[]): Epis
     }
   }
   return {
-    episodeId, workflow, ok: problems.length === 0 && outcome === 'episode-end', problems, outcome, path, steps, handoffs, decisions, explored,
-    costUsd, tokens, ...(submitter === undefined ? {} : { submitter }), ...(terminalReward === undefined ? {} : { terminalReward }),
+    episodeId,
+    workflow,
+    ok: problems.length === 0 && outcome === 'episode-end',
+    problems,
+    outcome,
+    path,
+    steps,
+    handoffs,
+    decisions,
+    explored,
+    costUsd,
+    tokens,
+    ...(submitter === undefined ? {} : { submitter }),
+    ...(terminalReward === undefined ? {} : { terminalReward }),
     ...(ret === undefined ? {} : { return: ret }),
   };
 }

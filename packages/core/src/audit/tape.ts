@@ -28,26 +28,84 @@ const f = (name: string, kind: FieldKind, optional?: 'optional'): FieldSpec => (
 const base = [f('episodeId', 's'), f('time', 'n')];
 
 /** Event types, by tape code (the index), with their fields in emission order. */
-export const TAPE_SCHEMAS: readonly { readonly type: BatonEvent['type']; readonly fields: readonly FieldSpec[]; readonly freeText: boolean }[] = [
-  { type: 'episode-start', freeText: true, fields: [...base, f('workflow', 's'), f('entry', 's'), f('seed', 'n'), f('artifactHash', 's'), f('learn', 'b', 'optional'), f('explore', 'b', 'optional')] },
-  { type: 'work-start', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's')] },
+export const TAPE_SCHEMAS: readonly {
+  readonly type: BatonEvent['type'];
+  readonly fields: readonly FieldSpec[];
+  readonly freeText: boolean;
+}[] = [
   {
-    type: 'work-end', freeText: true,
-    fields: [...base, f('agent', 's'), f('artifactHashBefore', 's'), f('artifactHashAfter', 's'), f('reward', 'n'), f('duration', 'n'), f('usage', 'r'), f('notes', 'r', 'optional')],
-  },
-  {
-    type: 'decision', freeText: false,
+    type: 'episode-start',
+    freeText: true,
     fields: [
-      ...base, f('agent', 's'), { name: 'view', kind: 'o', fields: [f('projection', 'r'), f('privateState', 'r')] }, f('legal', 'ss'), f('qValues', 'r'),
-      f('action', 's'), f('explored', 'b'), f('artifactHash', 's'),
+      ...base,
+      f('workflow', 's'),
+      f('entry', 's'),
+      f('seed', 'n'),
+      f('artifactHash', 's'),
+      f('learn', 'b', 'optional'),
+      f('explore', 'b', 'optional'),
     ],
   },
-  { type: 'handoff', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('artifactHash', 's'), f('skipped', 'ss')] },
-  { type: 'scalar-return', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('scalar', 'n')] },
-  { type: 'submit', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's'), f('reward', 'n'), f('forced', 'b'), f('usage', 'r', 'optional'), f('notes', 'r', 'optional')] },
+  { type: 'work-start', freeText: false, fields: [...base, f('agent', 's'), f('artifactHash', 's')] },
   {
-    type: 'episode-end', freeText: false,
-    fields: [...base, f('return', 'n'), f('terminalReward', 'n'), f('steps', 'n'), f('handoffs', 'n'), f('costUsd', 'n'), f('tokens', 'n', 'optional')],
+    type: 'work-end',
+    freeText: true,
+    fields: [
+      ...base,
+      f('agent', 's'),
+      f('artifactHashBefore', 's'),
+      f('artifactHashAfter', 's'),
+      f('reward', 'n'),
+      f('duration', 'n'),
+      f('usage', 'r'),
+      f('notes', 'r', 'optional'),
+    ],
+  },
+  {
+    type: 'decision',
+    freeText: false,
+    fields: [
+      ...base,
+      f('agent', 's'),
+      { name: 'view', kind: 'o', fields: [f('projection', 'r'), f('privateState', 'r')] },
+      f('legal', 'ss'),
+      f('qValues', 'r'),
+      f('action', 's'),
+      f('explored', 'b'),
+      f('artifactHash', 's'),
+    ],
+  },
+  {
+    type: 'handoff',
+    freeText: false,
+    fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('artifactHash', 's'), f('skipped', 'ss')],
+  },
+  { type: 'scalar-return', freeText: false, fields: [...base, f('handoffId', 's'), f('from', 's'), f('to', 's'), f('scalar', 'n')] },
+  {
+    type: 'submit',
+    freeText: false,
+    fields: [
+      ...base,
+      f('agent', 's'),
+      f('artifactHash', 's'),
+      f('reward', 'n'),
+      f('forced', 'b'),
+      f('usage', 'r', 'optional'),
+      f('notes', 'r', 'optional'),
+    ],
+  },
+  {
+    type: 'episode-end',
+    freeText: false,
+    fields: [
+      ...base,
+      f('return', 'n'),
+      f('terminalReward', 'n'),
+      f('steps', 'n'),
+      f('handoffs', 'n'),
+      f('costUsd', 'n'),
+      f('tokens', 'n', 'optional'),
+    ],
   },
   { type: 'error', freeText: true, fields: [...base, f('agent', 's', 'optional'), f('code', 's'), f('message', 's')] },
 ];
@@ -90,7 +148,22 @@ function definedKeysExact(o: Record<string, unknown>): number {
  * as last time (the episode id, the artifact hash, an agent id, a record's keys): comparing with it is a pointer
  * check, where interning costs a hash-map lookup.
  */
-const SITE = { episode: 0, agent: 1, to: 2, hash: 3, hashAfter: 4, handoff: 5, action: 6, text: 7, usage: 8, notes: 9, projection: 10, privateState: 11, qValues: 12, legal: 13 } as const;
+const SITE = {
+  episode: 0,
+  agent: 1,
+  to: 2,
+  hash: 3,
+  hashAfter: 4,
+  handoff: 5,
+  action: 6,
+  text: 7,
+  usage: 8,
+  notes: 9,
+  projection: 10,
+  privateState: 11,
+  qValues: 12,
+  legal: 13,
+} as const;
 const SITES = 14;
 
 /** One call site's memory: by position, the strings it copied last and their ids in this batch. */
@@ -142,7 +215,11 @@ export class TapeWriter {
       if (this.n <= this.nums.length) break;
       this.grow(this.n + SLOT_MARGIN);
     }
-    if (!this.bad && fields >= 0 && (definedKeys(event) === fields || definedKeysExact(event as unknown as Record<string, unknown>) === fields)) {
+    if (
+      !this.bad &&
+      fields >= 0 &&
+      (definedKeys(event) === fields || definedKeysExact(event as unknown as Record<string, unknown>) === fields)
+    ) {
       const code = CODES.get(event.type) as number;
       this.nums[start] = code;
       this.nums[start + 1] = (TAPE_SCHEMAS[code] as (typeof TAPE_SCHEMAS)[number]).freeText || this.free ? TAPE_FREE_TEXT : 0;

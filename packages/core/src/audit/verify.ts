@@ -39,9 +39,21 @@ export interface VerifyResult {
   readonly authenticated?: number;
 }
 
-const EVENT_TYPES: readonly BatonEventType[] = ['episode-start', 'work-start', 'work-end', 'decision', 'handoff', 'scalar-return', 'submit', 'episode-end', 'error'];
+const EVENT_TYPES: readonly BatonEventType[] = [
+  'episode-start',
+  'work-start',
+  'work-end',
+  'decision',
+  'handoff',
+  'scalar-return',
+  'submit',
+  'episode-end',
+  'error',
+];
 /** The layout AuditChain.event writes: fixed fields, then an event object that starts with its `type`. */
-const EVENT_PREFIX = new RegExp(`^\\{"seq":(\\d+),"kind":"event","ts":(\\d+),"prev":"([0-9a-f]{64})","event":\\{"type":"(?:${EVENT_TYPES.join('|')})",`);
+const EVENT_PREFIX = new RegExp(
+  `^\\{"seq":(\\d+),"kind":"event","ts":(\\d+),"prev":"([0-9a-f]{64})","event":\\{"type":"(?:${EVENT_TYPES.join('|')})",`,
+);
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -57,7 +69,13 @@ const EVENT_FIELD = '","event":{"type":"';
  * mac), else undefined, and the general path then runs and names the reason. It never accepts a line the general
  * path would reject.
  */
-function fastEvent(line: string, i: number, prev: string, macs: MacRule, mac: ((hash: string) => string) | undefined): { hash: string; signed: boolean } | undefined {
+function fastEvent(
+  line: string,
+  i: number,
+  prev: string,
+  macs: MacRule,
+  mac: ((hash: string) => string) | undefined,
+): { hash: string; signed: boolean } | undefined {
   const head = `{"seq":${i},"kind":"event","ts":`;
   if (!line.startsWith(head)) return undefined;
   let p = head.length;
@@ -159,7 +177,12 @@ export class AuditLogCheck {
     if (records === 0 && torn === undefined) return { ok: false, records: 0, firstBad: { line: 1, reason: 'empty log' }, ...this.state() };
     if (torn !== undefined) return { ok: false, records, tornTail: true, ...this.state() };
     if ((this.options.requireSeal ?? true) && !this.sealed) {
-      return { ok: false, records, firstBad: { line: records + 1, reason: 'log is not sealed: the writer did not close it, or its tail was cut' }, ...this.state() };
+      return {
+        ok: false,
+        records,
+        firstBad: { line: records + 1, reason: 'log is not sealed: the writer did not close it, or its tail was cut' },
+        ...this.state(),
+      };
     }
     return { ok: true, records, ...this.state() };
   }
@@ -189,7 +212,13 @@ export class AuditLogCheck {
     const fast = parts.body.endsWith('}') ? EVENT_PREFIX.exec(parts.body) : null;
     let rec: AuditRecord;
     if (fast) {
-      rec = { seq: Number(fast[1]), kind: 'event', ts: Number(fast[2]), prev: fast[3] as string, hash: parts.hash } as unknown as AuditRecord;
+      rec = {
+        seq: Number(fast[1]),
+        kind: 'event',
+        ts: Number(fast[2]),
+        prev: fast[3] as string,
+        hash: parts.hash,
+      } as unknown as AuditRecord;
     } else {
       try {
         rec = JSON.parse(line) as AuditRecord;
@@ -261,7 +290,11 @@ export async function readAuditLog(source: string | readonly string[]): Promise<
       if (rec === null || typeof rec !== 'object' || typeof rec.kind !== 'string') throw new Error('not a record');
       return rec;
     } catch (error) {
-      throw new UserError(`not an audit record (${(error as Error).message})`, { field: `line ${i + 1}`, cause: error, code: 'user.audit-malformed' });
+      throw new UserError(`not an audit record (${(error as Error).message})`, {
+        field: `line ${i + 1}`,
+        cause: error,
+        code: 'user.audit-malformed',
+      });
     }
   };
   if (typeof source !== 'string') return source.map(parse);

@@ -1,7 +1,8 @@
 import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, ToolCall } from '../model.ts';
 
 /** One scripted reply: text, or a function of the conversation for replies that depend on the prompt. */
-export type ScriptedReply = string | { text?: string; toolCalls?: ToolCall[]; costUsd?: number } | ((messages: readonly ChatMessage[]) => string);
+export type ScriptedReply =
+  string | { text?: string; toolCalls?: ToolCall[]; costUsd?: number } | ((messages: readonly ChatMessage[]) => string);
 
 /**
  * A ModelAdapter that answers from a script, in order, and records every call. For unit tests of agents and graders;

@@ -69,7 +69,8 @@ export function checkSyntheticConfig(config: SyntheticConfig): SyntheticConfig {
     const v = config[key];
     if (!(v >= 0 && v <= 1)) throw new UserError(`must be in [0, 1], got ${v}`, { field: key });
   }
-  if (!(config.discount > 0 && config.discount < 1)) throw new UserError(`must be in (0, 1), got ${config.discount}`, { field: 'discount' });
+  if (!(config.discount > 0 && config.discount < 1))
+    throw new UserError(`must be in (0, 1), got ${config.discount}`, { field: 'discount' });
   return config;
 }
 
@@ -135,7 +136,11 @@ export function terminalReward(s: SyntheticState): number {
  * What `agent` may see of artifact `s`, as a distribution (the interface gap blurs the kind for drafter and solver).
  * The simulator samples from it; the exact evaluator sums over it.
  */
-export function projectionDistribution(config: SyntheticConfig, agent: SyntheticAgent, s: SyntheticState): { projection: Record<string, number>; p: number }[] {
+export function projectionDistribution(
+  config: SyntheticConfig,
+  agent: SyntheticAgent,
+  s: SyntheticState,
+): { projection: Record<string, number>; p: number }[] {
   if (agent === 'checker') return [{ projection: { progress: s.progress, flaw: s.flaw }, p: 1 }];
   const out = [{ projection: { kind: s.kind, progress: s.progress }, p: 1 - config.interfaceGap }];
   for (let kind = 0; kind < KINDS; kind++) out.push({ projection: { kind, progress: s.progress }, p: config.interfaceGap / KINDS });

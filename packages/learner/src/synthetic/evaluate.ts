@@ -17,7 +17,12 @@ function viewsOf(config: SyntheticConfig, s: JointState, view: SyntheticView) {
  * The exact expected return of the heads' greedy policies on the synthetic IC-SMDP, by policy evaluation on the
  * joint state (no sampling noise). Used for learning curves; the reported table uses the runtime itself.
  */
-export function exactGreedyValue(config: SyntheticConfig, heads: Readonly<Record<string, HandoffHead>>, view: SyntheticView = 'interface', tolerance = 1e-7): number {
+export function exactGreedyValue(
+  config: SyntheticConfig,
+  heads: Readonly<Record<string, HandoffHead>>,
+  view: SyntheticView = 'interface',
+  tolerance = 1e-7,
+): number {
   const rng = new Rng(0);
   const states = allJointStates();
   // The greedy policy at each joint state, as (action, probability) pairs.

@@ -84,7 +84,12 @@ export async function runSyntheticExperiment(options: ExperimentOptions = {}): P
 
   const evaluate = async (heads: Record<string, HandoffHead>, view: 'interface' | 'joint', label: string) => {
     const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(config, view), heads });
-    const summary = await evaluateEpisodes(runtime, { episodes: evalEpisodes, seed: EVAL_SEED, input: syntheticInput, onEpisode: (i) => (i % 100 === 99 ? tick(100, label) : undefined) });
+    const summary = await evaluateEpisodes(runtime, {
+      episodes: evalEpisodes,
+      seed: EVAL_SEED,
+      input: syntheticInput,
+      onEpisode: (i) => (i % 100 === 99 ? tick(100, label) : undefined),
+    });
     tick(evalEpisodes % 100, label);
     return summary.meanReturn;
   };
@@ -97,7 +102,10 @@ export async function runSyntheticExperiment(options: ExperimentOptions = {}): P
   let pipeline = candidatePipelines()[0] as readonly (readonly [string, number])[];
   let bestPipeline = -Infinity;
   for (const candidate of methods.includes('fixed-pipeline') ? candidatePipelines() : []) {
-    const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(config), heads: methodHeads('fixed-pipeline', 0, { pipeline: candidate }).heads });
+    const runtime = new InProcessRuntime({
+      workflow: syntheticWorkflow(config),
+      heads: methodHeads('fixed-pipeline', 0, { pipeline: candidate }).heads,
+    });
     const r = (await evaluateEpisodes(runtime, { episodes: 300, seed: 4242, input: syntheticInput })).meanReturn;
     if (r > bestPipeline) {
       bestPipeline = r;
@@ -112,7 +120,11 @@ export async function runSyntheticExperiment(options: ExperimentOptions = {}): P
     const reached: number[] = [];
     const curves: number[][] = [];
     for (let seed = 1; seed <= seeds; seed++) {
-      const { heads, view, learns } = methodHeads(method, seed, { ...(options.width ? { width: options.width } : {}), ...(options.neural ? { neural: options.neural } : {}), pipeline });
+      const { heads, view, learns } = methodHeads(method, seed, {
+        ...(options.width ? { width: options.width } : {}),
+        ...(options.neural ? { neural: options.neural } : {}),
+        pipeline,
+      });
       const curve: number[] = [];
       if (learns) {
         const runtime = new InProcessRuntime({ workflow: syntheticWorkflow(config, view), heads });
@@ -121,7 +133,9 @@ export async function runSyntheticExperiment(options: ExperimentOptions = {}): P
         for (let e = 0; e < n; e += every) {
           const chunk = Math.min(every, n - e);
           const audited = options.auditSink !== undefined && method === 'icq-tabular' && seed === 1 && e + chunk >= n;
-          const chunkRuntime = audited ? new InProcessRuntime({ workflow: runtime.workflow, heads, sinks: [options.auditSink as EventSink] }) : runtime;
+          const chunkRuntime = audited
+            ? new InProcessRuntime({ workflow: runtime.workflow, heads, sinks: [options.auditSink as EventSink] })
+            : runtime;
           await trainEpisodes(chunkRuntime, { episodes: chunk, seed: seed * 100_003 + e, input: syntheticInput });
           const exact = normalize(exactGreedyValue(config, heads, view));
           curve.push(exact);
@@ -150,13 +164,20 @@ export async function runSyntheticExperiment(options: ExperimentOptions = {}): P
       episodesTo95: reached.length === seeds ? median(reached) : null,
       curve: Array.from({ length: checkpoints }, (_, k) => {
         const at = curves.map((c) => c[k] as number);
-        return { episode: Math.min((k + 1) * every, method === 'icq-neural' ? neuralEpisodes : episodes), normalizedReturn: mean(at), ci95: ci95(at) };
+        return {
+          episode: Math.min((k + 1) * every, method === 'icq-neural' ? neuralEpisodes : episodes),
+          normalizedReturn: mean(at),
+          ci95: ci95(at),
+        };
       }),
       perSeed,
     });
   }
   return {
-    config, optimumReturn: optimum, randomReturn, methods: results,
+    config,
+    optimumReturn: optimum,
+    randomReturn,
+    methods: results,
     decisionsPerSecond: options.measureThroughput === false ? 0 : await measureThroughput(config),
     seconds: (performance.now() - start) / 1000,
     pipeline,

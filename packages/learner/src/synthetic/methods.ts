@@ -7,7 +7,15 @@ import { TabularIcqHead } from '../tabular.ts';
 import { AGENTS, KINDS, LEVELS, MAX_FATIGUE, SUCCESSORS, type SyntheticAgent } from './dynamics.ts';
 import type { SyntheticView } from './workflow.ts';
 
-export const METHOD_NAMES = ['icq-tabular', 'icq-neural', 'centralized-oracle', 'independent-mc', 'ucb-bandit', 'fixed-pipeline', 'random'] as const;
+export const METHOD_NAMES = [
+  'icq-tabular',
+  'icq-neural',
+  'centralized-oracle',
+  'independent-mc',
+  'ucb-bandit',
+  'fixed-pipeline',
+  'random',
+] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** Exploration used by every learning method in the experiment, so they differ only in what they learn from. */
@@ -33,7 +41,10 @@ export function agentFeatures(agent: SyntheticAgent): FeatureSpec[] {
 }
 
 /** The best fixed pipeline found by search on the default setting (see `searchFixedPipeline`). */
-export const DEFAULT_PIPELINE: readonly (readonly [SyntheticAgent, number])[] = [['drafter', 4], ['checker', 1]];
+export const DEFAULT_PIPELINE: readonly (readonly [SyntheticAgent, number])[] = [
+  ['drafter', 4],
+  ['checker', 1],
+];
 
 /**
  * One central learner that sees the joint state: SMDP Q-learning on (holder, whole artifact, fatigue) with one table
@@ -71,20 +82,37 @@ export function methodHeads(
   const each = (make: (agent: SyntheticAgent, i: number) => HandoffHead) => Object.fromEntries(AGENTS.map((a, i) => [a, make(a, i)]));
   switch (method) {
     case 'icq-tabular':
-      return { heads: each(() => new TabularIcqHead({ exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC })), view: 'interface', learns: true };
+      return {
+        heads: each(() => new TabularIcqHead({ exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC })),
+        view: 'interface',
+        learns: true,
+      };
     case 'icq-neural':
       return {
-        heads: each((agent, i) => new NeuralIcqHead({
-          actions: agentActions(agent), features: agentFeatures(agent), hidden: [options.width ?? 32], seed: seed * 31 + i,
-          exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC, ...NEURAL_SETTINGS, ...options.neural,
-        })),
+        heads: each(
+          (agent, i) =>
+            new NeuralIcqHead({
+              actions: agentActions(agent),
+              features: agentFeatures(agent),
+              hidden: [options.width ?? 32],
+              seed: seed * 31 + i,
+              exploration: EXPERIMENT_EXPLORATION,
+              initialQ: OPTIMISTIC,
+              ...NEURAL_SETTINGS,
+              ...options.neural,
+            }),
+        ),
         view: 'interface',
         learns: true,
       };
     case 'centralized-oracle':
       return { heads: centralizedHeads(), view: 'joint', learns: true };
     case 'independent-mc':
-      return { heads: each(() => new IndependentMcHead({ exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC })), view: 'interface', learns: true };
+      return {
+        heads: each(() => new IndependentMcHead({ exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC })),
+        view: 'interface',
+        learns: true,
+      };
     case 'ucb-bandit':
       return { heads: each(() => new UcbBanditHead()), view: 'interface', learns: true };
     case 'fixed-pipeline':
@@ -99,8 +127,16 @@ export function candidatePipelines(): (readonly [SyntheticAgent, number])[][] {
   const out: (readonly [SyntheticAgent, number])[][] = [];
   for (let a = 1; a <= 4; a++) {
     for (let c = 1; c <= 2; c++) {
-      out.push([['drafter', a], ['checker', c]]);
-      for (let s = 1; s <= 4; s++) out.push([['drafter', a], ['solver', s], ['checker', c]]);
+      out.push([
+        ['drafter', a],
+        ['checker', c],
+      ]);
+      for (let s = 1; s <= 4; s++)
+        out.push([
+          ['drafter', a],
+          ['solver', s],
+          ['checker', c],
+        ]);
     }
   }
   return out;

@@ -1,7 +1,18 @@
 import { CONTINUE, SUBMIT, handoff, type Action } from '@baton/core';
 import {
-  AGENTS, canSubmit, KINDS, LEVELS, MAX_FATIGUE, SUCCESSORS, terminalReward, TRANSFER_TIME, workMoments, workOutcomes,
-  type SyntheticAgent, type SyntheticConfig, type SyntheticState,
+  AGENTS,
+  canSubmit,
+  KINDS,
+  LEVELS,
+  MAX_FATIGUE,
+  SUCCESSORS,
+  terminalReward,
+  TRANSFER_TIME,
+  workMoments,
+  workOutcomes,
+  type SyntheticAgent,
+  type SyntheticConfig,
+  type SyntheticState,
 } from './dynamics.ts';
 
 /** A joint decision-epoch state: the whole artifact, the holder and the holder's fatigue (1..MAX_FATIGUE). */
@@ -12,7 +23,7 @@ export interface JointState extends SyntheticState {
 
 export function jointIndex(s: JointState): number {
   const h = AGENTS.indexOf(s.holder);
-  return ((((s.kind * (LEVELS + 1) + s.progress) * 2 + s.flaw) * AGENTS.length + h) * MAX_FATIGUE) + (s.fatigue - 1);
+  return (((s.kind * (LEVELS + 1) + s.progress) * 2 + s.flaw) * AGENTS.length + h) * MAX_FATIGUE + (s.fatigue - 1);
 }
 
 export function allJointStates(): JointState[] {

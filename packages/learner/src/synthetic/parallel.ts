@@ -1,10 +1,22 @@
 import { Worker } from 'node:worker_threads';
-import { measureThroughput, runSyntheticExperiment, type ExperimentOptions, type ExperimentResult, type MethodResult } from './experiment.ts';
+import {
+  measureThroughput,
+  runSyntheticExperiment,
+  type ExperimentOptions,
+  type ExperimentResult,
+  type MethodResult,
+} from './experiment.ts';
 import { METHOD_NAMES, type MethodName } from './methods.ts';
 
 /** Rough cost of one method relative to a table learner, for splitting the work across threads. */
 const COST: Record<MethodName, number> = {
-  'icq-tabular': 1, 'icq-neural': 2.5, 'centralized-oracle': 1.2, 'independent-mc': 1, 'ucb-bandit': 1, 'fixed-pipeline': 0.6, random: 0.1,
+  'icq-tabular': 1,
+  'icq-neural': 2.5,
+  'centralized-oracle': 1.2,
+  'independent-mc': 1,
+  'ucb-bandit': 1,
+  'fixed-pipeline': 0.6,
+  random: 0.1,
 };
 
 /** Splits methods into two groups of similar cost; the first group always holds icq-tabular (it may be audited). */
@@ -20,7 +32,10 @@ export function splitMethods(methods: readonly MethodName[]): [MethodName[], Met
   return groups;
 }
 
-type WorkerMessage = { type: 'progress'; done: number; total: number; label: string } | { type: 'result'; result: ExperimentResult } | { type: 'error'; message: string };
+type WorkerMessage =
+  | { type: 'progress'; done: number; total: number; label: string }
+  | { type: 'result'; result: ExperimentResult }
+  | { type: 'error'; message: string };
 
 /**
  * Runs the experiment on two threads: this one and a worker thread, each with half the methods (by cost). The
@@ -31,7 +46,8 @@ export async function runSyntheticExperimentOnTwoThreads(options: ExperimentOpti
   const [here, there] = splitMethods(options.methods ?? METHOD_NAMES);
   if (there.length === 0) return runSyntheticExperiment(options);
   const progress = { here: { done: 0, total: 1 }, there: { done: 0, total: 1 } };
-  const report = (label: string) => options.onProgress?.(progress.here.done + progress.there.done, progress.here.total + progress.there.total, label);
+  const report = (label: string) =>
+    options.onProgress?.(progress.here.done + progress.there.done, progress.here.total + progress.there.total, label);
 
   const { onProgress: _onProgress, auditSink: _auditSink, ...plain } = options;
   // The workspace runs from TypeScript sources (docs/decisions/0001): the worker registers tsx before loading them.

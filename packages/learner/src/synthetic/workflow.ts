@@ -1,12 +1,30 @@
 import { z } from 'zod';
 import { defineWorkflow, type AgentInterface, type AgentOption, type Rng, type Workflow } from '@baton/core';
 import {
-  AGENTS, canSubmit, checkSyntheticConfig, DEFAULT_SYNTHETIC, durationDistribution, KINDS, MAX_FATIGUE, projectionDistribution, SUCCESSORS, terminalReward, TRANSFER_TIME,
-  workCost, workOutcomes, type SyntheticAgent, type SyntheticConfig, type SyntheticState,
+  AGENTS,
+  canSubmit,
+  checkSyntheticConfig,
+  DEFAULT_SYNTHETIC,
+  durationDistribution,
+  KINDS,
+  MAX_FATIGUE,
+  projectionDistribution,
+  SUCCESSORS,
+  terminalReward,
+  TRANSFER_TIME,
+  workCost,
+  workOutcomes,
+  type SyntheticAgent,
+  type SyntheticConfig,
+  type SyntheticState,
 } from './dynamics.ts';
 
 export const syntheticArtifact = z.object({
-  kind: z.number().int().min(0).max(KINDS - 1),
+  kind: z
+    .number()
+    .int()
+    .min(0)
+    .max(KINDS - 1),
   progress: z.number().int().min(0),
   flaw: z.union([z.literal(0), z.literal(1)]),
 });
@@ -70,7 +88,10 @@ function option(agent: SyntheticAgent, view: SyntheticView, config: SyntheticCon
 }
 
 /** The synthetic workflow: same dynamics for every view; only what the heads see differs. */
-export function syntheticWorkflow(config: SyntheticConfig = DEFAULT_SYNTHETIC, view: SyntheticView = 'interface'): Workflow<SyntheticArtifact> {
+export function syntheticWorkflow(
+  config: SyntheticConfig = DEFAULT_SYNTHETIC,
+  view: SyntheticView = 'interface',
+): Workflow<SyntheticArtifact> {
   checkSyntheticConfig(config);
   return defineWorkflow<SyntheticArtifact>({
     name: view === 'joint' ? 'synthetic-joint' : 'synthetic',

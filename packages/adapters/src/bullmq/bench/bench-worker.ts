@@ -31,15 +31,26 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined);
   const closers: (() => Promise<void>)[] = [];
   if (config.mode === 'baton') {
-    const definition = (config.workflow === 'chain' ? chainDefinition({ hops: config.hops }) : relayDefinition(relayBudget(config.hops))) as unknown as WorkflowDefinition<unknown>;
+    const definition = (config.workflow === 'chain'
+      ? chainDefinition({ hops: config.hops })
+      : relayDefinition(relayBudget(config.hops))) as unknown as WorkflowDefinition<unknown>;
     const auditRedis = config.auditChain ? connectRedis(config.url) : undefined;
     auditRedis?.on('error', () => undefined);
-    const audit = config.auditChain && auditRedis
-      ? createRedisStreamAuditSink({ redis: auditRedis, stream: config.auditChain.stream, hmacKey: config.auditChain.hmacKey })
-      : undefined;
+    const audit =
+      config.auditChain && auditRedis
+        ? createRedisStreamAuditSink({ redis: auditRedis, stream: config.auditChain.stream, hmacKey: config.auditChain.hmacKey })
+        : undefined;
     for (const agentId of config.agents) {
       const worker = await AgentWorker.start({
-        ...(audit ? { sinks: [audit.sink] } : {}), definition, agentId, keys: { prefix: config.prefix, workflowKey: config.workflowKey }, redis, concurrency: config.concurrency, ...(config.timing ? { timing: config.timing } : {}), ...(config.auditStream ? { eventStream: config.auditStream } : {}) });
+        ...(audit ? { sinks: [audit.sink] } : {}),
+        definition,
+        agentId,
+        keys: { prefix: config.prefix, workflowKey: config.workflowKey },
+        redis,
+        concurrency: config.concurrency,
+        ...(config.timing ? { timing: config.timing } : {}),
+        ...(config.auditStream ? { eventStream: config.auditStream } : {}),
+      });
       closers.push(() => worker.close());
     }
   } else {
@@ -57,9 +68,16 @@ async function main(): Promise<void> {
           const data = job.data as RawChainJob;
           if (position < config.hops) {
             const next: RawChainJob = { ...data, position: position + 1 };
-            await queue(rawQueueName(config.workflowKey, position + 1)).add('hop', next, { ...BATON_JOB_OPTIONS, jobId: `${data.chainId}.${position + 1}` });
+            await queue(rawQueueName(config.workflowKey, position + 1)).add('hop', next, {
+              ...BATON_JOB_OPTIONS,
+              jobId: `${data.chainId}.${position + 1}`,
+            });
           } else {
-            await queue(rawQueueName(config.workflowKey, 'results')).add('result', { chainId: data.chainId }, { ...BATON_JOB_OPTIONS, jobId: `${data.chainId}.result` });
+            await queue(rawQueueName(config.workflowKey, 'results')).add(
+              'result',
+              { chainId: data.chainId },
+              { ...BATON_JOB_OPTIONS, jobId: `${data.chainId}.result` },
+            );
           }
         },
         { connection: redis, prefix: config.prefix, concurrency: config.concurrency, ...BATON_WORKER_TIMING },

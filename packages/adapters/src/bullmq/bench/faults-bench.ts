@@ -69,7 +69,15 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   const definition = relayDefinition(relayBudget(RELAY_HANDOFFS));
   const started = performance.now();
   const configs: BenchWorkerConfig[] = definition.workflow.agents.map((a) => ({
-    mode: 'baton', url: server.url, prefix: keys.prefix, workflowKey: keys.workflowKey, workflow: 'relay', hops: RELAY_HANDOFFS, agents: [a.id], concurrency: 16, auditStream,
+    mode: 'baton',
+    url: server.url,
+    prefix: keys.prefix,
+    workflowKey: keys.workflowKey,
+    workflow: 'relay',
+    hops: RELAY_HANDOFFS,
+    agents: [a.id],
+    concurrency: 16,
+    auditStream,
     timing: { lockDuration: 2000, stalledInterval: 1000, maxStalledCount: 1000 },
     ...(chain ? { auditChain: chain } : {}),
   }));
@@ -160,7 +168,8 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   }
   const applied = Number((await redis.get(k.appliedCount)) ?? 0);
   const refused = Number((await redis.get(k.refusedCount)) ?? 0);
-  const duplicateUpdates = Math.max(0, headUpdates - expectedUpdates) + Math.max(0, headEpisodes - expectedEpisodeCloses) + Math.max(0, applied - expectedEffects);
+  const duplicateUpdates =
+    Math.max(0, headUpdates - expectedUpdates) + Math.max(0, headEpisodes - expectedEpisodeCloses) + Math.max(0, applied - expectedEffects);
   const lostUpdates = Math.max(0, expectedUpdates - headUpdates) + Math.max(0, expectedEpisodeCloses - headEpisodes);
 
   const events = await readEventStream(redis, auditStream);
@@ -212,17 +221,35 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   let auditVerified = done.length === episodes && auditDuplicates === 0 && auditChainVerified !== false;
   for (const r of done) {
     const c = byEpisode.get(r.episodeId) ?? {};
-    const ok = c['episode-start'] === 1 && c['work-start'] === r.steps && c['work-end'] === r.steps && c.decision === r.decisions
-      && (c.handoff ?? 0) === r.handoffs && (c['scalar-return'] ?? 0) === r.handoffs && c.submit === 1 && c['episode-end'] === 1
-      && endReturn.get(r.episodeId) === r.return;
+    const ok =
+      c['episode-start'] === 1 &&
+      c['work-start'] === r.steps &&
+      c['work-end'] === r.steps &&
+      c.decision === r.decisions &&
+      (c.handoff ?? 0) === r.handoffs &&
+      (c['scalar-return'] ?? 0) === r.handoffs &&
+      c.submit === 1 &&
+      c['episode-end'] === 1 &&
+      endReturn.get(r.episodeId) === r.return;
     if (!ok) auditVerified = false;
   }
 
   redis.disconnect();
   await server.stop();
   return {
-    episodes, completed: done.length, duplicateUpdates, lostUpdates, lostArtifacts, auditVerified, auditChainVerified, auditChainExtraRecords, auditDuplicates, workerKills, redisRestarts,
-    refusedReapplications: refused, seconds: Math.round(seconds * 10) / 10,
+    episodes,
+    completed: done.length,
+    duplicateUpdates,
+    lostUpdates,
+    lostArtifacts,
+    auditVerified,
+    auditChainVerified,
+    auditChainExtraRecords,
+    auditDuplicates,
+    workerKills,
+    redisRestarts,
+    refusedReapplications: refused,
+    seconds: Math.round(seconds * 10) / 10,
   };
 }
 

@@ -111,14 +111,43 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
       const rawKey = `raw-${processes}`;
       const positions = Array.from({ length: hops + 1 }, (_, i) => String(i));
       const procs = await startWorkers([
-        ...split(agents, processes).map((mine): BenchWorkerConfig => ({ mode: 'baton', url, prefix, workflowKey, workflow: 'chain', hops, agents: mine, concurrency })),
-        ...split(positions, processes).map((mine): BenchWorkerConfig => ({ mode: 'raw', url, prefix, workflowKey: rawKey, workflow: 'chain', hops, agents: mine, concurrency })),
+        ...split(agents, processes).map((mine): BenchWorkerConfig => ({
+          mode: 'baton',
+          url,
+          prefix,
+          workflowKey,
+          workflow: 'chain',
+          hops,
+          agents: mine,
+          concurrency,
+        })),
+        ...split(positions, processes).map((mine): BenchWorkerConfig => ({
+          mode: 'raw',
+          url,
+          prefix,
+          workflowKey: rawKey,
+          workflow: 'chain',
+          hops,
+          agents: mine,
+          concurrency,
+        })),
       ]);
-      const runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys: { prefix, workflowKey }, episodeTimeoutMs: 60_000 });
-      const waiters = new Map<string, () => void>();
-      const results = new Worker(rawQueueName(rawKey, 'results'), async (job) => waiters.get((job.data as { chainId: string }).chainId)?.(), {
-        connection: redis, prefix, concurrency: 64,
+      const runtime = await BullmqRuntime.start({
+        workflow: definition.workflow,
+        redis,
+        keys: { prefix, workflowKey },
+        episodeTimeoutMs: 60_000,
       });
+      const waiters = new Map<string, () => void>();
+      const results = new Worker(
+        rawQueueName(rawKey, 'results'),
+        async (job) => waiters.get((job.data as { chainId: string }).chainId)?.(),
+        {
+          connection: redis,
+          prefix,
+          concurrency: 64,
+        },
+      );
       results.on('error', () => undefined);
       const entry = new Queue(rawQueueName(rawKey, 0), { connection: redis, prefix });
       let seed = 1;
@@ -180,11 +209,17 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
           raw.push(round1(r));
           ratios.push(b / r);
           learning.push(round1(await runBaton(Math.ceil(episodes / 2), true)));
-          log(`${processes} process(es), round ${round + 1}/${rounds}: baton ${b.toFixed(1)}/s, raw ${r.toFixed(1)}/s (payload ${payloadBytes} B), learning ${learning[round]}/s`);
+          log(
+            `${processes} process(es), round ${round + 1}/${rounds}: baton ${b.toFixed(1)}/s, raw ${r.toFixed(1)}/s (payload ${payloadBytes} B), learning ${learning[round]}/s`,
+          );
         }
         const point: QueueBenchPoint = {
-          processes, batonHandoffsPerSecond: round1(median(baton)), batonLearningHandoffsPerSecond: round1(median(learning)),
-          rawJobsPerSecond: round1(median(raw)), ratio: round(median(ratios), 3), learningRatio: round(median(learning) / median(raw), 3),
+          processes,
+          batonHandoffsPerSecond: round1(median(baton)),
+          batonLearningHandoffsPerSecond: round1(median(learning)),
+          rawJobsPerSecond: round1(median(raw)),
+          ratio: round(median(ratios), 3),
+          learningRatio: round(median(learning) / median(raw), 3),
           runs: { baton, raw, learning },
         };
         log(`  ${JSON.stringify(point)}`);
@@ -207,9 +242,18 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
     ratio: round(median(scaling.map((p) => p.ratio)), 3),
     ratioDefinition: `median over process counts (${processCounts.join(', ')}) of the per-count ratio; per count: median over ${rounds} back-to-back Baton/raw run pairs of ${episodes} episodes each`,
     minRatio: byRatio[0]?.ratio ?? 0,
-    batonHandoffsPerSecond: headline.batonHandoffsPerSecond, batonLearningHandoffsPerSecond: headline.batonLearningHandoffsPerSecond,
-    rawJobsPerSecond: headline.rawJobsPerSecond, learningRatio: headline.learningRatio, headlineProcesses: headline.processes,
-    hops, payloadBytes, episodesPerRun: episodes, rounds, inFlight, concurrency, scaling,
+    batonHandoffsPerSecond: headline.batonHandoffsPerSecond,
+    batonLearningHandoffsPerSecond: headline.batonLearningHandoffsPerSecond,
+    rawJobsPerSecond: headline.rawJobsPerSecond,
+    learningRatio: headline.learningRatio,
+    headlineProcesses: headline.processes,
+    hops,
+    payloadBytes,
+    episodesPerRun: episodes,
+    rounds,
+    inFlight,
+    concurrency,
+    scaling,
   };
 }
 

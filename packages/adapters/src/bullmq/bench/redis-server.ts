@@ -26,7 +26,10 @@ export class PrivateRedis {
   readonly dir: string;
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number, private readonly aof: boolean) {
+  private constructor(
+    readonly port: number,
+    private readonly aof: boolean,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'baton-redis-'));
   }
 
