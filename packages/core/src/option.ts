@@ -1,3 +1,4 @@
+import type { Action } from './action.ts';
 import type { Artifact } from './artifact.ts';
 import type { AgentInterface, LocalState } from './interface.ts';
 import type { Rng } from './rng.ts';
@@ -51,4 +52,10 @@ export interface AgentOption<T> {
   readonly canSubmit?: boolean;
   /** Whether this agent may keep the artifact for another unit of work (default true). */
   readonly canContinue?: boolean;
+  /**
+   * Narrows the legal set at this agent's decision epochs from the artifact: actions the artifact rules out are
+   * masked, never offered (a model that has already drafted, a recording that lacks this prompt). Return a subset of
+   * `legal`; an empty result leaves submit.
+   */
+  mask?(artifact: Artifact<T>, legal: readonly Action[]): readonly Action[];
 }

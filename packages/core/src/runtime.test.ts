@@ -180,3 +180,35 @@ describe('defineWorkflow rejects bad input with a UserError naming the field', (
     expect((caught as UserError).field).toBe(field);
   });
 });
+
+describe('InProcessRuntime: masking from the artifact', () => {
+  it('offers only what an agent mask leaves, and submit when it leaves nothing', async () => {
+    const base = pair();
+    const offered: (readonly Action[])[] = [];
+    const masked = base.agents.map((agent) => ({
+      ...agent,
+      mask: (x: { value: Counter }, legal: readonly Action[]) => (x.value.n >= 11 ? [] : legal.filter((a) => a !== 'continue')),
+    }));
+    const wf = defineWorkflow<Counter>({ ...base, agents: masked });
+    const spy = (inner: ScriptedHead) => ({
+      ...inner,
+      kind: inner.kind,
+      decide: (view: Parameters<ScriptedHead['decide']>[0], legal: readonly Action[], ctx: Parameters<ScriptedHead['decide']>[2]) => {
+        offered.push(legal);
+        return inner.decide(view, legal, ctx);
+      },
+      value: () => 0,
+      learn: () => undefined,
+      toJSON: () => null,
+    });
+    const runtime = new InProcessRuntime({
+      workflow: wf,
+      heads: { a: spy(new ScriptedHead(['continue', 'handoff:b'])), b: spy(new ScriptedHead(['handoff:a'])) },
+    });
+    const result = await runtime.runEpisode({ seed: 1, input: { n: 0 } });
+    // a (n=1): continue masked, so it hands to b; b (n=11): the mask leaves nothing, so submit is the only action.
+    expect(offered).toEqual([['handoff:b', 'submit'], ['submit']]);
+    expect(result.path).toEqual(['a', 'b']);
+    expect(result.terminalReward).toBe(11);
+  });
+});

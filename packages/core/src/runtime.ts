@@ -108,13 +108,21 @@ export interface TimedReward {
   readonly reward: number;
 }
 
-/** The actions open to `agentId` when the budget is not exhausted. Never empty: submit is the fallback. */
-export function legalActionsFor<T>(workflow: Workflow<T>, agentId: string, handoffsSoFar: number): Action[] {
+/**
+ * The actions open to `agentId` when the budget is not exhausted, narrowed by the agent's `mask` when an artifact is
+ * given. Never empty: submit is the fallback.
+ */
+export function legalActionsFor<T>(workflow: Workflow<T>, agentId: string, handoffsSoFar: number, artifact?: Artifact<T>): Action[] {
   const agent = workflow.agentById.get(agentId);
-  const legal: Action[] = [];
+  let legal: Action[] = [];
   if (agent?.canContinue !== false) legal.push(CONTINUE);
   if (handoffsSoFar < workflow.budget.maxHandoffs) for (const to of workflow.successors[agentId] ?? []) legal.push(handoff(to));
   if (agent?.canSubmit !== false || legal.length === 0) legal.push(SUBMIT);
+  if (agent?.mask && artifact) {
+    const open = new Set(agent.mask(artifact, legal));
+    legal = legal.filter((action) => open.has(action));
+    if (legal.length === 0) legal.push(SUBMIT);
+  }
   return legal;
 }
 
@@ -292,7 +300,7 @@ export class InProcessRuntime<T> {
         privateState: agent.interface.privateState?.(localView()) ?? {},
       };
       const exhausted = budgetExhausted(budget, steps, tokens, costUsd);
-      const legal = exhausted ? [SUBMIT] : this.legalActions(holder, handoffs);
+      const legal = exhausted ? [SUBMIT] : legalActionsFor(wf, holder, handoffs, artifact);
 
       // Targets that were waiting for this interface: the scalar owed to a sender, or the holder's own continue.
       if (learn && pending) {

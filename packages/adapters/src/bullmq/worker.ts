@@ -386,7 +386,7 @@ export class AgentWorker<T> {
       privateState: agent.interface.privateState?.(localView()) ?? {},
     };
     const exhausted = budgetExhausted(budget, steps, tokens, costUsd);
-    const legal = exhausted ? [SUBMIT] : legalActionsFor(wf, holder, handoffs);
+    const legal = exhausted ? [SUBMIT] : legalActionsFor(wf, holder, handoffs, artifact);
 
     // The head is used and updated under the mutex; the commit is sent before the mutex is released but its reply is
     // awaited outside it, so the agent's next effect overlaps this one's round trip (commit.ts: head versions).
