@@ -109,6 +109,15 @@ export {
 } from './math/options.ts';
 export { criticRole, refinerRole, solverOutput, solverRole, verdictOutput, verifierRole, type MathRole } from './math/roles.ts';
 export {
+  CASCADE_LEARNING,
+  WEAK_FEATURES,
+  cascadeWorkflow,
+  labelGrader,
+  newCascadeHeads,
+  type AnswerLabel,
+  type CascadeHeads,
+} from './math/cascade.ts';
+export {
   CHECKER_FEATURES,
   QUESTION_ONLY_FEATURES,
   SOLVER_FEATURES,

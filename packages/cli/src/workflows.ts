@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Rng, UserError } from '@baton/core';
 import { syntheticInput, syntheticWorkflow, TabularIcqHead } from '@baton/learner';
-import { chainDefinition, relayDefinition, type WorkflowDefinition } from '@baton/adapters';
+import { chainDefinition, relayDefinition } from '@baton/adapters/test';
+import type { WorkflowDefinition } from '@baton/adapters';
 
 /** A workflow definition whatever its artifact type: the CLI only passes it on to runtimes. */
 export type AnyDefinition = WorkflowDefinition<unknown>;

@@ -8,12 +8,11 @@ import {
   readAuditLog,
   verifyAuditLog,
   type AuditCosts,
-  type BatonEvent,
-  type EventSink,
   type VerifyResult,
-} from '@baton/core';
+} from '@baton/audit';
+import type { BatonEvent, EventSink } from '@baton/core';
 
-export type { AuditCosts, CostLine } from '@baton/core';
+export type { AuditCosts, CostLine } from '@baton/audit';
 
 /** What the playground needs from an audit log. The server and UI depend only on this; `coreAudit` is the implementation. */
 export interface AuditBackend {

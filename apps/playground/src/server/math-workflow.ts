@@ -21,7 +21,7 @@ export interface MathPlaygroundOptions {
 
 /**
  * The GSM8K cascade of `baton bench gsm8k` on recorded outputs (`cascadeWorkflow` / `newCascadeHeads` from
- * @baton/adapters): Mixtral (replayed) drafts, its linear IC-Q head submits or hands to the arithmetic checker or to
+ * @baton/agents, replayed by @baton/adapters): Mixtral (replayed) drafts, its linear IC-Q head submits or hands to the arithmetic checker or to
  * GPT-4 (replayed). Training samples prompts from a training split; each checkpoint runs the greedy policy over a
  * held-out split and scores mean return (correct minus cost weight x dollars) normalized so the uniformly random
  * router = 0 and the per-prompt oracle = 1, with accuracy, share of prompts reaching GPT-4 and $/prompt beside it.
@@ -73,9 +73,9 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
     async open(knobs) {
       if (info.unavailable !== undefined) throw new Error(info.unavailable);
       // Loaded on first use: @baton/adapters pulls in the provider SDKs.
-      const { cascadeWorkflow, loadRouteLLM, newCascadeHeads, replayPair } = await import('@baton/adapters');
+      const { loadRouteLLM, recordedLabel, replayPair } = await import('@baton/adapters');
       const { fixedPipelineHeads, RandomHead } = await import('@baton/learner');
-      const { newMathDraft } = await import('@baton/agents');
+      const { cascadeWorkflow, newCascadeHeads, newMathDraft } = await import('@baton/agents');
       const costWeight = knobs['costWeight'] ?? 20;
       const dataset = loadRouteLLM(dir);
       const prompts = dataset.records.map((r) => r.prompt);
@@ -88,7 +88,7 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
       const evalSet = prompts.slice(0, nEval);
       const trainSet = prompts.slice(nEval);
       const models = replayPair(dataset);
-      const workflow: Workflow<MathDraft> = cascadeWorkflow(dataset, models, costWeight);
+      const workflow: Workflow<MathDraft> = cascadeWorkflow(recordedLabel(dataset), models, costWeight);
 
       const greedy = async (heads: Record<string, HandoffHead>) => {
         const runtime = new InProcessRuntime({ workflow, heads });

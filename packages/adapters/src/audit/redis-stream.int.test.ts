@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayAudit, verifyAuditLog } from '@baton/core';
+import { replayAudit, verifyAuditLog } from '@baton/audit';
 import { relayRuntime } from '@baton/core/test';
 import { createRedisStreamAuditSink, readRedisAuditStream } from '@baton/adapters/audit';
 

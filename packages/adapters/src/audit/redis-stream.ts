@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { AuditChain, UserError, createRedactor, type BatonEvent, type EventSink, type RedactOptions } from '@baton/core';
+import { AuditChain, createRedactor, type RedactOptions } from '@baton/audit';
+import { UserError, type BatonEvent, type EventSink } from '@baton/core';
 
 export interface RedisStreamAuditSinkOptions {
   /** A connection used only by this sink: the chain is extended under WATCH, which is per connection. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRedisReachable, redactRedisUrl, redisOptionsFromUrl } from '@baton/adapters';
-import { freePort } from './bench/redis-server.ts';
+import { freePort } from '../test/redis-server.ts';
 
 describe('Redis connection settings', () => {
   it('reads redis:// and rediss:// URLs with user, password and database', () => {

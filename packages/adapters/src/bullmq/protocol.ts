@@ -1,4 +1,5 @@
-import type { Action, Artifact, BatonEvent, EpisodeResult, HandoffHead, InterfaceView, TimedReward, Workflow } from '@baton/core';
+import type { Action, Artifact, BatonEvent, EpisodeResult, HandoffHead, InterfaceView, Workflow } from '@baton/core';
+import type { TimedReward } from '@baton/core/internal';
 
 /**
  * What a workflow module gives a worker: the workflow itself and how to build or restore each agent's head.

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessRuntime, type BatonEvent, type HandoffHead } from '@baton/core';
 import { Queue } from 'bullmq';
-import {
-  AgentWorker,
-  BATON_JOB_OPTIONS,
-  BullmqRuntime,
-  connectRedis,
-  queueName,
-  redisKeys,
-  relayDefinition,
-  type KeySpace,
-} from '@baton/adapters';
+import { AgentWorker, BATON_JOB_OPTIONS, BullmqRuntime, connectRedis, queueName, redisKeys, type KeySpace } from '@baton/adapters';
+import { relayDefinition } from '@baton/adapters/test';
 import { dropKeys, uniqueKeys } from './test-support.ts';
 
 const redis = connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

@@ -6,16 +6,8 @@ import {
   EpisodeError,
   Rng,
   SUBMIT,
-  budgetExhausted,
-  checkedGrade,
-  checkedWork,
-  epochTarget,
-  finite,
-  gradeFields,
   handoffTarget,
-  legalActionsFor,
   reviseArtifact,
-  returnsToGo,
   skippedBy,
   usageTokens,
   verifyArtifact,
@@ -25,6 +17,16 @@ import {
   type InterfaceView,
   type LocalState,
 } from '@baton/core';
+import {
+  budgetExhausted,
+  checkedGrade,
+  checkedWork,
+  epochTarget,
+  finite,
+  gradeFields,
+  legalActionsFor,
+  returnsToGo,
+} from '@baton/core/internal';
 import { commitClient, commitEffect, type Commit, type CommitOutcome } from './commit.ts';
 import { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from './job-options.ts';
 import { Mutex } from './mutex.ts';

@@ -3,13 +3,4 @@ export { countTokens, priceOf, replayDefaultPrices, type TokenPrice } from './pr
 export { promptKey, type RecordedOutput, type ReplayDataset, type ReplayRecord } from './records.ts';
 export { loadRouteLLM, routeLLMFiles, type RouteLLMDataset, type RouteLLMFiles } from './routellm.ts';
 export { loadRouterBench } from './routerbench.ts';
-export {
-  CASCADE_LEARNING,
-  cascadeWorkflow,
-  modelPair,
-  newCascadeHeads,
-  recordedLabelGrader,
-  replayPair,
-  WEAK_FEATURES,
-  type CascadeHeads,
-} from './math-cascade.ts';
+export { modelPair, recordedLabel, replayPair } from './pair.ts';

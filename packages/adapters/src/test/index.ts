@@ -14,3 +14,5 @@ export type {
   WireStep,
   WireToolCall,
 } from './wire-types.ts';
+export { PrivateRedis } from './redis-server.ts';
+export { chainDefinition, chainInput, relayDefinition } from './example-workflows.ts';

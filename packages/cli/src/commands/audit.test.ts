@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withAuditLog } from '@baton/core';
+import { withAuditLog } from '@baton/audit';
 import { relayRuntime } from '@baton/core/test';
 import { main } from '@baton/cli';
 

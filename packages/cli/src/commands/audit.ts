@@ -1,17 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import {
-  UserError,
-  auditCosts,
-  readAuditLog,
-  replayAudit,
-  verifyAuditLog,
-  type AuditCosts,
-  type AuditRecord,
-  type BatonEvent,
-  type CostLine,
-} from '@baton/core';
+import { UserError, type BatonEvent } from '@baton/core';
+import { auditCosts, readAuditLog, replayAudit, verifyAuditLog, type AuditCosts, type AuditRecord, type CostLine } from '@baton/audit';
 import { checkAuditFile } from './audit-read.ts';
 
 /** Reads the HMAC key from the env var named by --key-env; naming an unset var is a usage error. */

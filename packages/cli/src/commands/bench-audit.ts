@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { cascadeWorkflow, loadRouteLLM, newCascadeHeads, replayPair, type ReplayDataset } from '@baton/adapters';
-import { newMathDraft } from '@baton/agents';
-import { createAuditSink, InProcessRuntime, Rng, UserError, verifyAuditLog, type EventSink } from '@baton/core';
+import { loadRouteLLM, recordedLabel, replayPair, type ReplayDataset } from '@baton/adapters';
+import { cascadeWorkflow, newCascadeHeads, newMathDraft } from '@baton/agents';
+import { createAuditSink, verifyAuditLog } from '@baton/audit';
+import { InProcessRuntime, Rng, UserError, type EventSink } from '@baton/core';
 import { relayRuntime } from '@baton/core/test';
 import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
 import { positiveInt } from '../program.ts';
@@ -44,7 +45,7 @@ function workloadRunner(
   }
   if (workload === 'gsm8k') {
     if (!gsm8k) throw new UserError('the gsm8k workload needs the RouteLLM GSM8K recordings', { field: '--data' });
-    const workflow = cascadeWorkflow(gsm8k, replayPair(gsm8k), GSM8K_COST_WEIGHT);
+    const workflow = cascadeWorkflow(recordedLabel(gsm8k), replayPair(gsm8k), GSM8K_COST_WEIGHT);
     const runtime = new InProcessRuntime({ workflow, heads: { ...newCascadeHeads(workflow) }, sinks });
     const prompts = gsm8k.records.map((r) => r.prompt);
     return async (seed) =>

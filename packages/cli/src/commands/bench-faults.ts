@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runFaultsBench } from '@baton/adapters';
 import { finiteNumber, positiveInt } from '../program.ts';
-import { benchCommand } from './bench.ts';
+import { benchCommand, loadWorkspaceBench } from './bench.ts';
 
 interface FaultsFlags {
   json?: string;
@@ -23,6 +22,7 @@ export function register(program: Command): void {
     .option('--kill-every <seconds>', 'mean seconds between worker kills', finiteNumber('--kill-every'), 6)
     .option('--audit-chain', 'also write and verify the hash-chained audit log (createRedisStreamAuditSink) from the workers', false)
     .action(async (flags: FaultsFlags) => {
+      const { runFaultsBench } = await loadWorkspaceBench('bench/bullmq', () => import('@baton/bench-bullmq'));
       const result = await runFaultsBench({
         episodes: flags.episodes,
         inFlight: flags.inFlight,

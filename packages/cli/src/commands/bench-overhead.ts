@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { BatonError } from '@baton/core';
-import type * as OverheadBench from '@baton/bench-overhead';
 import { positiveInt } from '../program.ts';
-import { benchCommand } from './bench.ts';
+import { benchCommand, loadWorkspaceBench } from './bench.ts';
 
 interface OverheadFlags {
   readonly json?: string;
@@ -20,19 +18,6 @@ function sizeList(value: string): number[] {
   return sizes;
 }
 
-// The bench package carries the peer frameworks as devDependencies; load it only when the command runs.
-async function loadBench(): Promise<typeof OverheadBench> {
-  try {
-    return await import('@baton/bench-overhead');
-  } catch (cause) {
-    throw new BatonError(
-      'bench.unavailable',
-      'bench overhead needs the workspace checkout (bench/overhead and its devDependencies): run pnpm install',
-      { cause },
-    );
-  }
-}
-
 /** `baton bench overhead`: per-handoff overhead and peak memory, Baton vs LangGraph.js vs the OpenAI Agents SDK. */
 export function register(program: Command): void {
   benchCommand(program)
@@ -43,7 +28,7 @@ export function register(program: Command): void {
     .option('--rounds <n>', 'rounds per size, frameworks alternating (default 3; 2 at N >= 1000)', positiveInt('--rounds'))
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(async (flags: OverheadFlags) => {
-      const { runOverheadBench, COMPARED, REFERENCES } = await loadBench();
+      const { runOverheadBench, COMPARED, REFERENCES } = await loadWorkspaceBench('bench/overhead', () => import('@baton/bench-overhead'));
       const bar =
         process.stderr.isTTY || flags.progress
           ? new cliProgress.SingleBar(

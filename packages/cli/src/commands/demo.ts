@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { withAuditLog, type EventSink } from '@baton/core';
+import { withAuditLog } from '@baton/audit';
+import type { EventSink } from '@baton/core';
 import {
   METHOD_NAMES,
   runSyntheticExperiment,

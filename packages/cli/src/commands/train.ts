@@ -1,18 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { loadRouteLLM, loadRouterBench, type ReplayDataset } from '@baton/adapters';
+import { loadRouteLLM, loadRouterBench, recordedLabel, replayPair, type ReplayDataset } from '@baton/adapters';
+import { cascadeWorkflow, newCascadeHeads } from '@baton/agents';
 import { InProcessRuntime, Rng, UserError, type HandoffHead } from '@baton/core';
 import { LinearIcqHead } from '@baton/learner';
 import type { Command } from 'commander';
-import {
-  cascadeWorkflow,
-  escalationScores,
-  evaluateAtOffset,
-  newCascadeHeads,
-  newRoutingHeads,
-  replayPair,
-  routingWorkflow,
-  trainHeads,
-} from '../gsm8k/experiment.ts';
+import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, trainHeads } from '../gsm8k/experiment.ts';
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
 import { decileThresholds, routingMetrics, type CurvePoint } from '../gsm8k/metrics.ts';
 import { finiteNumber, positiveInt } from '../program.ts';
@@ -70,7 +62,7 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   const testSet = prompts.filter((_, i) => isTest[i]);
   const strongUsd = (await Promise.all(prompts.map((p) => models.strong.generate([{ role: 'user', content: p }])))).map((r) => r.costUsd);
   const costWeight = opts.strongCallPenalty / (strongUsd.reduce((a, b) => a + b, 0) / strongUsd.length);
-  const wf = kind === 'math' ? cascadeWorkflow(dataset, models, costWeight) : routingWorkflow(dataset, models, costWeight);
+  const wf = kind === 'math' ? cascadeWorkflow(recordedLabel(dataset), models, costWeight) : routingWorkflow(dataset, models, costWeight);
   const saved = opts.heads ? loadHeads(opts.heads) : undefined;
   if (saved && saved.workflow !== wf.name) throw new UserError(`heads are for ${saved.workflow}, not ${wf.name}`, { field: '--heads' });
   const heads: Record<string, HandoffHead> = saved

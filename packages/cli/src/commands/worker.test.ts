@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PrivateRedis } from '@baton/adapters';
+import { PrivateRedis } from '@baton/adapters/test';
 import { main } from '../program.ts';
 
 describe('baton worker / run on Redis', () => {

@@ -1,16 +1,7 @@
-import type { ReplayDataset } from '@baton/adapters';
-import { CHECKER_FEATURES, type MathFeature } from '@baton/agents';
+import { recordedLabel, replayPair, type ReplayDataset } from '@baton/adapters';
+import { CHECKER_FEATURES, cascadeWorkflow, newCascadeHeads, type MathFeature } from '@baton/agents';
 import { InProcessRuntime, Rng, type HandoffHead } from '@baton/core';
-import {
-  cascadeWorkflow,
-  escalationScores,
-  evaluateAtOffset,
-  newCascadeHeads,
-  newRoutingHeads,
-  replayPair,
-  routingWorkflow,
-  trainHeads,
-} from './experiment.ts';
+import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, trainHeads } from './experiment.ts';
 import { curveFromScores, decileThresholds, routingMetrics, type CurvePoint, type RoutingMetrics } from './metrics.ts';
 
 export interface Gsm8kBenchOptions {
@@ -108,7 +99,7 @@ export async function runGsm8kBench(dataset: ReplayDataset, options: Gsm8kBenchO
   // Cross-validated cascade scores (and the heads, kept per fold for the runtime re-run of the curve).
   async function cvCascade(drop: readonly MathFeature[], ep: number, kFolds = k) {
     const fold = kFolds === k ? mainFold : folds(n, kFolds, seed);
-    const wf = cascadeWorkflow(dataset, models, costWeight, drop);
+    const wf = cascadeWorkflow(recordedLabel(dataset), models, costWeight, drop);
     const scores = new Array<number>(n).fill(0);
     const perFold: { heads: Record<string, HandoffHead>; test: number[] }[] = [];
     for (let f = 0; f < kFolds; f++) {

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { loadRouteLLM } from '@baton/adapters';
+import { loadRouteLLM, recordedLabel, replayPair } from '@baton/adapters';
+import { cascadeWorkflow, newCascadeHeads } from '@baton/agents';
 import { InProcessRuntime } from '@baton/core';
 import { describe, expect, it } from 'vitest';
-import { cascadeWorkflow, escalationScores, newCascadeHeads, replayPair, trainHeads } from './experiment.ts';
+import { escalationScores, trainHeads } from './experiment.ts';
 import { curveFromScores, routingMetrics } from './metrics.ts';
 
 describe('GSM8K cascade, end to end on a subset', () => {
@@ -11,7 +12,7 @@ describe('GSM8K cascade, end to end on a subset', () => {
     const records = full.records.slice(0, 500);
     const dataset = { ...full, records };
     const models = replayPair(dataset);
-    const wf = cascadeWorkflow(dataset, models, 5);
+    const wf = cascadeWorkflow(recordedLabel(dataset), models, 5);
     const heads = newCascadeHeads(wf);
     const runtime = new InProcessRuntime({ workflow: wf, heads: { ...heads } });
     const train = records.slice(0, 350).map((r) => r.prompt);

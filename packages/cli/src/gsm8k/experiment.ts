@@ -1,20 +1,7 @@
-import {
-  CASCADE_LEARNING as LEARNING,
-  cascadeWorkflow,
-  modelPair,
-  newCascadeHeads,
-  recordedLabelGrader,
-  replayPair,
-  WEAK_FEATURES,
-  type CascadeHeads,
-  type ReplayDataset,
-} from '@baton/adapters';
-import { QUESTION_ONLY_FEATURES, createMathRouting, newMathDraft, type MathDraft } from '@baton/agents';
+import { recordedLabel, type ReplayDataset } from '@baton/adapters';
+import { CASCADE_LEARNING, QUESTION_ONLY_FEATURES, createMathRouting, labelGrader, newMathDraft, type MathDraft } from '@baton/agents';
 import { InProcessRuntime, Rng, type Action, type BatonEvent, type HandoffHead, type ModelAdapter } from '@baton/core';
 import { LinearIcqHead, withActionOffsets } from '@baton/learner';
-
-// The cascade itself lives in @baton/adapters (replay/math-cascade.ts) so the playground can run it too.
-export { cascadeWorkflow, modelPair, newCascadeHeads, recordedLabelGrader, replayPair, WEAK_FEATURES, type CascadeHeads };
 
 export interface TrainOptions {
   readonly epochs: number;
@@ -102,7 +89,7 @@ export function routingWorkflow(dataset: ReplayDataset, models: { weak: ModelAda
       { id: 'weak', model: models.weak },
       { id: 'strong', model: models.strong },
     ],
-    grader: recordedLabelGrader(dataset),
+    grader: labelGrader(recordedLabel(dataset)),
     costWeight,
     dispatcherFeatures: QUESTION_ONLY_FEATURES,
   });
@@ -111,8 +98,8 @@ export function routingWorkflow(dataset: ReplayDataset, models: { weak: ModelAda
 export function newRoutingHeads(wf: ReturnType<typeof routingWorkflow>): Record<string, LinearIcqHead> {
   const keys = (id: string): readonly string[] => wf.agentById.get(id)?.interface.projectionKeys ?? [];
   return {
-    dispatcher: new LinearIcqHead({ actions: ['handoff:weak', STRONG], projectionKeys: keys('dispatcher'), ...LEARNING }),
-    weak: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('weak'), ...LEARNING }),
-    strong: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('strong'), ...LEARNING }),
+    dispatcher: new LinearIcqHead({ actions: ['handoff:weak', STRONG], projectionKeys: keys('dispatcher'), ...CASCADE_LEARNING }),
+    weak: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('weak'), ...CASCADE_LEARNING }),
+    strong: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('strong'), ...CASCADE_LEARNING }),
   };
 }

@@ -1,4 +1,4 @@
-import type { EventSink } from '../events.ts';
+import type { EventSink } from '@baton/core';
 import { createAuditSink, type AuditSinkOptions } from './file-sink.ts';
 import { verifyAuditLog, type VerifyResult } from './verify.ts';
 

@@ -1,8 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../errors.ts';
-import type { BatonEvent, EventSink } from '../events.ts';
+import { UserError, type BatonEvent, type EventSink } from '@baton/core';
 import { CHAIN_WORKER_SOURCE } from './chain-worker.ts';
+import { AuditError } from './errors.ts';
 import { AuditChain } from './format.ts';
 import { redactionPlan, type RedactOptions } from './redact.ts';
 import { RECORD_JSON, TAG, TAPE_FREE_TEXT, TAPE_JSON, TAPE_SCHEMAS, TapeWriter, type TapeBatch } from './tape.ts';
@@ -103,7 +103,9 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const spareTapes: Float64Array[] = [];
   worker.on('message', (msg: { ack?: number; head?: string; nums?: Float64Array; error?: { message: string; code?: string } }) => {
     if (msg.error) {
-      failure ??= Object.assign(new Error(`audit log write failed: ${msg.error.message}`), { code: msg.error.code });
+      failure ??= new AuditError(`audit log write failed: ${msg.error.message}${msg.error.code ? ` (${msg.error.code})` : ''}`, {
+        code: 'audit.write-failed',
+      });
       return;
     }
     if (msg.head !== undefined) head = msg.head;

@@ -1,5 +1,5 @@
 // Child process for crash.test.ts: writes audited episodes as fast as it can until it is killed.
-import { createAuditSink } from '@baton/core';
+import { createAuditSink } from '@baton/audit';
 import { relayRuntime } from '@baton/core/test';
 
 const path = process.argv[2];

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng, createAuditSink, splitAuditText, verifyAuditLines, type VerifyResult } from '@baton/core';
+import { Rng } from '@baton/core';
+import { createAuditSink, splitAuditText, verifyAuditLines, type VerifyResult } from '@baton/audit';
 import { relayRuntime } from '@baton/core/test';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-fuzz-'));

@@ -1,4 +1,4 @@
-import type { BatonEvent } from '../events.ts';
+import type { BatonEvent } from '@baton/core';
 
 /**
  * The audit tape: how the file sink moves events to its writer thread without serialising them on the engine's

@@ -4,12 +4,9 @@
  */
 import { createInterface } from 'node:readline';
 import { Queue, Worker, type Job } from 'bullmq';
-import { createRedisStreamAuditSink } from '../../audit/index.ts';
-import { connectRedis } from '../connection.ts';
-import { chainDefinition, relayDefinition } from '../examples.ts';
-import { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from '../job-options.ts';
-import { AgentWorker } from '../worker.ts';
-import type { WorkflowDefinition } from '../protocol.ts';
+import { createRedisStreamAuditSink } from '@baton/adapters/audit';
+import { connectRedis, BATON_JOB_OPTIONS, BATON_WORKER_TIMING, AgentWorker, type WorkflowDefinition } from '@baton/adapters';
+import { chainDefinition, relayDefinition } from '@baton/adapters/test';
 import { rawQueueName, relayBudget, type BenchWorkerConfig, type RawChainJob } from './processes.ts';
 
 /** Lines from the harness on stdin; when the harness dies stdin closes and this process exits too. */

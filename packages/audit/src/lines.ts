@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { UserError } from '../errors.ts';
+import { UserError } from '@baton/core';
 
 /** Bytes read at a time. A log can be larger than the longest string V8 allows (~512 MB), so it is never read whole. */
 const CHUNK = 8 << 20;

@@ -1,6 +1,4 @@
-import { handoffTarget } from '../action.ts';
-import type { BatonEvent } from '../events.ts';
-import { usageTokens } from '../option.ts';
+import { handoffTarget, usageTokens, type BatonEvent } from '@baton/core';
 import type { AuditRecord, EventRecord } from './format.ts';
 import { readAuditLog } from './verify.ts';
 

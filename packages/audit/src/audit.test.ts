@@ -7,14 +7,13 @@ import {
   auditCosts,
   createAuditSink,
   GRADER_LINE,
-  InProcessRuntime,
   readAuditLog,
   replayAudit,
   verifyAuditLog,
   withAuditLog,
-  type BatonEvent,
   type EventRecord,
-} from '@baton/core';
+} from '@baton/audit';
+import { InProcessRuntime, type BatonEvent } from '@baton/core';
 import { relayRuntime, relayWorkflow, SeededRandomHead } from '@baton/core/test';
 import { hmacHex, sha256Hex } from './format.ts';
 

@@ -1,3 +1,4 @@
+export { AuditError } from './errors.ts';
 export {
   AUDIT_FORMAT,
   AUDIT_FORMAT_VERSION,

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Rng, verifyAuditLines, type BatonEvent, type EpisodeResult } from '@baton/core';
-import { createRedisStreamAuditSink, readRedisAuditStream } from '../../audit/index.ts';
-import { connectRedis } from '../connection.ts';
-import { relayDefinition } from '../examples.ts';
-import { redisKeys, type KeySpace } from '../protocol.ts';
-import { BullmqRuntime } from '../runtime.ts';
-import { readEventStream } from '../stream-sink.ts';
+import { Rng, type BatonEvent, type EpisodeResult } from '@baton/core';
+import { verifyAuditLines } from '@baton/audit';
+import { createRedisStreamAuditSink, readRedisAuditStream } from '@baton/adapters/audit';
+import { connectRedis, redisKeys, BullmqRuntime, readEventStream, type KeySpace } from '@baton/adapters';
+import { relayDefinition, PrivateRedis } from '@baton/adapters/test';
 import { activate, relayBudget, spawnBenchWorker, stopWorker, type BenchWorkerConfig, type WorkerProcess } from './processes.ts';
-import { PrivateRedis } from './redis-server.ts';
 
 /** Handoffs per relay episode in this benchmark (shorter episodes than the default relay: more episodes per kill). */
 const RELAY_HANDOFFS = 4;

@@ -1,5 +1,4 @@
-import { UserError } from '../errors.ts';
-import type { BatonEventType } from '../events.ts';
+import { UserError, type BatonEventType } from '@baton/core';
 import { forEachAuditLine } from './lines.ts';
 import { AUDIT_FORMAT, AUDIT_FORMAT_VERSIONS, hmacFor, sha256Hex, splitLine, type AuditRecord } from './format.ts';
 

@@ -1,5 +1,6 @@
 import { hash as oneShotHash } from 'node:crypto';
-import type { BatonEvent } from '../events.ts';
+import type { BatonEvent } from '@baton/core';
+import { AuditError } from './errors.ts';
 
 /** The `format` of a Baton audit log's genesis record. */
 export const AUDIT_FORMAT = 'baton-audit';
@@ -135,7 +136,7 @@ export class AuditChain {
   }
 
   genesis(createdAt = new Date().toISOString()): string {
-    if (this.seq !== 0) throw new Error('genesis must be the first record');
+    if (this.seq !== 0) throw new AuditError('genesis must be the first record', { code: 'audit.out-of-order' });
     return this.finish(
       `{"seq":0,"kind":"genesis","format":"${AUDIT_FORMAT}","version":${AUDIT_FORMAT_VERSION},"createdAt":${JSON.stringify(createdAt)},"signed":${this.hmacKey !== undefined},"prev":null`,
     );
@@ -146,7 +147,7 @@ export class AuditChain {
    * checkpoint: what a stream whose appends stand alone needs); the file sink's writer thread signs one per batch.
    */
   event(eventJson: string, ts = Date.now()): string {
-    if (this.sealed) throw new Error('the audit log is sealed');
+    if (this.sealed) throw new AuditError('the audit log is sealed', { code: 'audit.sealed' });
     this.eventCount += 1;
     return this.finish(`{"seq":${this.seq},"kind":"event","ts":${ts},"prev":"${this.head as string}","event":${eventJson}`);
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { verifyAuditLog } from '@baton/core';
+import { verifyAuditLog } from '@baton/audit';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

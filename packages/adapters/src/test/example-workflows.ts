@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineWorkflow, type AgentOption, type Artifact } from '@baton/core';
 import { TabularIcqHead } from '@baton/learner';
-import type { WorkflowDefinition } from './protocol.ts';
+import type { WorkflowDefinition } from '../bullmq/protocol.ts';
 
 const icqHeads = {
   createHead: () => new TabularIcqHead({ exploration: { type: 'epsilon', start: 0.3, end: 0.05, halfLife: 200 }, initialQ: 0.5 }),

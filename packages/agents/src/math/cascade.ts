@@ -1,21 +1,28 @@
-import { CHECKER_FEATURES, SOLVER_FEATURES, createMathCascade, type MathDraft, type MathFeature } from '@baton/agents';
 import { UserError, type Action, type Grader, type ModelAdapter } from '@baton/core';
 import { LinearIcqHead } from '@baton/learner';
-import type { ReplayDataset } from './records.ts';
-import { createReplayModel } from './replay-model.ts';
+import type { MathDraft } from './draft.ts';
+import type { MathFeature } from './projection.ts';
+import { CHECKER_FEATURES, SOLVER_FEATURES, createMathCascade } from './workflows.ts';
 
-// The GSM8K math cascade on recorded outputs, as `baton bench gsm8k`, `baton train math` and the playground run it.
+// The GSM8K math cascade (weak solver, arithmetic checker, strong solver), as `baton bench gsm8k`, `baton train math`
+// and the playground run it on recorded outputs (@baton/adapters replays them and supplies the labels).
 
 const STRONG: Action = 'handoff:strong';
 
-/** The recorded-label grader: R = the data set's own True/False for the model that wrote the latest attempt. */
-export function recordedLabelGrader(dataset: ReplayDataset): Grader<MathDraft> {
-  const byPrompt = new Map(dataset.records.map((r) => [r.prompt, r.outputs]));
+/**
+ * Whether `model`'s answer to `problem` is right (1) or wrong (0), or undefined when nothing says: a recorded data
+ * set's own label, or a live checker. The cascade is graded by it, so it never needs the data set itself.
+ */
+export type AnswerLabel = (problem: string, model: string) => number | undefined;
+
+/** R = the label of the latest attempt's model on the problem; a missing label is an error, never a silent 0. */
+export function labelGrader(label: AnswerLabel): Grader<MathDraft> {
   return (artifact) => {
     const attempt = artifact.value.attempts[artifact.value.attempts.length - 1];
-    const score = attempt ? byPrompt.get(artifact.value.problem)?.[attempt.model]?.score : undefined;
-    if (attempt && score === undefined) throw new UserError(`no recorded label for model "${attempt.model}"`, { field: 'problem' });
-    return score ?? 0;
+    if (!attempt) return 0;
+    const score = label(artifact.value.problem, attempt.model);
+    if (score === undefined) throw new UserError(`no recorded label for model "${attempt.model}"`, { field: 'problem' });
+    return score;
   };
 }
 
@@ -36,19 +43,12 @@ export interface CascadeHeads {
   readonly strong: LinearIcqHead;
 }
 
-/** The models of a two-model data set: the weaker (lower mean score) first. */
-export function modelPair(dataset: ReplayDataset): { weak: string; strong: string } {
-  const mean = (m: string): number => dataset.records.reduce((s, r) => s + (r.outputs[m]?.score ?? 0), 0) / dataset.records.length;
-  const [a, b] = dataset.models;
-  if (!a || !b) throw new UserError('needs recorded outputs of at least two models', { field: 'data' });
-  return mean(a) <= mean(b) ? { weak: a, strong: b } : { weak: b, strong: a };
-}
-
 /** The weak solver's own view of its draft: everything the checker sees except the checker's verdict. */
 export const WEAK_FEATURES: readonly MathFeature[] = CHECKER_FEATURES.filter((f) => f !== 'verdictFlagged');
 
+/** The cascade with the bench's feature sets (minus `drop`, for ablations), graded by `label`. */
 export function cascadeWorkflow(
-  dataset: ReplayDataset,
+  label: AnswerLabel,
   models: { weak: ModelAdapter; strong: ModelAdapter },
   costWeight: number,
   drop: readonly MathFeature[] = [],
@@ -57,7 +57,7 @@ export function cascadeWorkflow(
   return createMathCascade({
     weak: models.weak,
     strong: models.strong,
-    grader: recordedLabelGrader(dataset),
+    grader: labelGrader(label),
     costWeight,
     discount: 1,
     weakFeatures: keep(WEAK_FEATURES),
@@ -66,20 +66,12 @@ export function cascadeWorkflow(
   });
 }
 
+/** Fresh linear IC-Q heads for the cascade's three agents, with `CASCADE_LEARNING`. */
 export function newCascadeHeads(wf: ReturnType<typeof cascadeWorkflow>): CascadeHeads {
   const keys = (id: string): readonly string[] => wf.agentById.get(id)?.interface.projectionKeys ?? [];
   return {
     weak: new LinearIcqHead({ actions: ['submit', 'handoff:checker', STRONG], projectionKeys: keys('weak'), ...CASCADE_LEARNING }),
     checker: new LinearIcqHead({ actions: ['submit', STRONG], projectionKeys: keys('checker'), ...CASCADE_LEARNING }),
     strong: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('strong'), ...CASCADE_LEARNING }),
-  };
-}
-
-export function replayPair(dataset: ReplayDataset): { weak: ModelAdapter; strong: ModelAdapter; names: { weak: string; strong: string } } {
-  const names = modelPair(dataset);
-  return {
-    weak: createReplayModel({ model: names.weak, records: dataset }),
-    strong: createReplayModel({ model: names.strong, records: dataset }),
-    names,
   };
 }

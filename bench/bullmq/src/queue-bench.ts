@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import { connectRedis } from '../connection.ts';
-import { chainDefinition, chainInput } from '../examples.ts';
-import { BATON_JOB_OPTIONS } from '../job-options.ts';
-import { queueName } from '../protocol.ts';
-import { BullmqRuntime } from '../runtime.ts';
+import { connectRedis, BATON_JOB_OPTIONS, queueName, BullmqRuntime } from '@baton/adapters';
+import { chainDefinition, chainInput, PrivateRedis } from '@baton/adapters/test';
 import { rawQueueName, spawnBenchWorker, stopWorker, type BenchWorkerConfig, type RawChainJob, type WorkerProcess } from './processes.ts';
-import { PrivateRedis } from './redis-server.ts';
 
 export interface QueueBenchOptions {
   /** Handoffs per episode (the chain has hops + 1 agents). Default 4. */
