@@ -3,6 +3,7 @@ import { UserError, type AgentOption } from '@baton/core';
 import { currentTestRun, type PatchArtifact, type PatchTestRun } from './artifact.ts';
 import { applyUnifiedDiff } from './apply.ts';
 import { patchInterface } from './interface.ts';
+import type { IsolationMechanism } from './isolation.ts';
 import { runTestsInSandbox } from './sandbox.ts';
 import { materialize, type RepoSnapshot } from './snapshot.ts';
 
@@ -15,6 +16,8 @@ export interface TestRunnerConfig {
   readonly timeoutMs?: number;
   /** The test command, run in the temporary copy. Default `node --test --test-reporter=tap`. */
   readonly command?: readonly [string, ...string[]];
+  /** How test runs are confined; default `auto`, the strongest mechanism that works on this machine. */
+  readonly isolation?: IsolationMechanism | 'auto';
 }
 
 /**
@@ -25,8 +28,8 @@ export interface TestRunnerConfig {
 export async function testPatch(
   snapshot: RepoSnapshot,
   diff: string,
-  options: { attempt: number; timeoutMs: number; command?: readonly [string, ...string[]] },
-): Promise<PatchTestRun> {
+  options: { attempt: number; timeoutMs: number; command?: readonly [string, ...string[]]; isolation?: IsolationMechanism | 'auto' },
+): Promise<PatchTestRun & { isolation?: IsolationMechanism }> {
   const applied = applyUnifiedDiff(snapshot, diff);
   if (!applied.ok) {
     return {
@@ -47,8 +50,10 @@ export async function testPatch(
       cwd: dir,
       timeoutMs: options.timeoutMs,
       ...(options.command ? { command: options.command } : {}),
+      ...(options.isolation ? { isolation: options.isolation } : {}),
     });
     return {
+      isolation: result.isolation,
       attempt: options.attempt,
       applied: true,
       applyError: null,
@@ -86,9 +91,11 @@ export function createTestRunner(config: TestRunnerConfig): AgentOption<PatchArt
         attempt: value.attempts,
         timeoutMs,
         ...(config.command ? { command: config.command } : {}),
+        ...(config.isolation ? { isolation: config.isolation } : {}),
       });
+      const { isolation, ...testRun } = run;
       return {
-        value: { ...value, testRuns: [...value.testRuns, run] },
+        value: { ...value, testRuns: [...value.testRuns, testRun] },
         reward: 0,
         usage: { latencyMs: performance.now() - started },
         notes: {
@@ -98,6 +105,7 @@ export function createTestRunner(config: TestRunnerConfig): AgentOption<PatchArt
           testsPassed: run.testsPassed,
           testsFailed: run.testsFailed,
           timedOut: run.timedOut,
+          isolation: isolation ?? null,
         },
       };
     },

@@ -1,4 +1,5 @@
 import { defineWorkflow, type HandoffHead, type ModelAdapter, type Workflow } from '@baton/core';
+import type { IsolationMechanism } from './isolation.ts';
 import { currentTestRun, patchArtifact, patchInput, type PatchArtifact } from './artifact.ts';
 import { createPatchAuthor, createPatchReviewer, createPatchReviser } from './model-agents.ts';
 import { PatchRulePolicy } from './policy.ts';
@@ -11,6 +12,8 @@ export interface PatchWorkflowConfig {
   readonly models: { readonly author: ModelAdapter; readonly reviewer: ModelAdapter; readonly reviser: ModelAdapter };
   /** Limit of one test run. Default 30 000 ms. */
   readonly testTimeoutMs?: number;
+  /** How test runs are confined (see IsolationMechanism). Default `auto`: the strongest that works here. */
+  readonly testIsolation?: IsolationMechanism | 'auto';
   /** Reward points subtracted per dollar spent. Default 1. */
   readonly costWeight?: number;
   /** Default { maxSteps: 16, maxHandoffs: 12 }. */
@@ -38,7 +41,11 @@ export function createPatchWorkflow(config: PatchWorkflowConfig): Workflow<Patch
     artifact: patchArtifact,
     agents: [
       createPatchAuthor({ model: models.author, snapshot }),
-      createTestRunner({ snapshot, ...(config.testTimeoutMs === undefined ? {} : { timeoutMs: config.testTimeoutMs }) }),
+      createTestRunner({
+        snapshot,
+        ...(config.testTimeoutMs === undefined ? {} : { timeoutMs: config.testTimeoutMs }),
+        ...(config.testIsolation === undefined ? {} : { isolation: config.testIsolation }),
+      }),
       createPatchReviewer({ model: models.reviewer, snapshot }),
       createPatchReviser({ model: models.reviser, snapshot }),
     ],

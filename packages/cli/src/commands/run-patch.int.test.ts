@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runPatch } from './run-patch.ts';
+import { availableIsolation } from '@baton/agents';
+import { formatPatchReport, runPatch } from './run-patch.ts';
 
 describe('baton run patch --offline (recorded replies through the wire server and the real openai SDK)', () => {
   it('detects the non-applying patch, counts the failing one, ends with every test passing', async () => {
@@ -16,5 +17,8 @@ describe('baton run patch --offline (recorded replies through the wire server an
     expect(report.handoffs[0]).toMatchObject({ from: 'author', to: 'tests' });
     expect(report.costUsd).toBeGreaterThan(0);
     expect(report.reviews.map((r) => r.verdict)).toEqual(['request-changes', 'approve']);
+    // The strongest isolation that works here confined the tests, and the report says which.
+    expect(report.isolation).toBe((await availableIsolation())[0]);
+    expect(formatPatchReport(report)).toContain(`tests confined by ${report.isolation}`);
   });
 });

@@ -3,16 +3,19 @@ import { Option, type Command } from 'commander';
 import { createAnthropicModel, createOpenAIModel } from '@baton/adapters';
 import { startWireServer, type WireStep } from '@baton/adapters/test';
 import {
+  availableIsolation,
   createPatchWorkflow,
+  ISOLATION_SUMMARY,
   currentTestRun,
   DEFAULT_PATCH_FIXTURE,
   loadPatchFixture,
   patchInput,
   patchRuleHeads,
   type PatchArtifact,
+  type IsolationMechanism,
   type PatchFixture,
 } from '@baton/agents';
-import { InProcessRuntime, type BatonEvent, type ModelAdapter } from '@baton/core';
+import { InProcessRuntime, UserError, type BatonEvent, type ModelAdapter } from '@baton/core';
 import { positiveInt } from '../program.ts';
 import { runCommand } from './run.ts';
 
@@ -25,6 +28,8 @@ export interface RunPatchOptions {
   /** Model id; default gpt-4o-mini (OpenAI, also offline) or claude-sonnet-4-5 (Anthropic). */
   readonly model?: string;
   readonly testTimeoutMs?: number;
+  /** How the tests are confined; default `auto`, the strongest mechanism that works on this machine. */
+  readonly isolation?: IsolationMechanism | 'auto';
   readonly seed?: number;
 }
 
@@ -43,6 +48,8 @@ export interface PatchRunReport {
   readonly model: string;
   /** `scripted-rules`: the heads are hand-written rules, not learned. */
   readonly policy: string;
+  /** How the tests were confined (see ISOLATION_SUMMARY). */
+  readonly isolation: IsolationMechanism;
   readonly testsTotal: number;
   readonly testsPassed: number;
   readonly handoffs: readonly PatchHandoff[];
@@ -80,6 +87,12 @@ function liveModel(options: RunPatchOptions): ModelAdapter {
  */
 export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunReport> {
   const fixture = await loadPatchFixture(options.fixture ?? DEFAULT_PATCH_FIXTURE);
+  const available = await availableIsolation();
+  const isolation = options.isolation === undefined || options.isolation === 'auto' ? (available[0] ?? 'process-group') : options.isolation;
+  if (!available.includes(isolation))
+    throw new UserError(`--isolation ${isolation} does not work on this machine; available here: ${available.join(', ')}`, {
+      field: 'isolation',
+    });
   const server = options.offline ? await startWireServer({ script: recordedScript(fixture) }) : undefined;
   try {
     const model = server
@@ -88,6 +101,7 @@ export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunR
     const workflow = createPatchWorkflow({
       snapshot: fixture.snapshot,
       models: { author: model, reviewer: model, reviser: model },
+      testIsolation: isolation,
       ...(options.testTimeoutMs === undefined ? {} : { testTimeoutMs: options.testTimeoutMs }),
     });
     const heads = patchRuleHeads();
@@ -108,6 +122,7 @@ export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunR
       fixture: fixture.name,
       model: `${model.provider}/${model.model}`,
       policy: heads['tests']?.kind ?? 'unknown',
+      isolation,
       testsTotal: final?.testsRun ?? 0,
       testsPassed: final?.testsPassed ?? 0,
       handoffs,
@@ -140,6 +155,7 @@ export function formatPatchReport(report: PatchRunReport): string {
       ? 'OFFLINE: recorded replies served by the local wire-protocol server through the openai SDK adapter; no provider was called.'
       : `LIVE: ${report.model}`,
     `fixture ${report.fixture}, model ${report.model}, heads: ${report.policy} (hand-written routing rules, not learned)`,
+    `tests confined by ${report.isolation}: ${ISOLATION_SUMMARY[report.isolation]}`,
     ...report.testRuns.map(
       (r) =>
         `  attempt ${r.attempt}: ${r.applied ? `applied, tests ${r.testsPassed}/${r.testsRun} passed${r.timedOut ? ' (timed out)' : ''}` : `did not apply (${r.applyError ?? '?'})`}`,
@@ -164,6 +180,14 @@ export function register(program: Command): void {
     )
     .option('--model <id>', 'model id (default gpt-4o-mini, or claude-sonnet-4-5 with --provider anthropic)')
     .option('--test-timeout <ms>', 'limit of one test run', positiveInt('--test-timeout'), 30_000)
+    .addOption(
+      new Option(
+        '--isolation <mechanism>',
+        'how the tests are confined: auto takes the strongest that works here (bwrap, then unshare, then process-group; see docs/decisions/0007-patch-sandbox.md)',
+      )
+        .choices(['auto', 'bwrap', 'unshare', 'process-group'])
+        .default('auto'),
+    )
     .option('--seed <n>', 'episode seed', positiveInt('--seed'), 1)
     .option('--json <file>', 'write {testsTotal, testsPassed, handoffs, costUsd, ...} as JSON')
     .action(
@@ -173,6 +197,7 @@ export function register(program: Command): void {
         provider: 'openai' | 'anthropic';
         model?: string;
         testTimeout: number;
+        isolation: IsolationMechanism | 'auto';
         seed: number;
         json?: string;
       }) => {
@@ -181,6 +206,7 @@ export function register(program: Command): void {
           offline: flags.offline === true,
           provider: flags.provider,
           testTimeoutMs: flags.testTimeout,
+          isolation: flags.isolation,
           seed: flags.seed,
           ...(flags.model === undefined ? {} : { model: flags.model }),
         });
