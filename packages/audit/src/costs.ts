@@ -37,8 +37,9 @@ export async function auditCosts(source: string | readonly string[] | readonly A
       ? (source as readonly AuditRecord[])
       : await readAuditLog(source as string | readonly string[]);
   const total = zero();
-  const agents: Record<string, ReturnType<typeof zero> & { models: string[] }> = {};
-  const edges: Record<string, ReturnType<typeof zero> & { count: number }> = {};
+  // Keyed by names read from the log: null-prototype, so an agent called `__proto__` is a line, not Object.prototype.
+  const agents: Record<string, ReturnType<typeof zero> & { models: string[] }> = Object.create(null) as Record<string, never>;
+  const edges: Record<string, ReturnType<typeof zero> & { count: number }> = Object.create(null) as Record<string, never>;
   const currentEdge = new Map<string, string>();
   for (const rec of records) {
     if (rec.kind !== 'event') continue;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Curves, type EpisodeMessage, type RunStatus, type WorkflowInfo } from './api.ts';
 import { AuditBrowser } from './AuditBrowser.tsx';
 import { BatonView } from './BatonView.tsx';
+import { PanelBoundary } from './Boundary.tsx';
 import { ExtraCurves, LearningCurves } from './LearningCurves.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { EMPTY_TALLY, tally, type Tally } from './tally.ts';
@@ -85,7 +86,7 @@ export function App() {
         </section>
         <section className="card live">
           <h2>Live handoffs</h2>
-          {workflow && <BatonView workflow={workflow} episode={episode} seen={seen} />}
+          <PanelBoundary name="live">{workflow && <BatonView workflow={workflow} episode={episode} seen={seen} />}</PanelBoundary>
         </section>
         <section className="card curves">
           <h2>
@@ -94,12 +95,16 @@ export function App() {
               {workflow?.scoreLabel ?? 'normalized return'}: random = 0, optimum = 1; bands are 95% CIs across seeds
             </span>
           </h2>
-          <LearningCurves curves={curves} />
-          <ExtraCurves curves={curves} />
+          <PanelBoundary name="curves">
+            <LearningCurves curves={curves} />
+            <ExtraCurves curves={curves} />
+          </PanelBoundary>
         </section>
         <section className="card audit">
           <h2>Audit logs</h2>
-          <AuditBrowser refresh={auditTick} current={status?.auditLog ?? null} />
+          <PanelBoundary name="audit">
+            <AuditBrowser refresh={auditTick} current={status?.auditLog ?? null} />
+          </PanelBoundary>
         </section>
       </div>
     </div>

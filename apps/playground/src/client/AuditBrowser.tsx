@@ -138,23 +138,31 @@ export function AuditBrowser({ refresh, current }: { refresh: number; current: s
           <div className="log-title">
             {open.name} <Badge verdict={open.verdict} />
           </div>
-          {open.costs && !open.verdict.ok && <div className="hint unavailable">costs below are read from a log that did not verify</div>}
-          {open.costs ? (
-            <div className="cost-tables">
-              <CostTable title="agent" rows={open.costs.agents} />
-              <CostTable title="edge" rows={open.costs.edges} />
+          {!open.verdict.ok && <div className="hint unavailable">costs below are read from a log that did not verify</div>}
+          {open.costs.excluded > 0 && (
+            <div className="hint unavailable" data-testid="costs-excluded">
+              {open.costs.excluded} record{open.costs.excluded === 1 ? '' : 's'} left out of the costs: not a record, or not a valid event
             </div>
-          ) : (
-            <div className="hint">costs unavailable: the log has records that do not parse</div>
           )}
+          <div className="cost-tables">
+            <CostTable title="agent" rows={open.costs.agents} />
+            <CostTable title="edge" rows={open.costs.edges} />
+          </div>
           <div className="records">
             <table>
               <tbody>
                 {records.map((r) => (
-                  <tr key={r.line} className={r.line === open.verdict.firstBad?.line ? 'bad' : ''} data-line={r.line}>
+                  <tr
+                    key={r.line}
+                    className={r.line === open.verdict.firstBad?.line || r.kind === 'invalid' || r.kind === 'unreadable' ? 'bad' : ''}
+                    data-line={r.line}
+                    data-kind={r.kind}
+                  >
                     <td>{r.line}</td>
                     <td>{r.event?.type ?? r.kind}</td>
-                    <td className="mono">{r.event ? describe(r.event) : ''}</td>
+                    <td className="mono">
+                      {r.event ? describe(r.event) : r.problem !== undefined ? `${r.problem} · ${r.text ?? ''}` : (r.text ?? '')}
+                    </td>
                   </tr>
                 ))}
               </tbody>

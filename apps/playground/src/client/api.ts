@@ -74,6 +74,7 @@ export interface AuditVerdict {
   tornTail?: boolean;
 }
 export interface AuditCosts {
+  excluded: number;
   total: CostLine;
   agents: Record<string, CostLine & { models: string[] }>;
   edges: Record<string, CostLine & { count: number }>;
@@ -81,14 +82,16 @@ export interface AuditCosts {
 export interface AuditSummary {
   name: string;
   verdict: AuditVerdict;
-  costs: AuditCosts | null;
+  costs: AuditCosts;
 }
 export interface AuditPageRecord {
   line: number;
-  kind: 'genesis' | 'event' | 'seal' | 'unreadable';
+  kind: 'genesis' | 'event' | 'seal' | 'unreadable' | 'invalid';
   hash: string;
   ts?: number;
   event?: BatonEvent;
+  problem?: string;
+  text?: string;
 }
 export interface AuditLogInfo {
   name: string;
@@ -109,8 +112,9 @@ const token = sessionStorage.getItem('baton-token');
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers['authorization'] = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  // The server takes state-changing requests as JSON only (a cross-site form cannot send that).
+  if (method === 'POST') headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}) });
   const json = (await res.json()) as T & { error?: string };
   if (!res.ok) throw new Error(json.error ?? `${res.status} ${res.statusText}`);
   return json;

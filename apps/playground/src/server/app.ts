@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { UserError } from '@baton/core';
 import { listAuditLogs, type AuditBackend } from './audit.ts';
 import { requireToken } from './auth.ts';
+import { capBodies, hostGuard, sameOriginWrites } from './guard.ts';
 import { parseSettings, TrainingRun, type RunMessage } from './training.ts';
 import type { PlaygroundWorkflow } from './workflows.ts';
 
@@ -17,6 +19,8 @@ export interface PlaygroundAppOptions {
   readonly clientDir: string;
   /** Required on every /api request when set. */
   readonly token?: string | undefined;
+  /** The address the server is bound to (default 127.0.0.1): on loopback, requests addressed to any other name are refused. */
+  readonly host?: string;
 }
 
 const MIME: Record<string, string> = {
@@ -36,20 +40,29 @@ export function createPlaygroundApp(options: PlaygroundAppOptions): { app: Hono;
   let counter = 0;
   const app = new Hono();
 
+  // Messages name audit logs by their file name: the server's own paths are nobody else's business.
+  const scrub = (message: string) => message.split(join(options.auditDir, sep)).join('');
   app.onError((error, c) => {
-    if (error instanceof UserError) return c.json({ error: error.message }, 400);
+    if (error instanceof UserError) return c.json({ error: scrub(error.message) }, 400);
+    if (error instanceof HTTPException && error.status < 500) return c.json({ error: scrub(error.message) }, error.status);
     console.error(error);
     return c.json({ error: 'internal error' }, 500);
   });
 
+  app.use('*', hostGuard(options.host ?? '127.0.0.1'));
+  app.use('*', capBodies());
   app.use('/api/*', requireToken(options.token));
+  app.use('/api/*', sameOriginWrites());
 
   app.get('/api/workflows', (c) => c.json(options.workflows.map((w) => w.info)));
 
   app.get('/api/runs', (c) => c.json([...runs.values()].map((r) => r.status())));
 
   app.post('/api/runs', async (c) => {
-    const settings = parseSettings(await c.req.json().catch(() => ({})), options.workflows);
+    const body: unknown = await c.req.json().catch(() => {
+      throw new UserError('the request body is not JSON', { field: 'body' });
+    });
+    const settings = parseSettings(body, options.workflows);
     const workflow = options.workflows.find((w) => w.info.id === settings.workflow) as PlaygroundWorkflow;
     // One run trains at a time: the machine's cores are shared, and curves from concurrent runs would be slower, not better.
     for (const r of runs.values()) if (!r.finished) r.stop();
@@ -116,29 +129,35 @@ export function createPlaygroundApp(options: PlaygroundAppOptions): { app: Hono;
     });
   });
 
-  const auditFile = (name: string) => {
-    if (!/^[\w.-]+\.jsonl$/.test(name)) throw new UserError(`bad audit log name ${JSON.stringify(name)}`, { field: 'name' });
-    return join(options.auditDir, name);
+  /** A log in the audit directory, by plain file name (no leading dot, no separators); 404 when there is none. */
+  const auditFile = async (name: string) => {
+    if (!/^\w[\w.-]*\.jsonl$/.test(name)) throw new UserError(`bad audit log name ${JSON.stringify(name)}`, { field: 'name' });
+    const file = join(options.auditDir, name);
+    if (
+      !(await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      throw new HTTPException(404, { message: `no audit log ${name}` });
+    return file;
   };
   app.get('/api/audit', async (c) => c.json(await listAuditLogs(options.auditDir)));
   app.get('/api/audit/:name', async (c) => {
     const name = c.req.param('name');
-    const file = auditFile(name);
+    const file = await auditFile(name);
     // A running training's log is not sealed yet: check what is there, without requiring the seal.
     const live = [...runs.values()].some((r) => r.auditLog === name && r.auditOpen);
     const verdict = await options.audit.verify(file, { live });
-    // Costs are read from the records; a log whose lines do not parse has none to show.
-    const costs = await options.audit.costs(file).catch((error: unknown) => {
-      if (verdict.ok || !(error instanceof UserError)) throw error;
-      return null;
-    });
+    // Summed over the records that parse and match the event schema; the rest are counted as excluded.
+    const costs = await options.audit.costs(file);
     return c.json({ name: c.req.param('name'), verdict, costs });
   });
   app.get('/api/audit/:name/records', async (c) => {
     const offset = Number(c.req.query('offset') ?? 0);
     const limit = Math.min(Number(c.req.query('limit') ?? 100), 1000);
     return c.json(
-      await options.audit.read(auditFile(c.req.param('name')), {
+      await options.audit.read(await auditFile(c.req.param('name')), {
         offset: Number.isFinite(offset) ? offset : 0,
         limit: Number.isFinite(limit) ? limit : 100,
       }),
@@ -149,7 +168,12 @@ export function createPlaygroundApp(options: PlaygroundAppOptions): { app: Hono;
   // The client: static files, with index.html for every other path (single-page app).
   const root = normalize(options.clientDir);
   app.get('*', async (c) => {
-    const rel = decodeURIComponent(new URL(c.req.url).pathname);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      return c.json({ error: 'malformed percent-encoding in the path' }, 400);
+    }
     const file = normalize(join(root, rel));
     const inside = file === root || file.startsWith(root + sep);
     for (const candidate of inside && extname(file) ? [file] : [join(root, 'index.html')]) {

@@ -1,18 +1,25 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { checkEvent } from './records.ts';
 import {
   auditCosts,
   auditKeyFromEnv,
   createAuditSink,
   forEachAuditLine,
-  readAuditLog,
   verifyAuditLog,
   type AuditCosts,
+  type AuditRecord,
   type VerifyResult,
 } from '@baton/audit';
 import type { BatonEvent, EventSink } from '@baton/core';
 
-export type { AuditCosts, CostLine } from '@baton/audit';
+export type { CostLine } from '@baton/audit';
+
+/** Costs per agent and per edge, summed over the records that parse and match the event schema. */
+export interface PlaygroundCosts extends AuditCosts {
+  /** Lines left out of the sums: not JSON, not a record, or an event that does not match the schema. */
+  readonly excluded: number;
+}
 
 /** What the playground needs from an audit log. The server and UI depend only on this; `coreAudit` is the implementation. */
 export interface AuditBackend {
@@ -20,7 +27,7 @@ export interface AuditBackend {
   createSink(file: string): Promise<AuditWriter>;
   /** `live`: the log is still being written, so a missing seal is not a failure. */
   verify(file: string, options?: { live?: boolean }): Promise<AuditVerdict>;
-  costs(file: string): Promise<AuditCosts>;
+  costs(file: string): Promise<PlaygroundCosts>;
   read(file: string, options?: { offset?: number; limit?: number }): Promise<AuditPage>;
 }
 
@@ -37,11 +44,16 @@ export interface AuditVerdict extends Omit<VerifyResult, 'head'> {
 export interface AuditPageRecord {
   /** 1-based line in the file, as in `AuditVerdict.firstBad.line`. */
   readonly line: number;
-  /** `unreadable`: the line is not a record (e.g. tampered into invalid JSON). */
-  readonly kind: 'genesis' | 'event' | 'seal' | 'unreadable';
+  /**
+   * `unreadable`: the line is not a record (e.g. tampered into invalid JSON); `invalid`: an event record whose event
+   * does not match the event schema (`problem` says which field, `text` is the start of the line).
+   */
+  readonly kind: 'genesis' | 'event' | 'seal' | 'unreadable' | 'invalid';
   readonly hash: string;
   readonly ts?: number;
   readonly event?: BatonEvent;
+  readonly problem?: string;
+  readonly text?: string;
 }
 
 export interface AuditPage {
@@ -79,37 +91,56 @@ export function createCoreAudit(options: CoreAuditOptions = {}): AuditBackend {
         ...(r.tornTail ? { tornTail: true } : {}),
       };
     },
-    costs: (file) => auditCosts(file),
+    async costs(file) {
+      const records: AuditRecord[] = [];
+      let excluded = 0;
+      await forEachAuditLine(file, (text) => {
+        const r = parseRecord(text);
+        if (r.kind === 'unreadable' || r.kind === 'invalid') excluded += 1;
+        else if (r.record) records.push(r.record);
+        return true;
+      });
+      return { ...(await auditCosts(records)), excluded };
+    },
     async read(file, { offset = 0, limit = 200 } = {}) {
       // Streamed: only the page's lines are kept, whatever the size of the log.
-      const lines: string[] = [];
+      const records: AuditPageRecord[] = [];
       let total = 0;
       await forEachAuditLine(file, (text) => {
-        if (total >= offset && total < offset + limit) lines.push(text);
+        // Line by line, so one unparseable (tampered) line does not hide the page around it.
+        if (total >= offset && total < offset + limit) records.push({ line: total + 1, ...parseRecord(text).page });
         total += 1;
         return true;
       });
-      // Line by line, so one unparseable (tampered) line does not hide the page around it.
-      const records = await Promise.all(
-        lines.map(async (text, i): Promise<AuditPageRecord> => {
-          const line = offset + i + 1;
-          try {
-            const [r] = await readAuditLog([text]);
-            if (!r) throw new Error('empty');
-            return {
-              line,
-              kind: r.kind,
-              hash: r.hash,
-              ...(r.kind === 'genesis' ? {} : { ts: r.ts }),
-              ...(r.kind === 'event' ? { event: r.event } : {}),
-            };
-          } catch {
-            return { line, kind: 'unreadable', hash: '' };
-          }
-        }),
-      );
       return { total, records };
     },
+  };
+}
+
+const SHOWN_CHARS = 240;
+
+/** One line of a log: its page form and, when it is a well-formed record, the record. */
+function parseRecord(text: string): { kind: AuditPageRecord['kind']; page: Omit<AuditPageRecord, 'line'>; record?: AuditRecord } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: 'unreadable', page: { kind: 'unreadable', hash: '', text: text.slice(0, SHOWN_CHARS) } };
+  }
+  const r = value as Partial<Record<string, unknown>> | null;
+  const kind = r?.['kind'];
+  const hash = typeof r?.['hash'] === 'string' ? r['hash'] : '';
+  const ts = typeof r?.['ts'] === 'number' && Number.isFinite(r['ts']) ? { ts: r['ts'] } : {};
+  if (kind === 'genesis' || kind === 'seal') return { kind, page: { kind, hash, ...ts }, record: value as AuditRecord };
+  if (kind !== 'event') return { kind: 'unreadable', page: { kind: 'unreadable', hash, text: text.slice(0, SHOWN_CHARS) } };
+  const checked = checkEvent(r?.['event']);
+  if (!checked.ok) {
+    return { kind: 'invalid', page: { kind: 'invalid', hash, ...ts, problem: checked.problem, text: text.slice(0, SHOWN_CHARS) } };
+  }
+  return {
+    kind,
+    page: { kind, hash, ...ts, event: checked.event },
+    record: { ...(value as AuditRecord), event: checked.event } as AuditRecord,
   };
 }
 

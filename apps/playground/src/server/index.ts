@@ -13,7 +13,7 @@ export {
   createCoreAudit,
   listAuditLogs,
   type AuditBackend,
-  type AuditCosts,
+  type PlaygroundCosts,
   type AuditPage,
   type AuditPageRecord,
   type AuditVerdict,
@@ -22,6 +22,8 @@ export {
   type CostLine,
 } from './audit.ts';
 export { createPlaygroundApp, type PlaygroundAppOptions } from './app.ts';
+export { capBodies, hostGuard, MAX_BODY_BYTES, sameOriginWrites } from './guard.ts';
+export { auditEventSchema, checkEvent } from './records.ts';
 export {
   parseSettings,
   RECENT_EPISODES,
@@ -105,6 +107,7 @@ export async function startPlayground(options: StartOptions): Promise<RunningPla
     auditDir: resolve(options.auditDir),
     clientDir,
     token,
+    host: options.host,
   });
   return new Promise((resolveStart, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {

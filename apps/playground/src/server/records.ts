@@ -1,0 +1,102 @@
+import type { BatonEvent } from '@baton/core';
+import { z } from 'zod';
+
+// What the browser renders from an audit log, checked on the server. A log verifies when its hashes chain, which says
+// nothing about its content being well-formed: an unsigned log rewritten with consistent hashes can carry a string
+// where a number belongs. Such a record is shown as invalid (with the field and the line), never handed to the page.
+
+const num = z.number().finite();
+const str = z.string();
+const action = z.union([z.literal('continue'), z.literal('submit'), z.templateLiteral(['handoff:', z.string().min(1)])]);
+const features = z.record(z.string(), num);
+const usage = z
+  .object({
+    inputTokens: num.optional(),
+    outputTokens: num.optional(),
+    costUsd: num.optional(),
+    model: str.optional(),
+    latencyMs: num.optional(),
+  })
+  .loose();
+const notes = z.record(z.string(), z.unknown());
+const base = { episodeId: str, time: num };
+
+/** One runtime event as the playground reads it from a log (unknown extra fields pass through). */
+export const auditEventSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      ...base,
+      type: z.literal('episode-start'),
+      workflow: str,
+      entry: str,
+      seed: num,
+      artifactHash: str,
+      learn: z.boolean().optional(),
+      explore: z.boolean().optional(),
+    })
+    .loose(),
+  z.object({ ...base, type: z.literal('work-start'), agent: str, artifactHash: str }).loose(),
+  z
+    .object({
+      ...base,
+      type: z.literal('work-end'),
+      agent: str,
+      artifactHashBefore: str,
+      artifactHashAfter: str,
+      reward: num,
+      duration: num,
+      usage,
+      notes: notes.optional(),
+    })
+    .loose(),
+  z
+    .object({
+      ...base,
+      type: z.literal('decision'),
+      agent: str,
+      view: z.object({ projection: features, privateState: features }),
+      legal: z.array(action),
+      qValues: z.partialRecord(action, num),
+      action,
+      explored: z.boolean(),
+      artifactHash: str,
+    })
+    .loose(),
+  z.object({ ...base, type: z.literal('handoff'), handoffId: str, from: str, to: str, artifactHash: str, skipped: z.array(str) }).loose(),
+  z.object({ ...base, type: z.literal('scalar-return'), handoffId: str, from: str, to: str, scalar: num }).loose(),
+  z
+    .object({
+      ...base,
+      type: z.literal('submit'),
+      agent: str,
+      artifactHash: str,
+      reward: num,
+      forced: z.boolean(),
+      usage: usage.optional(),
+      notes: notes.optional(),
+    })
+    .loose(),
+  z
+    .object({
+      ...base,
+      type: z.literal('episode-end'),
+      return: num,
+      terminalReward: num,
+      steps: num,
+      handoffs: num,
+      costUsd: num,
+      tokens: num.optional(),
+    })
+    .loose(),
+  z.object({ ...base, type: z.literal('error'), agent: str.optional(), code: str, message: str }).loose(),
+]);
+
+/** The event of a record line, or why it is not one ("field: problem"). */
+export function checkEvent(value: unknown): { ok: true; event: BatonEvent } | { ok: false; problem: string } {
+  const parsed = auditEventSchema.safeParse(value);
+  // The parsed value is the BatonEvent it was checked to be (JSON has no `undefined` for exactOptionalPropertyTypes to object to).
+  if (parsed.success) return { ok: true, event: parsed.data as BatonEvent };
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  return { ok: false, problem: `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid event'}` };
+}
