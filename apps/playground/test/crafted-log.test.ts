@@ -30,8 +30,7 @@ interface Summary {
 describe('crafted audit content', () => {
   afterEach(() => {
     // Undo any pollution so that one failure does not cascade into every later test in this process.
-    for (const k of ['dollars', 'inputTokens', 'outputTokens', 'work', 'models', 'count'])
-      delete (Object.prototype as Record<string, unknown>)[k];
+    for (const k of ['dollars', 'inputTokens', 'outputTokens', 'work', 'models', 'count']) Reflect.deleteProperty(Object.prototype, k);
   });
 
   it('an agent named __proto__ is a cost line, and Object.prototype stays clean', async () => {
