@@ -14,7 +14,7 @@ import {
   type EventRecord,
 } from '@baton/audit';
 import { InProcessRuntime, type BatonEvent } from '@baton/core';
-import { relayRuntime, relayWorkflow, SeededRandomHead } from '@baton/core/test';
+import { relayInput, relayRuntime, relayWorkflow, SeededRandomHead } from '@baton/core/test';
 import { hmacHex, sha256Hex } from './format.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-audit-'));
@@ -28,7 +28,7 @@ async function writeLog(path: string, episodes: number, options: { hmacKey?: str
   const runtime = relayRuntime([audit.sink]);
   let cost = 0;
   for (let seed = 1; seed <= episodes; seed++) {
-    cost += (await runtime.runEpisode({ seed, input: { n: 0, note: '' }, learn: options.learn ?? true })).costUsd;
+    cost += (await runtime.runEpisode({ seed, input: relayInput(), learn: options.learn ?? true })).costUsd;
   }
   await audit.close();
   return cost;
@@ -59,7 +59,7 @@ describe('audit log', () => {
     );
     const decision = events.find((e) => e.type === 'decision');
     expect(decision).toMatchObject({
-      view: { projection: { n: 1 } },
+      view: { projection: { progress: expect.any(Number) } },
       legal: expect.arrayContaining(['submit']),
       explored: expect.any(Boolean),
     });
@@ -72,7 +72,7 @@ describe('audit log', () => {
     const byEdge = Object.values(costs.edges).reduce((s, a) => s + a.dollars, 0);
     expect(byAgent).toBeCloseTo(cost, 12);
     expect(byEdge).toBeCloseTo(cost, 12);
-    expect(costs.edges['start->solver']?.count).toBe(20);
+    expect(costs.edges['start->draft']?.count).toBe(20);
   });
 
   it('replays evaluation episodes, which send no scalar back', async () => {
@@ -104,7 +104,7 @@ describe('audit log', () => {
     const path = fresh();
     const audit = createAuditSink({ path, hmacKey: KEY, flushEvents: 10 });
     const runtime = relayRuntime([audit.sink]);
-    for (let seed = 1; seed <= 6; seed++) await runtime.runEpisode({ seed, input: { n: 0, note: '' } });
+    for (let seed = 1; seed <= 6; seed++) await runtime.runEpisode({ seed, input: relayInput() });
     await audit.close();
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     const signedLines = lines.flatMap((line, i) => (line.includes('","mac":"') ? [i + 1] : []));
@@ -196,7 +196,7 @@ describe('audit log', () => {
       ],
       [
         'handoff without decision',
-        (es) => es.map((e) => (e.type === 'handoff' ? { ...e, to: e.to === 'critic' ? 'verifier' : 'critic' } : e)),
+        (es) => es.map((e) => (e.type === 'handoff' ? { ...e, to: e.to === 'polish' ? 'check' : 'polish' } : e)),
         /does not follow a decision/,
       ],
     ];
@@ -272,7 +272,7 @@ describe('audit log', () => {
     const heads = Object.fromEntries(workflow.agents.map((a) => [a.id, new SeededRandomHead()]));
     const path = fresh();
     const { value, verify } = await withAuditLog(path, (sink) =>
-      new InProcessRuntime({ workflow, heads, sinks: [sink] }).runEpisode({ seed: 3, input: { n: 0, note: '' } }),
+      new InProcessRuntime({ workflow, heads, sinks: [sink] }).runEpisode({ seed: 3, input: relayInput() }),
     );
     expect(verify.ok).toBe(true);
     const records = await readAuditLog(path);
@@ -290,7 +290,7 @@ describe('audit log', () => {
 
   it('refuses to overwrite a log and withAuditLog verifies what it wrote', async () => {
     const path = fresh();
-    const { value, verify } = await withAuditLog(path, (sink) => relayRuntime([sink]).runEpisode({ seed: 7, input: { n: 0, note: '' } }));
+    const { value, verify } = await withAuditLog(path, (sink) => relayRuntime([sink]).runEpisode({ seed: 7, input: relayInput() }));
     expect(value.steps).toBeGreaterThan(0);
     expect(verify.ok).toBe(true);
     expect(() => createAuditSink({ path })).toThrow(/exists/);

@@ -1,6 +1,6 @@
 // Child process for crash.test.ts: writes audited episodes as fast as it can until it is killed.
 import { createAuditSink } from '@baton/audit';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: crash-writer.fixture.ts FILE');
@@ -8,6 +8,6 @@ if (!path) throw new Error('usage: crash-writer.fixture.ts FILE');
 const audit = createAuditSink({ path, flushIntervalMs: 1, flushEvents: 16 });
 const runtime = relayRuntime([audit.sink]);
 for (let seed = 1; ; seed++) {
-  await runtime.runEpisode({ seed, input: { n: 0, note: 'x'.repeat(seed % 200) } });
+  await runtime.runEpisode({ seed, input: relayInput() });
   if (seed % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
 }

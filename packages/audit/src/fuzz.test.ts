@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '@baton/core';
 import { createAuditSink, splitAuditText, verifyAuditLines, type VerifyResult } from '@baton/audit';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ async function realLog(name: string, hmacKey?: string): Promise<Buffer> {
   const path = join(dir, name);
   const audit = createAuditSink({ path, ...(hmacKey ? { hmacKey } : {}) });
   const runtime = relayRuntime([audit.sink]);
-  for (let seed = 1; seed <= 8; seed++) await runtime.runEpisode({ seed, input: { n: 0, note: '' } });
+  for (let seed = 1; seed <= 8; seed++) await runtime.runEpisode({ seed, input: relayInput() });
   await audit.close();
   return readFileSync(path);
 }

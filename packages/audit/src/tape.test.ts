@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Action, BatonEvent } from '@baton/core';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 import { createAuditSink } from './file-sink.ts';
 import { splitLine } from './format.ts';
 import { verifyAuditLog } from './verify.ts';
@@ -33,7 +33,7 @@ describe('audit tape', () => {
   it('writes every runtime event byte-equal to JSON.stringify, across batch boundaries', async () => {
     const events: BatonEvent[] = [];
     const runtime = relayRuntime([(e) => void events.push(e)]);
-    for (let seed = 1; seed <= 40; seed++) await runtime.runEpisode({ seed, input: { n: 0, note: `note ${seed}` }, learn: seed % 2 === 0 });
+    for (let seed = 1; seed <= 40; seed++) await runtime.runEpisode({ seed, input: relayInput(), learn: seed % 2 === 0 });
     expect(new Set(events.map((e) => e.type)).size).toBeGreaterThanOrEqual(8);
     // Small batches: strings are interned per batch, so events must not depend on an earlier batch's table.
     expect(await written(events, { flushEvents: 7 })).toEqual(events.map((e) => JSON.stringify(e)));
@@ -210,7 +210,7 @@ describe('audit tape', () => {
 describe('writer thread signing', () => {
   it('signs as the verifier checks, for short, block-sized, long and non-ASCII keys', async () => {
     const events: BatonEvent[] = [];
-    await relayRuntime([(e) => void events.push(e)]).runEpisode({ seed: 3, input: { n: 0, note: '' } });
+    await relayRuntime([(e) => void events.push(e)]).runEpisode({ seed: 3, input: relayInput() });
     for (const key of ['k'.repeat(16), 'x'.repeat(64), 'y'.repeat(65), 'clé-секрет-🔑-0123456789'.repeat(5)]) {
       const path = join(dir, `signed-${++logs}.jsonl`);
       const audit = createAuditSink({ path, hmacKey: key });

@@ -1,13 +1,13 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect, it } from 'vitest';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 import { createOtelSink } from '@baton/adapters/audit';
 
 it('exports an episode as an invoke_workflow span with invoke_agent children and decision events', async () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const sink = createOtelSink({ tracer: provider.getTracer('baton-test') });
-  const result = await relayRuntime([sink]).runEpisode({ seed: 5, input: { n: 0, note: '' } });
+  const result = await relayRuntime([sink]).runEpisode({ seed: 5, input: relayInput() });
   const spans = exporter.getFinishedSpans();
   const root = spans.find((s) => s.name === 'invoke_workflow relay');
   expect(root?.attributes).toMatchObject({

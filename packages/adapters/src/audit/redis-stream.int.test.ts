@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAudit, verifyAuditLog } from '@baton/audit';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 import { createRedisStreamAuditSink, readRedisAuditStream } from '@baton/adapters/audit';
 
 const prefix = `baton-test:audit:${process.pid}-${Date.now()}`;
@@ -28,10 +28,10 @@ describe('Redis stream audit sink', () => {
     const rb = relayRuntime([b.sink]);
     await Promise.all([
       (async () => {
-        for (let s = 1; s <= 4; s++) await ra.runEpisode({ seed: s, input: { n: 0, note: '' }, episodeId: `a-${s}` });
+        for (let s = 1; s <= 4; s++) await ra.runEpisode({ seed: s, input: relayInput(), episodeId: `a-${s}` });
       })(),
       (async () => {
-        for (let s = 1; s <= 4; s++) await rb.runEpisode({ seed: s, input: { n: 0, note: '' }, episodeId: `b-${s}` });
+        for (let s = 1; s <= 4; s++) await rb.runEpisode({ seed: s, input: relayInput(), episodeId: `b-${s}` });
       })(),
     ]);
     const live = await readRedisAuditStream({ redis, stream });
@@ -50,7 +50,7 @@ describe('Redis stream audit sink', () => {
   it('detects an entry deleted from the stream and a forged entry', async () => {
     const stream = `${prefix}:tamper`;
     const sink = createRedisStreamAuditSink({ redis, stream });
-    await relayRuntime([sink.sink]).runEpisode({ seed: 3, input: { n: 0, note: '' } });
+    await relayRuntime([sink.sink]).runEpisode({ seed: 3, input: relayInput() });
     await sink.seal();
     const entries = await redis.xrange(stream, '-', '+');
     await redis.xdel(stream, (entries[5] as [string, string[]])[0]);
@@ -59,7 +59,7 @@ describe('Redis stream audit sink', () => {
       reason: expect.stringContaining('sequence'),
     });
     const forged = `${prefix}:forged`;
-    for (const [, fields] of entries) await redis.xadd(forged, '*', 'r', (fields[1] as string).replace('"solver"', '"critic"'));
+    for (const [, fields] of entries) await redis.xadd(forged, '*', 'r', (fields[1] as string).replace('"draft"', '"polish"'));
     expect((await verifyAuditLog(await readRedisAuditStream({ redis, stream: forged }))).ok).toBe(false);
   });
 });

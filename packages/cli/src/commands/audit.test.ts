@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withAuditLog } from '@baton/audit';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 import { main } from '@baton/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-cli-audit-'));
@@ -31,7 +31,7 @@ async function runCli(...args: string[]): Promise<{ code: number; out: string; e
 beforeAll(async () => {
   const episodes = async (sink: Parameters<Parameters<typeof withAuditLog>[1]>[0]): Promise<void> => {
     const runtime = relayRuntime([sink]);
-    for (let seed = 1; seed <= 4; seed++) await runtime.runEpisode({ seed, input: { n: 0, note: '' } });
+    for (let seed = 1; seed <= 4; seed++) await runtime.runEpisode({ seed, input: relayInput() });
   };
   await withAuditLog(log, episodes, {});
   await withAuditLog(signed, episodes, { hmacKey: KEY });
@@ -93,11 +93,11 @@ describe('baton audit', () => {
   it('show prints who handed to whom and why, the scalar back and the cost', async () => {
     const { code, out } = await runCli('audit', 'show', log);
     expect(code).toBe(0);
-    expect(out).toMatch(/episode relay-1-1 +workflow relay, seed 1, entry solver/);
-    expect(out).toMatch(/solver decides \S+ \((greedy|explored)\) +Q: continue[*]?=/);
+    expect(out).toMatch(/episode relay-1-1 +workflow relay, seed 1, entry draft/);
+    expect(out).toMatch(/draft decides \S+ \((greedy|explored)\) +Q: continue[*]?=/);
     expect(out).toMatch(/\w+ -> \w+ +handoff relay-\d-\d\/h0/);
     expect(out).toMatch(/scalar [\d.-]+ back for/);
-    expect(out).toMatch(/worked 1: reward -0\.010, \$0\.\d+ +\d+\+\d+ tok +(gpt|claude|llama)/);
+    expect(out).toMatch(/worked 1: reward -0\.020, \$0\.\d+ +\d+\+\d+ tok +(gpt|claude|llama)/);
     expect((await runCli('audit', 'show', log, '--episode', 'nope')).code).toBe(2);
   });
 
@@ -118,7 +118,7 @@ describe('baton audit', () => {
     const json = join(dir, 'costs.json');
     const { code, out } = await runCli('audit', 'costs', log, '--json', json);
     expect(code).toBe(0);
-    expect(out).toMatch(/per agent[\s\S]*solver[\s\S]*per handoff edge[\s\S]*start->solver/);
+    expect(out).toMatch(/per agent[\s\S]*draft[\s\S]*per handoff edge[\s\S]*start->draft/);
     const costs = JSON.parse(readFileSync(json, 'utf8')) as { total: { dollars: number }; agents: Record<string, { dollars: number }> };
     expect(Object.values(costs.agents).reduce((s, a) => s + a.dollars, 0)).toBeCloseTo(costs.total.dollars, 12);
   });

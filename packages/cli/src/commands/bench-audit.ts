@@ -9,7 +9,7 @@ import { loadRouteLLM, recordedLabel, replayPair, type ReplayDataset } from '@ba
 import { cascadeWorkflow, newCascadeHeads, newMathDraft } from '@baton/agents';
 import { createAuditSink, verifyAuditLog } from '@baton/audit';
 import { InProcessRuntime, Rng, UserError, type EventSink } from '@baton/core';
-import { relayRuntime } from '@baton/core/test';
+import { relayInput, relayRuntime } from '@baton/core/test';
 import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
 import { positiveInt } from '../program.ts';
 import { benchCommand } from './bench.ts';
@@ -17,7 +17,7 @@ import { benchCommand } from './bench.ts';
 const BENCH_KEY = 'bench-hmac-key-0123456789abcdef';
 
 /**
- * What the engine runs while it is audited. `relay`: three agents whose work is a counter and whose heads draw
+ * What the engine runs while it is audited. `relay`: the relay of @baton/core/test (pure work) with heads that draw
  * seeded Q-values (no learning), the bare engine and the worst case for the sink's share. `icq`: the synthetic
  * IC-SMDP of `baton demo` with IC-Q tabular heads learning. `gsm8k`: the math cascade of `baton train math` on
  * recorded GSM8K outputs (replayed model calls, mathjs projections, linear IC-Q heads learning), the workload of a
@@ -41,7 +41,7 @@ function workloadRunner(
 ): (seed: number) => Promise<number> {
   if (workload === 'relay') {
     const runtime = relayRuntime(sinks);
-    return async (seed) => (await runtime.runEpisode({ seed, input: { n: 0, note: '' } })).decisions;
+    return async (seed) => (await runtime.runEpisode({ seed, input: relayInput() })).decisions;
   }
   if (workload === 'gsm8k') {
     if (!gsm8k) throw new UserError('the gsm8k workload needs the RouteLLM GSM8K recordings', { field: '--data' });

@@ -59,4 +59,4 @@ export function scriptedOption<T>(config: {
   };
 }
 export { ScriptedModel, type ScriptedReply } from './scripted-model.ts';
-export { relayRuntime, relayWorkflow, SeededRandomHead, type RelayDraft } from './relay-workflow.ts';
+export { relayInput, relayRuntime, relayWorkflow, SeededRandomHead, type RelayDraft } from './relay-workflow.ts';

@@ -2,15 +2,16 @@ import { z } from 'zod';
 import type { Action } from '../action.ts';
 import type { Decision, DecideContext, HandoffHead } from '../head.ts';
 import type { InterfaceView } from '../interface.ts';
+import type { Artifact } from '../artifact.ts';
 import type { AgentOption } from '../option.ts';
 import { InProcessRuntime } from '../runtime.ts';
 import type { EventSink } from '../events.ts';
 import { defineWorkflow, type Workflow } from '../workflow.ts';
 
-/** The artifact of the relay workflow: a counter and the last author's note. */
+/** The artifact of the relay workflow: how far the draft has come and how much of it has been checked. */
 export interface RelayDraft {
-  readonly n: number;
-  readonly note: string;
+  readonly progress: number;
+  readonly quality: number;
 }
 
 const MODELS = ['gpt-4o-mini', 'claude-haiku-4-5', 'llama-3.1-8b'] as const;
@@ -51,22 +52,28 @@ export class SeededRandomHead implements HandoffHead {
   }
 }
 
-function relayAgent(id: string, index: number): AgentOption<RelayDraft> {
+function relayAgent(
+  id: string,
+  index: number,
+  work: (x: Artifact<RelayDraft>, u: number) => RelayDraft,
+  features: (x: RelayDraft) => Record<string, number>,
+): AgentOption<RelayDraft> {
   return {
     id,
     interface: {
-      projectionKeys: ['n', 'mine'],
-      privateKeys: ['workUnits'],
-      project: (artifact) => ({ n: artifact.value.n, mine: artifact.author === id ? 1 : 0 }),
-      privateState: (local) => ({ workUnits: local.workUnits }),
+      projectionKeys: Object.keys(features({ progress: 0, quality: 0 })),
+      privateKeys: ['consecutive'],
+      project: (x) => features(x.value),
+      privateState: (local) => ({ consecutive: Math.min(local.consecutiveWork, 2) }),
     },
-    work: (artifact, ctx) => {
+    work: (x, ctx) => {
+      const value = work(x, ctx.rng.next());
       const inputTokens = 100 + ctx.rng.int(400);
       const outputTokens = 20 + ctx.rng.int(200);
       return {
-        value: { n: artifact.value.n + 1, note: `${id} step ${artifact.value.n}` },
-        reward: -0.01,
-        duration: 1,
+        value,
+        reward: -0.02,
+        duration: 1 + ctx.rng.int(2),
         usage: {
           inputTokens,
           outputTokens,
@@ -80,19 +87,47 @@ function relayAgent(id: string, index: number): AgentOption<RelayDraft> {
 }
 
 /**
- * A three-agent relay (solver -> verifier -> critic, with a skip solver -> critic) whose work is a pure counter and
- * whose heads are seeded: the fixture audit tests, benches and demos run to produce realistic logs.
+ * The relay: three agents improve a draft (a drafter, a checker, a polisher, with a skip draft -> polish) and learn
+ * when to hand off. Work is a pure function of the episode seed, with made-up token counts, models and dollars, so
+ * the in-process and BullMQ runtimes must agree decision for decision and audit logs look like real ones. Tests,
+ * benches and `baton run relay` run it.
  */
-export function relayWorkflow(): Workflow<RelayDraft> {
+export function relayWorkflow(options: { maxSteps?: number; maxHandoffs?: number } = {}): Workflow<RelayDraft> {
   return defineWorkflow<RelayDraft>({
     name: 'relay',
-    artifact: z.object({ n: z.number(), note: z.string() }),
-    agents: [relayAgent('solver', 0), relayAgent('verifier', 1), relayAgent('critic', 2)],
-    entry: 'solver',
-    successors: { solver: ['verifier', 'critic'], verifier: ['solver', 'critic'], critic: ['solver'] },
-    grader: (artifact) => (artifact.value.n % 3 === 0 ? 1 : 0),
-    budget: { maxSteps: 12, maxHandoffs: 6 },
+    artifact: z.object({ progress: z.number().int(), quality: z.number().int() }),
+    agents: [
+      relayAgent(
+        'draft',
+        0,
+        (x, u) => ({ ...x.value, progress: x.value.progress + (u < 0.7 ? 1 : 0) }),
+        (x) => ({ progress: Math.min(x.progress, 3) }),
+      ),
+      relayAgent(
+        'check',
+        1,
+        (x, u) => ({ ...x.value, quality: x.value.quality + (x.value.progress > x.value.quality && u < 0.6 ? 1 : 0) }),
+        (x) => ({ gap: Math.sign(x.progress - x.quality) + 1 }),
+      ),
+      relayAgent(
+        'polish',
+        2,
+        (x) => ({ ...x.value }),
+        (x) => ({ ready: x.progress >= 2 && x.quality >= 2 ? 1 : 0 }),
+      ),
+    ],
+    entry: 'draft',
+    successors: { draft: ['check', 'polish'], check: ['draft', 'polish'], polish: ['check'] },
+    grader: (x) => (x.value.progress >= 2 && x.value.quality >= 2 ? 1 : 0),
+    budget: { maxSteps: options.maxSteps ?? 12, maxHandoffs: options.maxHandoffs ?? 8 },
+    discount: 0.97,
+    transferTime: 0.5,
   });
+}
+
+/** The relay's first artifact value. */
+export function relayInput(): RelayDraft {
+  return { progress: 0, quality: 0 };
 }
 
 /** An InProcessRuntime over `relayWorkflow` with seeded random heads and the given sinks. */
