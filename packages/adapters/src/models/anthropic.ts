@@ -1,13 +1,19 @@
 import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, TokenUsage, ToolCall } from '@baton/core';
-import { ProviderError, UserError } from '@baton/core';
+import { UserError } from '@baton/core';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, MessageCreateParamsBase, MessageParam } from '@anthropic-ai/sdk/resources/messages/messages';
+import { z } from 'zod';
+import { invalidResponse } from './provider-error.ts';
 import { callWithRetries } from './retry.ts';
-import { apiKeyFrom, deltaTracker, dollars, resolveSettings, truncatedStream, type ModelSettings } from './shared.ts';
+import { deadlinesOf, deltaTracker, dollars, resolveSettings, shaped, truncatedStream, type ModelSettings } from './shared.ts';
+import { checkedBaseURL, expectEventStream, guardedFetch, VENDOR_API, vendorApiKey } from './transport.ts';
 
 /** Settings of {@link createAnthropicModel}. */
 export interface AnthropicModelSettings extends ModelSettings {
-  /** Defaults to the `ANTHROPIC_API_KEY` environment variable; required unless `baseURL` points elsewhere. */
+  /**
+   * Defaults to the `ANTHROPIC_API_KEY` environment variable, which is read only for Anthropic's own host: a custom
+   * `baseURL` gets the key passed here or none.
+   */
   readonly apiKey?: string;
   /** A proxy or compatible server speaking the messages API. */
   readonly baseURL?: string;
@@ -29,15 +35,21 @@ const PROVIDER = 'anthropic';
  */
 export function createAnthropicModel(settings: AnthropicModelSettings): ModelAdapter {
   const resolved = resolveSettings(settings);
-  const apiKey = apiKeyFrom(settings.apiKey, 'ANTHROPIC_API_KEY', settings.baseURL === undefined, PROVIDER);
+  if (settings.baseURL !== undefined) checkedBaseURL(settings.baseURL);
+  const apiKey = vendorApiKey('anthropic', settings.apiKey, settings.baseURL);
   const defaultMaxTokens = settings.defaultMaxTokens ?? 4096;
   if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1)
     throw new UserError('must be a positive integer', { field: 'defaultMaxTokens' });
   const client = new Anthropic({
+    // Explicit, so the SDK never falls back to ANTHROPIC_AUTH_TOKEN or a credentials profile; local servers ignore it.
     apiKey: apiKey ?? 'not-needed',
-    ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
+    authToken: null,
+    // Always explicit, so ANTHROPIC_BASE_URL cannot redirect the key.
+    baseURL: settings.baseURL ?? VENDOR_API.anthropic.url,
+    fetch: guardedFetch(resolved.maxResponseBytes),
     maxRetries: 0,
-    timeout: resolved.timeoutMs,
+    // Baton's own deadlines (callWithRetries) govern; this only keeps the SDK's from firing first.
+    timeout: 3_600_000,
   });
   const secrets = apiKey === undefined ? [] : [apiKey];
 
@@ -53,7 +65,7 @@ export function createAnthropicModel(settings: AnthropicModelSettings): ModelAda
         {
           provider: PROVIDER,
           policy: resolved.retry,
-          timeoutMs: resolved.timeoutMs,
+          ...deadlinesOf(resolved, options.onDelta !== undefined),
           signal: options.signal,
           secrets,
           delivered: () => deltas.delivered,
@@ -66,29 +78,62 @@ export function createAnthropicModel(settings: AnthropicModelSettings): ModelAda
 
 type Answer = Omit<GenerateResult, 'costUsd' | 'latencyMs'>;
 
-interface UsageNumbers {
-  readonly input_tokens: number | null;
-  readonly output_tokens: number;
-  readonly cache_creation_input_tokens?: number | null;
-  readonly cache_read_input_tokens?: number | null;
-}
-
 /** Cached input is counted as input (priced at the full input rate: an upper bound). */
-function usageOf(usage: UsageNumbers): TokenUsage {
+function usageOf(usage: z.infer<typeof usageShape>): TokenUsage {
   return {
     inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
     outputTokens: usage.output_tokens,
   };
 }
 
+// The parts of an answer Baton reads, checked: a body of another shape is an unusable answer, not a TypeError.
+const usageShape = z.object({
+  input_tokens: z.number().nullable(),
+  output_tokens: z.number(),
+  cache_creation_input_tokens: z.number().nullish(),
+  cache_read_input_tokens: z.number().nullish(),
+});
+const blockShape = z.union([
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({ type: z.string() }),
+]);
+const messageShape = z.object({
+  id: z.string(),
+  model: z.string(),
+  content: z.array(blockShape),
+  usage: usageShape,
+  stop_reason: z.string().nullish(),
+});
+const eventShape = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message_start'), message: z.object({ id: z.string(), model: z.string(), usage: usageShape }) }),
+  z.object({ type: z.literal('content_block_start'), index: z.number(), content_block: blockShape }),
+  z.object({
+    type: z.literal('content_block_delta'),
+    index: z.number(),
+    delta: z.union([
+      z.object({ type: z.literal('text_delta'), text: z.string() }),
+      z.object({ type: z.literal('input_json_delta'), partial_json: z.string() }),
+      z.object({ type: z.string() }),
+    ]),
+  }),
+  z.object({ type: z.literal('message_delta'), usage: z.object({ input_tokens: z.number().nullish(), output_tokens: z.number() }) }),
+  z.object({ type: z.literal('message_stop') }),
+  z.object({ type: z.literal('content_block_stop') }),
+  z.object({ type: z.literal('ping') }),
+]);
+
 async function whole(client: Anthropic, params: MessageCreateParamsBase, signal: AbortSignal): Promise<Answer> {
-  const message = await client.messages.create({ ...params, stream: false }, { signal });
+  const body: unknown = await client.messages.create({ ...params, stream: false }, { signal });
+  const message = shaped(PROVIDER, messageShape, body, 'the body');
   let text = '';
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
-    if (block.type === 'text') text += block.text;
-    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input) });
+    if ('text' in block) text += block.text;
+    else if ('input' in block) toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input) });
   }
+  if (text === '' && toolCalls.length === 0)
+    throw invalidResponse(PROVIDER, `the answer is empty (stop_reason ${message.stop_reason ?? 'none'})`);
   return { text, toolCalls, usage: usageOf(message.usage), model: message.model, id: message.id };
 }
 
@@ -98,14 +143,18 @@ async function streamed(
   signal: AbortSignal,
   emit: (text: string) => void,
 ): Promise<Answer> {
-  const stream = await client.messages.create({ ...params, stream: true }, { signal });
+  const { data: stream, response } = await client.messages.create({ ...params, stream: true }, { signal }).withResponse();
+  expectEventStream(PROVIDER, response, () => stream.controller.abort());
   let text = '';
   let id = '';
   let model = params.model;
   let usage: TokenUsage | undefined;
   let stopped = false;
+  let events = 0;
   const tools = new Map<number, { id: string; name: string; json: string }>();
-  for await (const event of stream) {
+  for await (const raw of stream) {
+    events += 1;
+    const event = shaped(PROVIDER, eventShape, raw, 'a stream event');
     switch (event.type) {
       case 'message_start':
         id = event.message.id;
@@ -113,14 +162,14 @@ async function streamed(
         usage = usageOf(event.message.usage);
         break;
       case 'content_block_start':
-        if (event.content_block.type === 'tool_use')
+        if ('input' in event.content_block)
           tools.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
         break;
       case 'content_block_delta':
-        if (event.delta.type === 'text_delta') {
+        if ('text' in event.delta) {
           text += event.delta.text;
           emit(event.delta.text);
-        } else if (event.delta.type === 'input_json_delta') {
+        } else if ('partial_json' in event.delta) {
           const tool = tools.get(event.index);
           if (tool) tool.json += event.delta.partial_json;
         }
@@ -136,13 +185,12 @@ async function streamed(
         break;
     }
   }
+  // The SDK ends the iteration quietly when the signal fires: that is a timeout, not a short stream.
+  signal.throwIfAborted();
+  if (events === 0) throw invalidResponse(PROVIDER, 'the event stream ended without an event');
   if (!stopped) throw truncatedStream(PROVIDER, 'no message_stop');
-  if (usage === undefined)
-    throw new ProviderError(`${PROVIDER}: the stream reported no usage`, {
-      provider: PROVIDER,
-      retryable: false,
-      code: 'provider.invalid-response',
-    });
+  if (usage === undefined) throw invalidResponse(PROVIDER, 'the stream reported no usage');
+  if (text === '' && tools.size === 0) throw invalidResponse(PROVIDER, 'the streamed answer is empty');
   const toolCalls = [...tools.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, tool]) => ({ id: tool.id, name: tool.name, arguments: tool.json || '{}' }));

@@ -3,17 +3,18 @@ import { UserError } from '@baton/core';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import {
   AIMessage,
-  AIMessageChunk,
   HumanMessage,
   SystemMessage,
   ToolMessage,
+  type AIMessageChunk,
   type BaseMessage,
   type UsageMetadata,
 } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { Tiktoken } from 'js-tiktoken/lite';
+import { connectionFailure, invalidResponse } from './provider-error.ts';
 import { callWithRetries } from './retry.ts';
-import { deltaTracker, dollars, resolveSettings, type ModelSettings } from './shared.ts';
+import { deadlinesOf, deltaTracker, dollars, resolveSettings, type ModelSettings } from './shared.ts';
 
 /** Settings of {@link createLangChainModel}. */
 export interface LangChainModelSettings extends Omit<ModelSettings, 'model'> {
@@ -55,18 +56,25 @@ export function createLangChainModel(chatModel: BaseChatModel, settings: LangCha
       const deltas = deltaTracker(options.onDelta);
       const message = await callWithRetries(
         async (signal) => {
-          if (!options.onDelta) return runnable.invoke(input, { signal });
-          let merged: AIMessageChunk | undefined;
-          for await (const chunk of await runnable.stream(input, { signal })) {
-            deltas.emit(chunk.text);
-            merged = merged === undefined ? chunk : merged.concat(chunk);
-          }
-          return merged ?? new AIMessageChunk({ content: '' });
+          const answer = await readable(async () => {
+            if (!options.onDelta) return runnable.invoke(input, { signal });
+            let merged: AIMessageChunk | undefined;
+            for await (const chunk of await runnable.stream(input, { signal })) {
+              deltas.emit(chunk.text);
+              merged = merged === undefined ? chunk : merged.concat(chunk);
+            }
+            return merged;
+          });
+          // A stream cut by the deadline can end quietly: that is a timeout, not an empty answer.
+          signal.throwIfAborted();
+          if (answer === undefined || (answer.text === '' && !answer.tool_calls?.length))
+            throw invalidResponse(PROVIDER, `the ${options.onDelta ? 'streamed ' : ''}answer is empty`);
+          return answer;
         },
         {
           provider: PROVIDER,
           policy: resolved.retry,
-          timeoutMs: resolved.timeoutMs,
+          ...deadlinesOf(resolved, options.onDelta !== undefined),
           signal: options.signal,
           secrets: [],
           delivered: () => deltas.delivered,
@@ -95,6 +103,20 @@ export function createLangChainModel(chatModel: BaseChatModel, settings: LangCha
       };
     },
   };
+}
+
+/**
+ * Runs a LangChain call, turning the TypeError a chat model throws when it cannot read the provider's body (an empty
+ * or misshapen answer) into `provider.invalid-response`. Connection failures keep their own classification.
+ */
+async function readable<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TypeError && connectionFailure(error) === undefined)
+      throw invalidResponse(PROVIDER, `the chat model could not read the answer (${error.message})`, error);
+    throw error;
+  }
 }
 
 type ChatRunnable = Pick<Runnable<BaseMessage[], AIMessageChunk>, 'invoke' | 'stream'>;

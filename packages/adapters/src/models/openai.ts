@@ -1,13 +1,19 @@
-import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, ToolCall } from '@baton/core';
-import { ProviderError, UserError } from '@baton/core';
+import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, ToolCall, ProviderError } from '@baton/core';
+import { UserError } from '@baton/core';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { invalidResponse } from './provider-error.ts';
 import { callWithRetries } from './retry.ts';
-import { apiKeyFrom, deltaTracker, dollars, resolveSettings, truncatedStream, type ModelSettings } from './shared.ts';
+import { deadlinesOf, deltaTracker, dollars, resolveSettings, shaped, truncatedStream, type ModelSettings } from './shared.ts';
+import { checkedBaseURL, expectEventStream, guardedFetch, isVendorHost, VENDOR_API, vendorApiKey } from './transport.ts';
 
 /** Settings of {@link createOpenAIModel}. */
 export interface OpenAIModelSettings extends ModelSettings {
-  /** Defaults to the `OPENAI_API_KEY` environment variable; required unless `baseURL` points elsewhere. */
+  /**
+   * Defaults to the `OPENAI_API_KEY` environment variable, which is read only for OpenAI's own host: a custom
+   * `baseURL` gets the key passed here or none.
+   */
   readonly apiKey?: string;
   /** Any OpenAI-compatible server: Ollama (`http://localhost:11434/v1`), vLLM, llama.cpp server, a proxy. */
   readonly baseURL?: string;
@@ -29,14 +35,20 @@ const PROVIDER = 'openai';
  */
 export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
   const resolved = resolveSettings(settings);
-  const apiKey = apiKeyFrom(settings.apiKey, 'OPENAI_API_KEY', settings.baseURL === undefined, PROVIDER);
+  if (settings.baseURL !== undefined) checkedBaseURL(settings.baseURL);
+  const vendor = isVendorHost('openai', settings.baseURL);
+  const apiKey = vendorApiKey('openai', settings.apiKey, settings.baseURL);
   const client = new OpenAI({
     // The SDK refuses to start without a key; local servers ignore it.
     apiKey: apiKey ?? 'not-needed',
-    ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
+    // Always explicit, so OPENAI_BASE_URL cannot redirect the key, and OpenAI's org/project ids stay with OpenAI.
+    baseURL: settings.baseURL ?? VENDOR_API.openai.url,
+    ...(vendor ? {} : { organization: null, project: null }),
     ...(settings.organization === undefined ? {} : { organization: settings.organization }),
+    fetch: guardedFetch(resolved.maxResponseBytes),
     maxRetries: 0,
-    timeout: resolved.timeoutMs,
+    // Baton's own deadlines (callWithRetries) govern; this only keeps the SDK's from firing first.
+    timeout: 3_600_000,
   });
   const secrets = apiKey === undefined ? [] : [apiKey];
 
@@ -44,7 +56,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
     provider: PROVIDER,
     model: resolved.model,
     async generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<GenerateResult> {
-      const params = requestParams(resolved.model, messages, options, settings.baseURL !== undefined);
+      const params = requestParams(resolved.model, messages, options, !vendor);
       const started = performance.now();
       const deltas = deltaTracker(options.onDelta);
       const answer = await callWithRetries(
@@ -52,7 +64,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
         {
           provider: PROVIDER,
           policy: resolved.retry,
-          timeoutMs: resolved.timeoutMs,
+          ...deadlinesOf(resolved, options.onDelta !== undefined),
           signal: options.signal,
           secrets,
           delivered: () => deltas.delivered,
@@ -69,17 +81,65 @@ export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
 
 type Answer = Omit<GenerateResult, 'costUsd' | 'latencyMs'>;
 
+// The parts of an answer Baton reads, checked: a body of another shape is an unusable answer, not a TypeError.
+const usageShape = z.object({ prompt_tokens: z.number(), completion_tokens: z.number() });
+const toolCallShape = z.object({
+  id: z.string(),
+  type: z.string(),
+  function: z.object({ name: z.string(), arguments: z.string() }).optional(),
+});
+const completionShape = z.object({
+  id: z.string(),
+  model: z.string(),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallShape).nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1, 'the completion has no choices'),
+  usage: usageShape.optional(),
+});
+const chunkShape = z.object({
+  id: z.string().optional(),
+  model: z.string().optional(),
+  usage: usageShape.nullish(),
+  choices: z.array(
+    z.object({
+      delta: z
+        .object({
+          content: z.string().nullish(),
+          tool_calls: z
+            .array(
+              z.object({
+                index: z.number(),
+                id: z.string().nullish(),
+                function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+              }),
+            )
+            .nullish(),
+        })
+        .nullish(),
+      finish_reason: z.string().nullish(),
+    }),
+  ),
+});
+
 async function whole(client: OpenAI, params: ChatCompletionCreateParamsBase, signal: AbortSignal): Promise<Answer> {
-  const completion = await client.chat.completions.create({ ...params, stream: false }, { signal });
-  const choice = completion.choices[0];
-  if (choice === undefined) throw invalid('the completion has no choices');
+  const body: unknown = await client.chat.completions.create({ ...params, stream: false }, { signal });
+  const completion = shaped(PROVIDER, completionShape, body, 'the body');
+  const choice = completion.choices[0] as (typeof completion.choices)[number];
   if (completion.usage === undefined) throw invalid('the completion has no usage');
   const toolCalls: ToolCall[] = [];
   for (const call of choice.message.tool_calls ?? []) {
-    if (call.type === 'function') toolCalls.push({ id: call.id, name: call.function.name, arguments: call.function.arguments });
+    if (call.type === 'function' && call.function)
+      toolCalls.push({ id: call.id, name: call.function.name, arguments: call.function.arguments });
   }
+  const text = choice.message.content ?? '';
+  if (text === '' && toolCalls.length === 0) throw invalid(`the answer is empty (finish_reason ${choice.finish_reason ?? 'none'})`);
   return {
-    text: choice.message.content ?? '',
+    text,
     toolCalls,
     usage: { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens },
     model: completion.model,
@@ -93,23 +153,29 @@ async function streamed(
   signal: AbortSignal,
   emit: (text: string) => void,
 ): Promise<Answer> {
-  const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal });
+  const { data: stream, response } = await client.chat.completions
+    .create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal })
+    .withResponse();
+  expectEventStream(PROVIDER, response, () => stream.controller.abort());
   let text = '';
   let id = '';
   let model = params.model;
   let finished = false;
+  let events = 0;
   let usage: Answer['usage'] | undefined;
   const calls = new Map<number, { id: string; name: string; arguments: string }>();
-  for await (const chunk of stream) {
+  for await (const raw of stream) {
+    events += 1;
+    const chunk = shaped(PROVIDER, chunkShape, raw, 'a stream event');
     id = chunk.id || id;
     model = chunk.model || model;
     if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
     for (const choice of chunk.choices) {
-      if (choice.delta.content) {
+      if (choice.delta?.content) {
         text += choice.delta.content;
         emit(choice.delta.content);
       }
-      for (const delta of choice.delta.tool_calls ?? []) {
+      for (const delta of choice.delta?.tool_calls ?? []) {
         const call = calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
         call.id = delta.id ?? call.id;
         call.name += delta.function?.name ?? '';
@@ -119,8 +185,12 @@ async function streamed(
       if (choice.finish_reason) finished = true;
     }
   }
+  // The SDK ends the iteration quietly when the signal fires: that is a timeout, not a short stream.
+  signal.throwIfAborted();
+  if (events === 0) throw invalid('the event stream ended without an event');
   if (!finished) throw truncatedStream(PROVIDER, 'no finish_reason');
   if (usage === undefined) throw invalid('the stream reported no usage (the server ignored stream_options.include_usage)');
+  if (text === '' && calls.size === 0) throw invalid('the streamed answer is empty');
   return { text, toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call), usage, model, id };
 }
 
@@ -176,9 +246,5 @@ function toOpenAIMessage(message: ChatMessage, index: number): ChatCompletionMes
 }
 
 function invalid(detail: string): ProviderError {
-  return new ProviderError(`${PROVIDER}: unusable response: ${detail}`, {
-    provider: PROVIDER,
-    retryable: false,
-    code: 'provider.invalid-response',
-  });
+  return invalidResponse(PROVIDER, detail);
 }

@@ -17,16 +17,39 @@ export function retryAfterOf(error: ProviderError): number | undefined {
 }
 
 const CONNECTION_ERROR_NAMES = new Set(['APIConnectionError', 'APIConnectionTimeoutError', 'FetchError']);
-const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** How deep to look through `cause` chains: the openai SDK nests the socket's code two levels down. */
+const CAUSE_DEPTH = 6;
+
+/** Thrown by Baton's guarded fetch when an answer is bigger than `maxResponseBytes`. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the response is larger than ${limitBytes} bytes (maxResponseBytes)`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
 
 /**
  * Turns whatever an SDK threw into a ProviderError saying whether a retry may help. Works by shape rather than by
  * `instanceof`, because LangChain integrations may bundle their own copy of a vendor SDK.
  */
 export function toProviderError(error: unknown, context: FailureContext): ProviderError {
-  if (error instanceof ProviderError) return error;
   const { provider } = context;
   const clean = (text: string) => redact(text, context.secrets ?? []);
+  // First: once the time is up, whatever the attempt threw (a stream the SDK ended quietly on abort) is a timeout.
   if (context.timedOutAfterMs !== undefined) {
     return new ProviderError(`${provider}: no complete answer within ${context.timedOutAfterMs} ms`, {
       provider,
@@ -35,6 +58,7 @@ export function toProviderError(error: unknown, context: FailureContext): Provid
       cause: error,
     });
   }
+  if (error instanceof ProviderError) return error;
   const status = numberField(error, 'status');
   if (status !== undefined) {
     const providerMessage = clean(providerMessageOf(error));
@@ -51,6 +75,8 @@ export function toProviderError(error: unknown, context: FailureContext): Provid
     return made;
   }
   const message = clean(error instanceof Error ? error.message : String(error));
+  const tooLarge = causes(error).find((e) => e instanceof ResponseTooLargeError);
+  if (tooLarge) return invalidResponse(provider, (tooLarge as Error).message, error);
   if (error instanceof SyntaxError) {
     return new ProviderError(`${provider} sent a response that is not valid JSON: ${message}`, {
       provider,
@@ -60,13 +86,18 @@ export function toProviderError(error: unknown, context: FailureContext): Provid
       cause: error,
     });
   }
-  if (isConnectionError(error)) {
-    return new ProviderError(`${provider}: connection failed: ${message}`, {
-      provider,
-      retryable: true,
-      code: 'provider.connection',
-      cause: error,
-    });
+  const connection = connectionFailure(error);
+  if (connection !== undefined) {
+    const detail = clean(connection);
+    return new ProviderError(
+      `${provider}: connection failed: ${message === detail || detail === '' ? message : `${message} (${detail})`}`,
+      {
+        provider,
+        retryable: true,
+        code: 'provider.connection',
+        cause: error,
+      },
+    );
   }
   return new ProviderError(`${provider}: ${message}`, { provider, retryable: false, cause: error });
 }
@@ -121,13 +152,45 @@ function headersOf(error: unknown): { get(name: string): string | null } | undef
   return undefined;
 }
 
-function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (CONNECTION_ERROR_NAMES.has(error.name)) return true;
-  const code = stringField(error, 'code') ?? stringField(field(error, 'cause'), 'code');
-  if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) return true;
-  // undici reports a socket closed mid-body as `TypeError: terminated`.
-  return error instanceof TypeError && (error.message === 'terminated' || error.message === 'fetch failed');
+/**
+ * Whether `error` (or anything in its cause chain) is a failed, reset or dropped connection, and if so the deepest
+ * cause's words (`ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9`). The openai SDK's `APIConnectionError` is named
+ * plain `Error` and keeps the socket's code at `cause.cause`, so names alone do not do.
+ */
+export function connectionFailure(error: unknown): string | undefined {
+  let found = false;
+  let detail = '';
+  for (const link of causes(error)) {
+    const code = stringField(link, 'code');
+    const named = CONNECTION_ERROR_NAMES.has(link.name) || CONNECTION_ERROR_NAMES.has(link.constructor.name);
+    // undici reports a socket closed mid-body as `TypeError: terminated`, a failed connect as `fetch failed`.
+    const undici = link instanceof TypeError && (link.message === 'terminated' || link.message === 'fetch failed');
+    const coded = code !== undefined && CONNECTION_ERROR_CODES.has(code);
+    if (named || undici || coded) found = true;
+    if (link !== error) detail = code !== undefined && !link.message.includes(code) ? `${code}: ${link.message}` : link.message;
+  }
+  return found ? detail : undefined;
+}
+
+/** `error` and its causes, outermost first (Errors only, cycles and depth bounded). */
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  let link: unknown = error;
+  while (link instanceof Error && chain.length < CAUSE_DEPTH && !chain.includes(link)) {
+    chain.push(link);
+    link = link.cause;
+  }
+  return chain;
+}
+
+/** An answer Baton cannot use (empty, the wrong shape, too big, not an event stream): never retried. */
+export function invalidResponse(provider: string, detail: string, cause?: unknown): ProviderError {
+  return new ProviderError(`${provider}: unusable response: ${detail}`, {
+    provider,
+    retryable: false,
+    code: 'provider.invalid-response',
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 function field(value: unknown, name: string): unknown {

@@ -34,7 +34,7 @@ describe('RetryBudget', () => {
 });
 
 describe('callWithRetries', () => {
-  const options = { provider: 'test', timeoutMs: 1_000, signal: undefined, secrets: [] };
+  const options = { provider: 'test', timeoutMs: 1_000, deadlineMs: 10_000, signal: undefined, secrets: [] };
 
   it('retries retryable statuses with growing backoff and stops at maxAttempts', async () => {
     const seen: number[] = [];

@@ -69,7 +69,9 @@ export class RetryBudget {
 export interface AttemptOptions {
   readonly provider: string;
   readonly policy: RetryPolicy | undefined;
-  /** Per-attempt deadline covering the whole answer, streamed body included. */
+  /** Deadline of the whole call: every attempt and every wait between attempts. */
+  readonly deadlineMs: number;
+  /** Deadline of one attempt, streamed body included; never more than what is left of `deadlineMs`. */
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
   readonly secrets: readonly string[];
@@ -78,50 +80,75 @@ export interface AttemptOptions {
 }
 
 /**
- * Runs `attempt` under the retry policy. Each attempt gets a signal that fires on the caller's abort or on the
- * per-attempt timeout; every failure becomes a ProviderError. A caller abort rejects with the signal's reason (an
+ * Runs `attempt` under the retry policy and the call's deadline. Each attempt gets a signal that fires on the
+ * caller's abort, the call deadline or the attempt's own timeout; every failure becomes a ProviderError, and whatever
+ * an attempt threw after its time ran out (a stream the SDK ended quietly on abort, say) is a `provider.timeout`.
+ * A wait that would outlast the deadline is not started. A caller abort rejects with the signal's reason (an
  * `AbortError`), as `fetch` does, and is never retried.
  */
 export async function callWithRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, options: AttemptOptions): Promise<T> {
   const policy = options.policy ?? {};
   const maxAttempts = checkedInteger(policy.maxAttempts ?? 4, 'retry.maxAttempts', 1);
   const maxTotalWaitMs = policy.maxTotalWaitMs ?? 60_000;
+  const startedAt = performance.now();
+  const deadline = AbortSignal.timeout(options.deadlineMs);
+  const callSignal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const left = () => options.deadlineMs - (performance.now() - startedAt);
   let waitedMs = 0;
-  return pRetry(
-    async () => {
-      const timer = AbortSignal.timeout(options.timeoutMs);
-      const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
-      try {
-        return await attempt(signal);
-      } catch (error) {
-        const failure = toProviderError(error, {
-          provider: options.provider,
-          secrets: options.secrets,
-          ...(timer.aborted ? { timedOutAfterMs: options.timeoutMs } : {}),
-        });
-        throw failure.retryable && options.delivered?.() ? afterDelivery(failure) : failure;
-      }
-    },
-    {
-      retries: maxAttempts - 1,
-      factor: 2,
-      minTimeout: policy.initialDelayMs ?? 500,
-      maxTimeout: policy.maxDelayMs ?? 20_000,
-      randomize: policy.jitter ?? true,
-      ...(options.signal ? { signal: options.signal } : {}),
-      // Decides and waits for the server's hint here: throwing ends the retries with that error.
-      onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
-        if (!(error instanceof ProviderError) || !error.retryable || retriesLeft === 0) throw error;
-        const hinted = retryAfterOf(error) ?? 0;
-        const wait = Math.max(retryDelay, hinted);
-        if (waitedMs + wait > maxTotalWaitMs) throw error;
-        if (policy.budget && !policy.budget.tryConsume(wait)) throw error;
-        waitedMs += wait;
-        // p-retry itself sleeps `retryDelay` after this returns; sleep only what the server asked beyond it.
-        if (wait > retryDelay) await sleep(wait - retryDelay, undefined, options.signal ? { signal: options.signal } : {});
+  let attempts = 0;
+  let last: ProviderError | undefined;
+  try {
+    return await pRetry(
+      async () => {
+        attempts += 1;
+        const timeoutMs = Math.max(1, Math.min(options.timeoutMs, Math.ceil(left())));
+        const timer = AbortSignal.timeout(timeoutMs);
+        try {
+          return await attempt(AbortSignal.any([callSignal, timer]));
+        } catch (error) {
+          const failure = toProviderError(error, {
+            provider: options.provider,
+            secrets: options.secrets,
+            ...(timer.aborted || deadline.aborted ? { timedOutAfterMs: timeoutMs } : {}),
+          });
+          last = failure.retryable && options.delivered?.() ? afterDelivery(failure) : failure;
+          throw last;
+        }
       },
-      shouldRetry: () => true,
-    },
+      {
+        retries: maxAttempts - 1,
+        factor: 2,
+        minTimeout: policy.initialDelayMs ?? 500,
+        maxTimeout: policy.maxDelayMs ?? 20_000,
+        randomize: policy.jitter ?? true,
+        signal: callSignal,
+        // Decides and waits for the server's hint here: throwing ends the retries with that error.
+        onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
+          if (!(error instanceof ProviderError) || !error.retryable || retriesLeft === 0) throw error;
+          const hinted = retryAfterOf(error) ?? 0;
+          const wait = Math.max(retryDelay, hinted);
+          if (waitedMs + wait > maxTotalWaitMs || wait >= left()) throw error;
+          if (policy.budget && !policy.budget.tryConsume(wait)) throw error;
+          waitedMs += wait;
+          // p-retry itself sleeps `retryDelay` after this returns; sleep only what the server asked beyond it.
+          if (wait > retryDelay) await sleep(wait - retryDelay, undefined, { signal: callSignal });
+        },
+        shouldRetry: () => true,
+      },
+    );
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (deadline.aborted) throw deadlineError(options, attempts, last);
+    throw error;
+  }
+}
+
+/** The call's own deadline passed (during an attempt or a wait). */
+function deadlineError(options: AttemptOptions, attempts: number, last: ProviderError | undefined): ProviderError {
+  const lastWords = last === undefined || last.code === 'provider.timeout' ? '' : `; last failure: ${last.message}`;
+  return new ProviderError(
+    `${options.provider}: no complete answer within the call deadline of ${options.deadlineMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'}${lastWords})`,
+    { provider: options.provider, retryable: true, code: 'provider.timeout', ...(last === undefined ? {} : { cause: last }) },
   );
 }
 

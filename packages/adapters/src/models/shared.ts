@@ -1,17 +1,33 @@
 import { ProviderError, UserError, type TokenUsage } from '@baton/core';
+import type { z } from 'zod';
+import { invalidResponse } from './provider-error.ts';
 import { costOf, mergePrices, missingPrice, priceFor, type PriceTable } from './prices.ts';
 import type { RetryPolicy } from './retry.ts';
 
+/** A call's deadline when the settings give none: well under a minute for one answer in one piece. */
+export const DEFAULT_DEADLINE_MS = 30_000;
+/** A streamed call's deadline when the settings give none: long answers stream for a while. */
+export const DEFAULT_STREAM_DEADLINE_MS = 120_000;
+/** The largest answer accepted when the settings say nothing: far above any chat answer, far below harm. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 /** Settings every model factory takes. */
 export interface ModelSettings {
-  /** The model id sent to the provider, e.g. `gpt-4o-mini` or `claude-3-5-haiku-latest`. */
+  /** The model id sent to the provider, e.g. `gpt-5-mini` or `claude-haiku-4-5`. */
   readonly model: string;
   /** Prices laid over {@link defaultPrices}; the model must have one, so dollars are never silently zero. */
   readonly prices?: PriceTable;
   /** Retry policy; see {@link RetryPolicy} for defaults. */
   readonly retry?: RetryPolicy;
-  /** Deadline per attempt for the whole answer, streamed body included. Default 60 000 ms. */
+  /**
+   * Deadline of one call, every attempt and every wait between them included, so a hanging server costs this and
+   * no more. Default 30 000 ms, or 120 000 ms for a streamed call.
+   */
+  readonly deadlineMs?: number;
+  /** Deadline of one attempt, streamed body included. Default: whatever is left of `deadlineMs`. */
   readonly timeoutMs?: number;
+  /** Answers bigger than this are `provider.invalid-response` (OpenAI and Anthropic adapters). Default 8 MiB. */
+  readonly maxResponseBytes?: number;
 }
 
 /** Validated settings plus the price table, resolved once at construction so a bad config fails before any call. */
@@ -19,17 +35,33 @@ export interface ResolvedSettings {
   readonly model: string;
   readonly prices: PriceTable;
   readonly retry: RetryPolicy | undefined;
-  readonly timeoutMs: number;
+  readonly deadlineMs: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly maxResponseBytes: number;
 }
 
 export function resolveSettings(settings: ModelSettings): ResolvedSettings {
   if (typeof settings.model !== 'string' || settings.model.trim() === '') throw new UserError('must name a model', { field: 'model' });
-  const timeoutMs = settings.timeoutMs ?? 60_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new UserError('must be a positive number of milliseconds', { field: 'timeoutMs' });
+  const positive = (value: number | undefined, field: string): number | undefined => {
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new UserError('must be a positive number', { field });
+    return value;
+  };
   const prices = mergePrices(settings.prices);
   if (priceFor(settings.model, prices) === undefined) throw missingPrice(settings.model);
-  return { model: settings.model, prices, retry: settings.retry, timeoutMs };
+  return {
+    model: settings.model,
+    prices,
+    retry: settings.retry,
+    deadlineMs: positive(settings.deadlineMs, 'deadlineMs'),
+    timeoutMs: positive(settings.timeoutMs, 'timeoutMs'),
+    maxResponseBytes: positive(settings.maxResponseBytes, 'maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
+}
+
+/** The deadlines of one call: the call's own and each attempt's (never more than the call's). */
+export function deadlinesOf(settings: ResolvedSettings, streamed: boolean): { deadlineMs: number; timeoutMs: number } {
+  const deadlineMs = settings.deadlineMs ?? (streamed ? DEFAULT_STREAM_DEADLINE_MS : DEFAULT_DEADLINE_MS);
+  return { deadlineMs, timeoutMs: Math.min(settings.timeoutMs ?? deadlineMs, deadlineMs) };
 }
 
 /** Dollars for a call: priced by the model the provider reports when the table knows it, else by the one requested. */
@@ -76,12 +108,10 @@ export function afterDelivery(error: ProviderError): ProviderError {
   });
 }
 
-export function apiKeyFrom(explicit: string | undefined, envVar: string, required: boolean, provider: string): string | undefined {
-  const key = explicit ?? process.env[envVar];
-  if (key !== undefined && key !== '') return key;
-  if (!required) return undefined;
-  throw new UserError(`no API key for ${provider}: set the ${envVar} environment variable or pass apiKey`, {
-    field: 'apiKey',
-    code: 'user.missing-api-key',
-  });
+/** `value` checked against the shape an adapter reads; anything else is `provider.invalid-response` naming the spot. */
+export function shaped<T>(provider: string, schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw invalidResponse(provider, `${what} has the wrong shape (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected'})`);
 }

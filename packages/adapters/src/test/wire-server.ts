@@ -1,18 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { lastUserText, renderAnthropic, renderError, renderOpenAI, type RenderedAnswer } from './wire-render.ts';
-import type {
-  WireFault,
-  WireProtocol,
-  WireReply,
-  WireRequest,
-  WireRequestInfo,
-  WireServer,
-  WireServerOptions,
-  WireStep,
-} from './wire-types.ts';
+import { sendFrames, sendJson, serveFault } from './wire-faults.ts';
+import { lastUserText, renderAnthropic, renderError, renderOpenAI } from './wire-render.ts';
+import type { WireProtocol, WireReply, WireRequest, WireRequestInfo, WireServer, WireServerOptions, WireStep } from './wire-types.ts';
 
 const ROUTES: Readonly<Record<string, WireProtocol>> = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic' };
 
@@ -129,66 +120,6 @@ function matches(match: NonNullable<WireStep['match']>, request: WireRequestInfo
 function resolveReply(step: WireStep, request: WireRequestInfo): WireReply {
   const reply = typeof step.reply === 'function' ? step.reply(request) : step.reply;
   return typeof reply === 'string' ? { text: reply } : (reply ?? { text: '' });
-}
-
-function serveFault(res: ServerResponse, fault: WireFault, protocol: WireProtocol, answer: RenderedAnswer, stream: boolean): void {
-  switch (fault.type) {
-    case 'rate-limit': {
-      const headers: Record<string, string> = {};
-      if (fault.retryAfterMs !== undefined) {
-        headers['retry-after-ms'] = String(fault.retryAfterMs);
-        headers['retry-after'] = String(Math.ceil(fault.retryAfterMs / 1000));
-      } else if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      sendJson(res, 429, renderError(protocol, 429, fault.message ?? 'Rate limit reached. Please try again later.'), headers);
-      return;
-    }
-    case 'error':
-      sendJson(res, fault.status, renderError(protocol, fault.status, fault.message ?? `scripted error ${fault.status}`));
-      return;
-    case 'hang':
-      return;
-    case 'truncate':
-      if (stream) {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        for (const frame of answer.frames.slice(0, fault.afterEvents ?? 2)) res.write(frame);
-      } else {
-        const body = JSON.stringify(answer.json);
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.write(body.slice(0, Math.floor(body.length / 2)));
-      }
-      // Let the written bytes leave before the connection drops.
-      setImmediate(() => res.socket?.destroy());
-      return;
-    case 'stall':
-      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json', 'cache-control': 'no-cache' });
-      if (stream) for (const frame of answer.frames.slice(0, fault.afterEvents ?? 1)) res.write(frame);
-      return;
-    case 'invalid-json':
-      if (stream) sendFrames(res, ['data: {"id": "chatcmpl-broken", "choices": [\n\n', 'data: [DONE]\n\n']);
-      else {
-        const body = JSON.stringify(answer.json).slice(0, -7);
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      }
-      return;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'request-id': `req_${randomUUID()}`,
-    ...headers,
-  });
-  res.end(body);
-}
-
-function sendFrames(res: ServerResponse, frames: readonly string[]): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  for (const frame of frames) res.write(frame);
-  res.end();
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

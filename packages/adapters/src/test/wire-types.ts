@@ -34,7 +34,22 @@ export type WireFault =
   /** Answers 200, sends `afterEvents` SSE events (default 1) of a streamed answer, then goes silent with the socket open. */
   | { readonly type: 'stall'; readonly afterEvents?: number }
   /** Answers 200 with a body (or, when streaming, an SSE event) that is not valid JSON. */
-  | { readonly type: 'invalid-json' };
+  | { readonly type: 'invalid-json' }
+  /** Reads the request, then destroys the socket without a byte of answer (a reset connection). */
+  | { readonly type: 'reset' }
+  /** Answers 200 with nothing: an empty JSON body (`content-length: 0`), or an event stream that ends with no event. */
+  | { readonly type: 'empty' }
+  /** Answers 200 with well-formed JSON of the wrong shape (`{"unexpected": true}`), as one body or as every SSE event. */
+  | { readonly type: 'garbage' }
+  /**
+   * Answers a streaming call with a plain `application/json` body instead of an event stream: the JSON answer, or
+   * `bytes` bytes of JSON with no newline (a hostile 20 MB body), sent in 64 KB writes.
+   */
+  | { readonly type: 'non-sse'; readonly bytes?: number }
+  /** Answers 200 in the right content type with a body of `bytes` bytes and no newline (JSON text, or one SSE line). */
+  | { readonly type: 'huge'; readonly bytes: number }
+  /** Streams the answer's SSE events one every `intervalMs` (a server slower than any deadline). */
+  | { readonly type: 'slow'; readonly intervalMs: number };
 
 /** Which wire protocol a request spoke. */
 export type WireProtocol = 'openai' | 'anthropic';

@@ -5,6 +5,7 @@ import { InProcessRuntime, UserError, type BatonEvent, type ModelAdapter } from 
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadHeads } from '../gsm8k/heads-file.ts';
+import { API_KEY_HELP } from '../help.ts';
 import { runCommand } from './run.ts';
 import { loadRecorded } from './train.ts';
 
@@ -52,6 +53,7 @@ export function register(program: Command): void {
     .requiredOption('--problem <text>', 'the problem')
     .requiredOption('--agents <file>', 'JSON: {"weak": {"provider","model"}, "strong": {...}, "heads"?: "heads.json", "costWeight"?: n}')
     .option('--heads <file>', 'trained heads (from `baton train math --out`)')
+    .addHelpText('after', API_KEY_HELP)
     .action(async (opts: { problem: string; agents: string; heads?: string }) => {
       let raw: unknown;
       try {
