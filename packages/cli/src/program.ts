@@ -1,6 +1,9 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { BatonError, UserError } from '@baton/core';
 import { registerCommands } from './commands/index.ts';
+import { terminalSafe } from './terminal.ts';
+
+export { finiteNumber, intChoice, outputFile, port, positiveInt, STRONG_CALL_PENALTY, type NumberRange } from './options.ts';
 
 /** Exit codes: 0 ok, 1 failure (or a check that failed), 2 usage error (bad flag, bad value, bad input). */
 export const EXIT_USAGE = 2;
@@ -11,27 +14,11 @@ export function createProgram(): Command {
     .description('Baton: multi-LLM agent workflows whose handoffs are learned (IC-Q).')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true })
+    // Commander echoes the offending argument; it may hold bytes from anywhere.
+    .configureOutput({ outputError: (text, write) => write(terminalSafe(text)) })
     .exitOverride();
   registerCommands(program);
   return program;
-}
-
-/** Parses a positive integer option, or fails with a message naming the flag. */
-export function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${value}"`);
-    return n;
-  };
-}
-
-/** Parses a number option, or fails with a message naming the flag. */
-export function finiteNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${value}"`);
-    return n;
-  };
 }
 
 /** Runs the program on argv and returns the process exit code. Never throws. */
@@ -46,12 +33,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return 0;
       return EXIT_USAGE;
     }
+    // Messages quote the user's input (a CSV cell, a file name): print them terminal-safe.
     if (error instanceof UserError) {
-      console.error(`error: ${error.message}`);
+      console.error(`error: ${terminalSafe(error.message)}`);
       return EXIT_USAGE;
     }
     if (error instanceof BatonError) {
-      console.error(`error (${error.code}): ${error.message}`);
+      console.error(`error (${error.code}): ${terminalSafe(error.message)}`);
       return 1;
     }
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -8,14 +8,31 @@ export interface CsvRow {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-/** Reads a CSV file with a header row. Malformed CSV is a UserError naming the file, line and column. */
-export function readCsv(file: string): { header: string[]; rows: CsvRow[] } {
+/**
+ * Reads a UTF-8 text file. A NUL byte or a byte sequence that is not UTF-8 (decoded as U+FFFD) means binary or
+ * mis-encoded input: a UserError naming the line, before any of its bytes reach an error message.
+ */
+function readText(file: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { field: 'data', cause: error, code: 'user.unreadable-file' });
   }
+  const bad = [text.indexOf('\u0000'), text.indexOf('\ufffd')].filter((i) => i >= 0).sort((x, y) => x - y)[0] ?? -1;
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    throw new UserError(`${file}:${line}: not UTF-8 text (binary data, or another encoding); save it as UTF-8 CSV/JSONL`, {
+      field: 'data',
+      code: 'user.bad-data',
+    });
+  }
+  return text;
+}
+
+/** Reads a CSV file with a header row. Malformed CSV is a UserError naming the file, line and column. */
+export function readCsv(file: string): { header: string[]; rows: CsvRow[] } {
+  const text = readText(file);
   let records: { record: Record<string, string>; info: { lines: number } }[];
   let header: string[] = [];
   try {
@@ -51,12 +68,7 @@ export function cellError(file: string, line: number, column: string, message: s
 
 /** Reads a JSONL file; a bad line is a UserError naming file and line. */
 export function readJsonl(file: string): unknown[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { field: 'data', cause: error, code: 'user.unreadable-file' });
-  }
+  const text = readText(file);
   const out: unknown[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UserError, type BatonEvent } from '@baton/core';
 import { auditCosts, readAuditLog, replayAudit, verifyAuditLog, type AuditCosts, type AuditRecord, type CostLine } from '@baton/audit';
 import { checkAuditFile } from './audit-read.ts';
+import { outputFile } from '../program.ts';
 
 /** Reads the HMAC key from the env var named by --key-env; naming an unset var is a usage error. */
 function keyFrom(name: string | undefined): string | undefined {
@@ -172,7 +173,7 @@ export function register(program: Command): void {
     .command('costs')
     .description('Dollars and tokens per agent and per handoff edge.')
     .argument('<file>', 'audit log (JSONL)')
-    .option('--json <file>', 'also write the figures as JSON')
+    .option('--json <file>', 'also write the figures as JSON', outputFile('--json'))
     .action(async (file: string, opts: { json?: string }) => {
       const costs = await auditCosts(await records(file));
       console.log(formatCosts(costs));

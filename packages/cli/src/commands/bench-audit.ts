@@ -11,7 +11,7 @@ import { createAuditSink, verifyAuditLog } from '@baton/audit';
 import { InProcessRuntime, Rng, UserError, type EventSink } from '@baton/core';
 import { relayInput, relayRuntime } from '@baton/core/test';
 import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
-import { positiveInt } from '../program.ts';
+import { outputFile, positiveInt } from '../program.ts';
 import { benchCommand } from './bench.ts';
 
 const BENCH_KEY = 'bench-hmac-key-0123456789abcdef';
@@ -212,7 +212,7 @@ export function register(program: Command): void {
     .option('--gsm8k-episodes <n>', 'episodes per run of gsm8k (each costs ~10x a relay episode)', positiveInt('--gsm8k-episodes'), 5000)
     .option('--rounds <n>', 'alternating rounds per variant', positiveInt('--rounds'), 7)
     .option('--data <dir>', 'RouteLLM GSM8K recordings for the gsm8k workload', DEFAULT_GSM8K_DATA)
-    .option('--json <file>', 'write the figures as JSON, keyed by workload')
+    .option('--json <file>', 'write the figures as JSON, keyed by workload', outputFile('--json'))
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(
       async (opts: {

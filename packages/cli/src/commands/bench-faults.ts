@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { finiteNumber, positiveInt } from '../program.ts';
+import { finiteNumber, outputFile, positiveInt } from '../program.ts';
 import { benchCommand, loadWorkspaceBench } from './bench.ts';
 
 interface FaultsFlags {
@@ -16,10 +16,15 @@ export function register(program: Command): void {
   benchCommand(program)
     .command('faults')
     .description('1,000 episodes on BullMQ workers while workers are SIGKILLed at random and a private Redis (AOF) restarts once')
-    .option('--json <file>', 'write the figures as JSON')
+    .option('--json <file>', 'write the figures as JSON', outputFile('--json'))
     .option('--episodes <n>', 'episodes to run', positiveInt('--episodes'), 1000)
     .option('--in-flight <n>', 'episodes in flight at once', positiveInt('--in-flight'), 16)
-    .option('--kill-every <seconds>', 'mean seconds between worker kills', finiteNumber('--kill-every'), 6)
+    .option(
+      '--kill-every <seconds>',
+      'mean seconds between worker kills',
+      finiteNumber('--kill-every', { min: 0, max: 3600, exclusive: true }),
+      6,
+    )
     .option('--audit-chain', 'also write and verify the hash-chained audit log (createRedisStreamAuditSink) from the workers', false)
     .action(async (flags: FaultsFlags) => {
       const { runFaultsBench } = await loadWorkspaceBench('bench/bullmq', () => import('@baton/bench-bullmq'));

@@ -4,7 +4,7 @@ import { UserError } from '@baton/core';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { runGsm8kBench, type Gsm8kBenchResult } from '../gsm8k/bench.ts';
-import { finiteNumber, positiveInt } from '../program.ts';
+import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
 import { benchCommand } from './bench.ts';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
@@ -48,13 +48,18 @@ export function register(program: Command): void {
       'Learned cascade on recorded GSM8K outputs (RouteLLM): Mixtral drafts, its head submits or hands to the checker or GPT-4; 5-fold CV.',
     )
     .requiredOption('--data <dir>', 'RouteLLM GSM8K directory (gsm8k_responses.csv, gsm8k_test.jsonl, contaminated_prompts.jsonl)')
-    .option('--json <file>', 'write machine-readable results here')
+    .option('--json <file>', 'write machine-readable results here', outputFile('--json'))
     .option('--folds <n>', 'cross-validation folds', positiveInt('--folds'), 5)
     .option('--epochs <n>', 'training passes over the training folds', positiveInt('--epochs'), 4)
     .option('--ablation-epochs <n>', 'training passes per ablation run', positiveInt('--ablation-epochs'), 2)
     .option('--ablation-folds <n>', 'cross-validation folds per ablation run', positiveInt('--ablation-folds'), 2)
     .option('--no-ablation', 'skip the per-feature ablation')
-    .option('--strong-call-penalty <r>', 'training cost of one mean strong call, in reward units', finiteNumber('--strong-call-penalty'), 0)
+    .option(
+      '--strong-call-penalty <r>',
+      'training cost of one mean strong call, in reward units',
+      finiteNumber('--strong-call-penalty', STRONG_CALL_PENALTY),
+      0,
+    )
     .option('--seed <n>', 'seed', positiveInt('--seed'), 7)
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(

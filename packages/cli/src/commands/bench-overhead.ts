@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { positiveInt } from '../program.ts';
+import { outputFile, positiveInt } from '../program.ts';
 import { benchCommand, loadWorkspaceBench } from './bench.ts';
 
 interface OverheadFlags {
@@ -23,7 +23,7 @@ export function register(program: Command): void {
   benchCommand(program)
     .command('overhead')
     .description('Per-handoff overhead (µs) and peak memory of a chain of N agents: Baton vs LangGraph.js vs OpenAI Agents SDK')
-    .option('--json <file>', 'write the figures as JSON')
+    .option('--json <file>', 'write the figures as JSON', outputFile('--json'))
     .option('--sizes <list>', 'chain lengths in handoffs (default 10,100,1000)', sizeList)
     .option('--rounds <n>', 'rounds per size, frameworks alternating (default 3; 2 at N >= 1000)', positiveInt('--rounds'))
     .option('--progress', 'show a progress bar even when stderr is not a TTY')

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { positiveInt } from '../program.ts';
+import { outputFile, positiveInt } from '../program.ts';
 import { benchCommand, loadWorkspaceBench } from './bench.ts';
 
 interface QueueFlags {
@@ -18,7 +18,7 @@ export function register(program: Command): void {
   benchCommand(program)
     .command('queue')
     .description('handoffs/s of Baton on BullMQ vs a raw BullMQ chain (same hops, payload, concurrency), 1/2/4 worker processes')
-    .option('--json <file>', 'write the figures as JSON')
+    .option('--json <file>', 'write the figures as JSON', outputFile('--json'))
     .option('--hops <n>', 'handoffs per episode', positiveInt('--hops'), 4)
     .option('--episodes <n>', 'timed episodes per run', positiveInt('--episodes'), 150)
     .option('--rounds <n>', 'alternating Baton/raw run pairs per process count (figures are medians)', positiveInt('--rounds'), 5)

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ci95, DEFAULT_SYNTHETIC, mean, runSyntheticExperiment, type SyntheticConfig } from '@baton/learner';
-import { positiveInt } from '../program.ts';
+import { outputFile, positiveInt } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { benchCommand } from './bench.ts';
 
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .addOption(new Option('--knob <knob>', 'which error source to move').choices(Object.keys(KNOBS)).makeOptionMandatory())
     .option('--seeds <n>', 'seeds per point', positiveInt('--seeds'), 5)
     .option('--episodes <n>', 'training episodes per seed', positiveInt('--episodes'))
-    .option('--json <file>', 'write {"knob", "points": [{value, error, ci95}]}')
+    .option('--json <file>', 'write {"knob", "points": [{value, error, ci95}]}', outputFile('--json'))
     .option('--progress', 'show a progress bar even when stderr is not a terminal')
     .option('--no-progress', 'never show a progress bar')
     .action(async (opts: { knob: Knob; seeds: number; episodes?: number; json?: string; progress?: boolean }) => {

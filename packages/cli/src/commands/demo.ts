@@ -9,7 +9,7 @@ import {
   type ExperimentResult,
   type MethodName,
 } from '@baton/learner';
-import { positiveInt } from '../program.ts';
+import { intChoice, outputFile, positiveInt } from '../program.ts';
 import { createProgress } from '../progress.ts';
 
 /** The table the demo prints, one row per method. */
@@ -41,12 +41,13 @@ export function register(program: Command): void {
       new Option('--threads <n>', 'threads to spread the methods over (results are identical)')
         .choices(['1', '2'])
         .default(2)
-        .argParser(Number),
+        .argParser(intChoice('--threads', [1, 2])),
     )
-    .option('--json <file>', 'also write the results as JSON')
+    .option('--json <file>', 'also write the results as JSON', outputFile('--json'))
     .option(
       '--audit <file>',
       'write a hash-chained audit log of the last IC-Q tabular training episodes (signed when BATON_AUDIT_KEY is set); replaces FILE',
+      outputFile('--audit'),
     )
     .option('--progress', 'show a progress bar even when stderr is not a terminal')
     .option('--no-progress', 'never show a progress bar')

@@ -16,7 +16,7 @@ import {
   type PatchFixture,
 } from '@baton/agents';
 import { InProcessRuntime, UserError, type BatonEvent, type ModelAdapter } from '@baton/core';
-import { positiveInt } from '../program.ts';
+import { outputFile, positiveInt } from '../program.ts';
 import { runCommand } from './run.ts';
 
 /** Options of one `baton run patch` episode. */
@@ -189,7 +189,7 @@ export function register(program: Command): void {
         .default('auto'),
     )
     .option('--seed <n>', 'episode seed', positiveInt('--seed'), 1)
-    .option('--json <file>', 'write {testsTotal, testsPassed, handoffs, costUsd, ...} as JSON')
+    .option('--json <file>', 'write {testsTotal, testsPassed, handoffs, costUsd, ...} as JSON', outputFile('--json'))
     .action(
       async (flags: {
         fixture: string;

@@ -15,7 +15,7 @@ import {
   type ProofDraft,
 } from '@baton/agents';
 import { InProcessRuntime, UserError, type BatonEvent, type EpisodeResult, type ModelAdapter } from '@baton/core';
-import { finiteNumber, positiveInt } from '../program.ts';
+import { finiteNumber, outputFile, positiveInt } from '../program.ts';
 import { runCommand } from './run.ts';
 
 interface ProofFlags {
@@ -101,10 +101,10 @@ export function register(program: Command): void {
     .option('--critic <provider:model>', 'critic model', modelSpec('--critic'), RECORDED_MODELS.critic)
     .option('--reviser <provider:model>', 'reviser model', modelSpec('--reviser'), RECORDED_MODELS.reviser)
     .option('--judges <list>', 'comma-separated judge models', RECORDED_MODELS.judges.join(','))
-    .option('--lambda <x>', 'reward = score * (1 - lambda * disagreement)', finiteNumber('--lambda'), 0.5)
+    .option('--lambda <x>', 'reward = score * (1 - lambda * disagreement)', finiteNumber('--lambda', { min: 0, max: 10 }), 0.5)
     .option('--rounds <n>', 'critic rounds at most', positiveInt('--rounds'), 2)
     .option('--seed <n>', 'episode seed', positiveInt('--seed'), 1)
-    .option('--json <file>', 'write the result, verdict included, as JSON')
+    .option('--json <file>', 'write the result, verdict included, as JSON', outputFile('--json'))
     .action(async (flags: ProofFlags) => {
       const judgeSpecs = flags.judges.split(',').map((s) => modelSpec('--judges')(s.trim()));
       if (flags.offline && flags.statement !== undefined && flags.statement !== RECORDED_STATEMENT) {

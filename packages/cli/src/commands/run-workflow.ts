@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { runCommand } from './run.ts';
 import { BullmqRuntime } from '@baton/adapters';
 import { InProcessRuntime, UserError, type EpisodeResult } from '@baton/core';
-import { positiveInt } from '../program.ts';
+import { outputFile, positiveInt } from '../program.ts';
 import { connectChecked } from '../redis.ts';
 import { builtinWorkflowNames, loadWorkflowDefinition } from '../workflows.ts';
 
@@ -42,7 +42,7 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
     .option('--no-learn', 'evaluate: no learning targets, no exploration')
     .option('--key <name>', 'workflow key shared with the workers (default: the workflow name)')
     .option('--prefix <prefix>', 'Redis key prefix', 'baton')
-    .option('--json <file>', 'write the results as JSON')
+    .option('--json <file>', 'write the results as JSON', outputFile('--json'))
     .action(async (...args: unknown[]) => {
       const arg = typeof args[0] === 'string' ? args[0] : undefined;
       const flags = (arg === undefined ? args[0] : args[1]) as RunFlags;

@@ -6,8 +6,8 @@ import { LinearIcqHead } from '@baton/learner';
 import type { Command } from 'commander';
 import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, trainHeads } from '../gsm8k/experiment.ts';
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
-import { decileThresholds, routingMetrics, type CurvePoint } from '../gsm8k/metrics.ts';
-import { finiteNumber, positiveInt } from '../program.ts';
+import { decileThresholds, routingMetrics, type CurvePoint, type RoutingMetrics } from '../gsm8k/metrics.ts';
+import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
 
 /** RouteLLM directory or responses CSV, or a RouterBench wide CSV (told apart by its `|model_response` columns). */
 export function loadRecorded(path: string): ReplayDataset {
@@ -35,6 +35,29 @@ export function selectModels(dataset: ReplayDataset, spec: string | undefined): 
   return { ...dataset, models: names };
 }
 
+/** Reward per dollar that makes one mean strong call cost `penalty`; a penalty on free calls is a contradiction. */
+function strongCallCostWeight(penalty: number, strongUsd: readonly number[]): number {
+  const mean = strongUsd.reduce((a, b) => a + b, 0) / strongUsd.length;
+  if (penalty === 0) return 0;
+  if (!(mean > 0))
+    throw new UserError(`the strong model's recorded calls cost $0, so --strong-call-penalty ${penalty} cannot become a cost per dollar`, {
+      field: '--strong-call-penalty',
+    });
+  return penalty / mean;
+}
+
+/**
+ * The CPT/APGR line. Both measure the share of the weak-to-strong accuracy gap a router recovers, so with no gap on
+ * the held-out prompts (tiny data: both models right, or wrong, on the same ones) they are undefined, and say so.
+ */
+export function formatMetrics(metrics: RoutingMetrics, weakAccuracy: number, strongAccuracy: number, heldOut: number): string {
+  const small = heldOut < 30 ? ` (only ${heldOut} held-out prompts: expect wide error)` : '';
+  if (weakAccuracy === strongAccuracy)
+    return `CPT(50%)=n/a CPT(80%)=n/a APGR=n/a: both models score ${(weakAccuracy * 100).toFixed(1)}% on the ${heldOut} held-out prompts, so there is no gap to recover`;
+  const apgr = Number.isFinite(metrics.apgr) ? metrics.apgr.toFixed(3) : 'n/a (the curve has one point)';
+  return `CPT(50%)=${(metrics.cpt50 * 100).toFixed(1)}% CPT(80%)=${(metrics.cpt80 * 100).toFixed(1)}% APGR=${apgr}${small}`;
+}
+
 interface TrainOpts {
   data: string;
   models?: string;
@@ -60,8 +83,13 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   const isTest = prompts.map(() => rng.next() < opts.holdout);
   const trainSet = prompts.filter((_, i) => !isTest[i]);
   const testSet = prompts.filter((_, i) => isTest[i]);
+  if (trainSet.length === 0 || testSet.length === 0)
+    throw new UserError(
+      `${dataset.source} has ${prompts.length} prompts; --holdout ${opts.holdout} leaves ${trainSet.length} to train on and ${testSet.length} to evaluate, and both need at least one (use more data)`,
+      { field: '--holdout' },
+    );
   const strongUsd = (await Promise.all(prompts.map((p) => models.strong.generate([{ role: 'user', content: p }])))).map((r) => r.costUsd);
-  const costWeight = opts.strongCallPenalty / (strongUsd.reduce((a, b) => a + b, 0) / strongUsd.length);
+  const costWeight = strongCallCostWeight(opts.strongCallPenalty, strongUsd);
   const wf = kind === 'math' ? cascadeWorkflow(recordedLabel(dataset), models, costWeight) : routingWorkflow(dataset, models, costWeight);
   const saved = opts.heads ? loadHeads(opts.heads) : undefined;
   if (saved && saved.workflow !== wf.name) throw new UserError(`heads are for ${saved.workflow}, not ${wf.name}`, { field: '--heads' });
@@ -87,7 +115,9 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
   }
   const byName = new Map(dataset.records.map((r) => [r.prompt, r]));
   const acc = (m: string): number => testSet.reduce((s, p) => s + (byName.get(p)?.outputs[m]?.score ?? 0), 0) / testSet.length;
-  const metrics = routingMetrics(curve, acc(models.names.weak), acc(models.names.strong));
+  const weakAccuracy = acc(models.names.weak);
+  const strongAccuracy = acc(models.names.strong);
+  const metrics = routingMetrics(curve, weakAccuracy, strongAccuracy);
   console.log(
     `${wf.name}: trained on ${trainSet.length} prompts, evaluated on ${testSet.length} held out; ${models.names.weak} vs ${models.names.strong}`,
   );
@@ -96,9 +126,7 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
     console.log(
       `${(p.strongShare * 100).toFixed(1).padStart(11)}%  ${(p.accuracy * 100).toFixed(1).padStart(7)}%  $${(p.dollarsPerPrompt ?? 0).toFixed(5)}`,
     );
-  console.log(
-    `CPT(50%)=${(metrics.cpt50 * 100).toFixed(1)}% CPT(80%)=${(metrics.cpt80 * 100).toFixed(1)}% APGR=${metrics.apgr.toFixed(3)}`,
-  );
+  console.log(formatMetrics(metrics, weakAccuracy, strongAccuracy, testSet.length));
   if (opts.out) {
     const linear: Record<string, LinearIcqHead> = {};
     for (const [id, h] of Object.entries(heads)) if (h instanceof LinearIcqHead) linear[id] = h;
@@ -124,14 +152,19 @@ export function register(program: Command): void {
       )
       .requiredOption('--data <path>', 'RouteLLM GSM8K directory / responses CSV, or a RouterBench wide CSV')
       .option('--models <a,b>', 'the two recorded models to use (default: the first two in the file); the weaker becomes the weak model')
-      .option('--out <file>', 'save the trained heads (JSON)')
+      .option('--out <file>', 'save the trained heads (JSON)', outputFile('--out'))
       .option('--heads <file>', 'warm start from saved heads')
       .option('--epochs <n>', 'training passes', positiveInt('--epochs'), 4)
-      .option('--holdout <share>', 'share of prompts held out for the table', finiteNumber('--holdout'), 0.2)
+      .option(
+        '--holdout <share>',
+        'share of prompts held out for the table',
+        finiteNumber('--holdout', { min: 0, max: 1, exclusive: true }),
+        0.2,
+      )
       .option(
         '--strong-call-penalty <r>',
         'reward cost of one mean strong-model call (sets the cost weight)',
-        finiteNumber('--strong-call-penalty'),
+        finiteNumber('--strong-call-penalty', STRONG_CALL_PENALTY),
         0,
       )
       .option('--seed <n>', 'seed', positiveInt('--seed'), 7)
