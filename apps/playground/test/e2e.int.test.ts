@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { mathPlaygroundWorkflow, startPlayground, type RunningPlayground } from '@baton/playground';
+import type { BatonEvent } from '@baton/core';
+import { createCoreAudit, mathPlaygroundWorkflow, startPlayground, type RunningPlayground } from '@baton/playground';
 
 const gsm8kMissing = mathPlaygroundWorkflow().info.unavailable;
 
 const SCREENSHOT = join(import.meta.dirname, '__screenshots__', 'playground.png');
 const SCREENSHOT_MATH = join(import.meta.dirname, '__screenshots__', 'playground-math.png');
+const SCREENSHOT_MATH_LIVE = join(import.meta.dirname, '__screenshots__', 'playground-math-live.png');
 const SCREENSHOT_TAMPERED = join(import.meta.dirname, '__screenshots__', 'playground-tampered.png');
+const SCREENSHOT_CRAFTED = join(import.meta.dirname, '__screenshots__', 'playground-crafted.png');
+/** At a 1400 x 1000 viewport. */
+const MAX_PAGE_HEIGHT = 1300;
 
 describe('playground in headless Chromium', () => {
   let server: RunningPlayground;
@@ -17,6 +22,7 @@ describe('playground in headless Chromium', () => {
   const work = mkdtempSync(join(tmpdir(), 'baton-playground-'));
 
   beforeAll(async () => {
+    mkdirSync(join(import.meta.dirname, '__screenshots__'), { recursive: true });
     // Port 0: the OS picks a free port.
     server = await startPlayground({ port: 0, host: '127.0.0.1', auditDir: join(work, 'audit') });
     // A fresh profile each run (playwright passes it as --user-data-dir).
@@ -54,8 +60,8 @@ describe('playground in headless Chromium', () => {
     await page.locator('input[name=sampleIntervalMs]').fill('200');
     await page.getByRole('button', { name: 'Start training' }).click();
 
-    // The baton moves: decisions fill the table and handoffs are counted.
-    await page.locator('table.decisions tbody tr').first().waitFor({ timeout: 30_000 });
+    // The baton moves: decisions are listed with Q-values as bars and handoffs are counted.
+    await page.locator('[data-testid=decision] [data-testid=q-bar]').first().waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=handoff-count]')?.textContent) > 0, undefined, {
       timeout: 30_000,
     });
@@ -66,9 +72,9 @@ describe('playground in headless Chromium', () => {
     const badge = page.getByTestId('audit-badge');
     await badge.waitFor({ timeout: 20_000 });
     expect(await badge.textContent()).toMatch(/verified/);
-    await page.waitForTimeout(600);
+    // The page stays compact (it grew to ~2,700 px when every feature of every decision was printed).
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(MAX_PAGE_HEIGHT);
 
-    mkdirSync(join(import.meta.dirname, '__screenshots__'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     // Tamper with one record (redirect a handoff); reopening the log names exactly that line.
@@ -85,6 +91,22 @@ describe('playground in headless Chromium', () => {
     expect(await badge.textContent()).toMatch(new RegExp(`tampered at record ${target + 1}: hash mismatch`));
     await page.locator(`tr.bad[data-line="${target + 1}"]`).waitFor({ timeout: 5_000 });
     await page.screenshot({ path: SCREENSHOT_TAMPERED, fullPage: true });
+
+    // A log whose hashes chain but whose episode-end has a string `return`: the record is shown as invalid, the page stays.
+    const lastEnd = lines.findLastIndex((l) => l.includes('"type":"episode-end"'));
+    const crafted = await createCoreAudit().createSink(join(work, 'audit', 'crafted.jsonl'));
+    const parsed = JSON.parse(lines[lastEnd] as string) as { event: Record<string, unknown> };
+    await crafted.sink({ ...parsed.event, return: 'a lot' } as unknown as BatonEvent);
+    await crafted.close();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('button.log', { hasText: 'crafted.jsonl' }).click();
+    await page.locator('tr[data-kind=invalid]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('tr[data-kind=invalid]').textContent()).toMatch(/return: /);
+    await page.getByRole('heading', { name: 'Baton playground' }).waitFor();
+    expect(await page.getByTestId('panel-error').count()).toBe(0);
+    // The bad line is shown, wrapped inside its card: the page does not grow sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
+    await page.screenshot({ path: SCREENSHOT_CRAFTED, fullPage: true });
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -107,6 +129,9 @@ describe('playground in headless Chromium', () => {
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=handoff-count]')?.textContent) > 0, undefined, {
         timeout: 60_000,
       });
+      // While the learned cascade trains (the first method), its decisions name the features that moved them.
+      await page.locator('[data-testid=decision] [data-testid=driver]').first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: SCREENSHOT_MATH_LIVE, fullPage: true });
       await page.locator('[data-testid=extra-curves] .recharts-line').first().waitFor({ timeout: 60_000 });
       await page.locator('.status[data-state=done]').waitFor({ timeout: 120_000 });
       const badge = page.getByTestId('audit-badge');
@@ -119,7 +144,7 @@ describe('playground in headless Chromium', () => {
         'share to GPT-4',
         '$ per prompt',
       ]);
-      await page.waitForTimeout(600);
+      expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(MAX_PAGE_HEIGHT);
       await page.screenshot({ path: SCREENSHOT_MATH, fullPage: true });
       expect(errors).toEqual([]);
     },

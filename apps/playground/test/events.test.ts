@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coreAudit, createPlaygroundApp, RECENT_EPISODES, syntheticPlaygroundWorkflow, type RunStatus } from '@baton/playground';
+import {
+  coreAudit,
+  createPlaygroundApp,
+  RECENT_EPISODES,
+  syntheticPlaygroundWorkflow,
+  type RunMessage,
+  type RunStatus,
+} from '@baton/playground';
 
 /** The server-sent events of one stream, read to its end: [event, parsed data]. */
 async function readStream(body: ReadableStream<Uint8Array>): Promise<[string, unknown][]> {
@@ -59,15 +66,19 @@ describe('run event stream', () => {
     const res = await app.request(`/api/runs/${id}/events`);
     const messages = await readStream(res.body as ReadableStream<Uint8Array>);
     const kinds = messages.map(([event]) => event);
-    const episodes = messages
-      .filter(([event]) => event === 'episode')
-      .map(([, data]) => data as { runId: string; episode: number; events: { type: string }[] });
+    const episodes = messages.filter(([event]) => event === 'episode').map(([, data]) => data as Extract<RunMessage, { type: 'episode' }>);
     expect(episodes.length).toBeGreaterThan(0);
     expect(episodes.length).toBeLessThanOrEqual(RECENT_EPISODES);
     expect(episodes.every((e) => e.runId === id && e.events.some((ev) => ev.type === 'episode-end'))).toBe(true);
+    // Every decision of a watched episode comes explained: Q per legal action and the features that moved it.
+    const insights = episodes.flatMap((e) => e.insights);
+    expect(insights.length).toBe(episodes.flatMap((e) => e.events.filter((ev) => ev.type === 'decision')).length);
+    expect(insights.some((d) => d.q.length > 1 && d.preferred !== undefined)).toBe(true);
     // Oldest first, and the status (which ends a browser's listening) comes last.
     expect(episodes.map((e) => e.episode)).toEqual([...episodes.map((e) => e.episode)].sort((a, b) => a - b));
     expect(kinds.at(-1)).toBe('status');
-    expect((messages.at(-1)?.[1] as RunStatus).state).toBe('done');
+    // Each message's data is the whole RunMessage, named by its type.
+    expect(messages.every(([event, data]) => (data as { type: string }).type === event)).toBe(true);
+    expect((messages.at(-1)?.[1] as { status: RunStatus }).status.state).toBe('done');
   });
 });

@@ -117,6 +117,7 @@ export {
   newCascadeHeads,
   type AnswerLabel,
   type CascadeHeads,
+  type CascadeLearning,
 } from './math/cascade.ts';
 export {
   CHECKER_FEATURES,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type Curves, type EpisodeMessage, type RunStatus, type WorkflowInfo } from './api.ts';
+import { api, type Curves, type EpisodeMessage, type RunMessage, type RunStatus, type WorkflowInfo } from './api.ts';
 import { AuditBrowser } from './AuditBrowser.tsx';
 import { BatonView } from './BatonView.tsx';
 import { PanelBoundary } from './Boundary.tsx';
@@ -8,7 +8,7 @@ import { SettingsPanel } from './SettingsPanel.tsx';
 import { EMPTY_TALLY, tally, type Tally } from './tally.ts';
 
 export function App() {
-  const [workflows, setWorkflows] = useState<WorkflowInfo[]>([]);
+  const [workflows, setWorkflows] = useState<readonly WorkflowInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<RunStatus | null>(null);
   const [curves, setCurves] = useState<Curves>({});
@@ -30,20 +30,27 @@ export function App() {
     setSeen(EMPTY_TALLY);
     const es = api.events(run.id);
     source.current = es;
-    es.addEventListener('status', (e) => {
-      const s = JSON.parse((e as MessageEvent<string>).data) as RunStatus;
-      setStatus(s);
-      if (s.state === 'done' || s.state === 'stopped' || s.state === 'failed') {
-        es.close();
-        setAuditTick((t) => t + 1);
+    // Every message's data is one RunMessage (the server's union), named by its type as the SSE event.
+    const onMessage = (e: Event) => {
+      const m = JSON.parse((e as MessageEvent<string>).data) as RunMessage;
+      switch (m.type) {
+        case 'status':
+          setStatus(m.status);
+          if (m.status.state === 'done' || m.status.state === 'stopped' || m.status.state === 'failed') {
+            es.close();
+            setAuditTick((t) => t + 1);
+          }
+          break;
+        case 'curves':
+          setCurves(m.curves);
+          break;
+        case 'episode':
+          setEpisode(m);
+          setSeen((t) => tally(t, m));
+          break;
       }
-    });
-    es.addEventListener('curves', (e) => setCurves((JSON.parse((e as MessageEvent<string>).data) as { curves: Curves }).curves));
-    es.addEventListener('episode', (e) => {
-      const m = JSON.parse((e as MessageEvent<string>).data) as EpisodeMessage;
-      setEpisode(m);
-      setSeen((t) => tally(t, m));
-    });
+    };
+    for (const type of ['status', 'curves', 'episode'] satisfies RunMessage['type'][]) es.addEventListener(type, onMessage);
   }, []);
 
   const workflow = workflows.find((w) => w.id === status?.settings.workflow) ?? workflows[0];

@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
-import {
-  api,
-  type AuditLogInfo,
-  type AuditPageRecord,
-  type AuditSummary,
-  type AuditVerdict,
-  type BatonEvent,
-  type CostLine,
-} from './api.ts';
+import { api, type AuditLogInfo, type AuditPageRecord, type AuditSummary, type AuditVerdict, type CostLine } from './api.ts';
 
-function CostTable({ title, rows }: { title: string; rows: Record<string, CostLine & { count?: number; models?: string[] }> }) {
+type RecordEvent = NonNullable<AuditPageRecord['event']>;
+
+function CostTable({
+  title,
+  rows,
+}: {
+  title: string;
+  rows: Readonly<Record<string, CostLine & { readonly count?: number; readonly models?: readonly string[] }>>;
+}) {
   const entries = Object.entries(rows);
   const edges = title === 'edge';
   return (
@@ -50,20 +50,28 @@ function CostTable({ title, rows }: { title: string; rows: Record<string, CostLi
   );
 }
 
-const describe = (e: BatonEvent) => {
+/** One line of text per event; every field it reads was checked on the server (records.ts), so it cannot throw. */
+function describe(e: RecordEvent): string {
   switch (e.type) {
     case 'handoff':
-      return `${String(e['from'])} → ${String(e['to'])}`;
+      return `${e.from} → ${e.to}`;
     case 'decision':
-      return `${String(e['agent'])}: ${String(e['action'])}${e['explored'] ? ' (explored)' : ''}`;
+      return `${e.agent}: ${e.action}${e.explored ? ' (explored)' : ''}`;
     case 'work-end':
-      return `${String(e['agent'])} worked ${String(e['duration'])}`;
+      return `${e.agent} worked ${e.duration}`;
     case 'episode-end':
-      return `return ${(e['return'] as number).toFixed(3)}`;
-    default:
-      return String(e['agent'] ?? '');
+      return `return ${e.return.toFixed(3)}`;
+    case 'scalar-return':
+      return `${e.to} → ${e.from}: ${e.scalar.toFixed(3)}`;
+    case 'submit':
+    case 'work-start':
+      return e.agent;
+    case 'error':
+      return `${e.code}: ${e.message}`;
+    case 'episode-start':
+      return e.entry;
   }
-};
+}
 
 function Badge({ verdict: v }: { verdict: AuditVerdict }) {
   if (v.ok) {
@@ -90,9 +98,9 @@ function Badge({ verdict: v }: { verdict: AuditVerdict }) {
 
 /** Lists audit logs; opening one verifies its hash chain and sums costs per agent and per edge. */
 export function AuditBrowser({ refresh, current }: { refresh: number; current: string | null }) {
-  const [logs, setLogs] = useState<AuditLogInfo[]>([]);
+  const [logs, setLogs] = useState<readonly AuditLogInfo[]>([]);
   const [open, setOpen] = useState<AuditSummary | null>(null);
-  const [records, setRecords] = useState<AuditPageRecord[]>([]);
+  const [records, setRecords] = useState<readonly AuditPageRecord[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   const show = async (name: string) => {

@@ -1,16 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { BatonEvent, EpisodeMessage, WorkflowInfo } from './api.ts';
+import { Decisions } from './Decisions.tsx';
 import type { Tally } from './tally.ts';
 
 const STEP_MS = 180;
-const fmt = (r: Record<string, number>) =>
-  Object.entries(r)
-    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
-    .join(' ');
 
 /**
- * Animates the latest streamed episode (the holder lights up, handoffs draw an arrow) beside the tally: the handoff
- * count and the decision table, which follow every episode (see `tally`), not only the animated one.
+ * Animates the latest streamed episode (the holder lights up, handoffs draw an arrow) above the tally: the handoff
+ * count and the latest decisions, which follow every episode (see `tally`), not only the animated one.
  */
 export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo; episode: EpisodeMessage | null; seen: Tally }) {
   const [holder, setHolder] = useState<string | null>(null);
@@ -29,22 +26,24 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
       if (!e) return clearInterval(timer);
       switch (e.type) {
         case 'episode-start':
-          setHolder(e['entry'] as string);
+          setHolder(e.entry);
           setEdge(null);
           setOutcome(`${episode.method} · seed ${episode.seed} · episode ${episode.episode}`);
           break;
         case 'decision':
-          setHolder(e['agent'] as string);
+          setHolder(e.agent);
           break;
         case 'handoff':
-          setEdge([e['from'] as string, e['to'] as string]);
-          setHolder(e['to'] as string);
+          setEdge([e.from, e.to]);
+          setHolder(e.to);
           break;
         case 'submit':
           setEdge(null);
           break;
         case 'episode-end':
-          setOutcome((o) => `${o} · return ${(e['return'] as number).toFixed(3)}`);
+          setOutcome((o) => `${o} · return ${e.return.toFixed(3)}`);
+          break;
+        default:
           break;
       }
     }, STEP_MS);
@@ -122,38 +121,7 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
           handoffs seen: <b data-testid="handoff-count">{seen.handoffs}</b>
         </span>
       </div>
-      <table className="decisions">
-        <thead>
-          <tr>
-            <th>agent</th>
-            <th>interface (projection | private)</th>
-            <th>Q-values</th>
-            <th>action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {seen.decisions.map((d) => (
-            <tr key={d.key} className={d.explored ? 'explored' : ''}>
-              <td>{d.agent}</td>
-              <td className="mono">
-                {fmt(d.view.projection)} | {fmt(d.view.privateState)}
-              </td>
-              <td className="mono">
-                {Object.keys(d.qValues).length === 0 && <span className="hint">(no Q: {d.method})</span>}
-                {Object.entries(d.qValues).map(([a, q]) => (
-                  <span key={a} className={a === d.action ? 'chosen' : ''}>
-                    {a}:{q.toFixed(2)}{' '}
-                  </span>
-                ))}
-              </td>
-              <td>
-                {d.action}
-                {d.explored && <span className="pill explored">explored</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Decisions decisions={seen.decisions} />
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { RunStatus, TrainSettings, WorkflowInfo } from './api.ts';
 
 interface Props {
-  workflows: WorkflowInfo[];
+  workflows: readonly WorkflowInfo[];
   status: RunStatus | null;
   onStart: (settings: TrainSettings) => void;
   onControl: (action: 'pause' | 'resume' | 'stop') => void;
@@ -14,7 +14,7 @@ export function SettingsPanel({ workflows, status, onStart, onControl }: Props) 
   const [workflowId, setWorkflowId] = useState((workflows.find((w) => w.unavailable === undefined) ?? (workflows[0] as WorkflowInfo)).id);
   const workflow = workflows.find((w) => w.id === workflowId) as WorkflowInfo;
   const [knobs, setKnobs] = useState<Record<string, number>>(defaultsOf(workflow));
-  const [methods, setMethods] = useState<string[]>(workflow.defaultMethods);
+  const [methods, setMethods] = useState<string[]>([...workflow.defaultMethods]);
   const [episodes, setEpisodes] = useState(2000);
   const [seeds, setSeeds] = useState(3);
   const [checkpointEvery, setCheckpointEvery] = useState(100);
@@ -36,7 +36,7 @@ export function SettingsPanel({ workflows, status, onStart, onControl }: Props) 
           const w = workflows.find((x) => x.id === e.target.value) as WorkflowInfo;
           setWorkflowId(w.id);
           setKnobs(defaultsOf(w));
-          setMethods(w.defaultMethods);
+          setMethods([...w.defaultMethods]);
         }}
       >
         {workflows.map((w) => (

@@ -1,103 +1,15 @@
-// The browser's view of the server API. Types mirror ../server (kept structural so the client bundle imports no server code).
+// The browser's client of the server API, typed from the server's own routes (Hono RPC). Every server import here is
+// `import type`: erased at build time, so the bundle carries no server code (test/client-imports.test.ts checks).
+import { DetailedError, hc, parseResponse, type ClientResponse, type InferRequestType, type InferResponseType } from 'hono/client';
+import type { PlaygroundApi } from '../server/routes.ts';
+import type { RunMessage } from '../server/training.ts';
 
-export interface KnobSpec {
-  key: string;
-  label: string;
-  min: number;
-  max: number;
-  step: number;
-  default: number;
-  help: string;
-}
-export interface WorkflowInfo {
-  id: string;
-  title: string;
-  description: string;
-  knobs: KnobSpec[];
-  methods: string[];
-  defaultMethods: string[];
-  agents: { id: string; successors: string[] }[];
-  unavailable?: string;
-  scoreLabel?: string;
-}
-export interface TrainSettings {
-  workflow: string;
-  knobs: Record<string, number>;
-  methods: string[];
-  episodes: number;
-  seeds: number;
-  checkpointEvery: number;
-  sampleIntervalMs: number;
-}
-export type RunState = 'preparing' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
-export interface RunStatus {
-  id: string;
-  state: RunState;
-  settings: TrainSettings;
-  method: string | null;
-  seed: number | null;
-  episodesDone: number;
-  episodesTotal: number;
-  auditLog: string;
-  error?: string;
-}
-export interface CurvePoint {
-  episode: number;
-  mean: number;
-  low: number;
-  high: number;
-  seeds: number;
-  extras?: Record<string, number>;
-}
-export type Curves = Record<string, CurvePoint[]>;
-export type BatonEvent = { type: string; episodeId: string; time: number; [key: string]: unknown };
-export interface EpisodeMessage {
-  runId: string;
-  method: string;
-  seed: number;
-  episode: number;
-  events: BatonEvent[];
-}
-export interface CostLine {
-  dollars: number;
-  inputTokens: number;
-  outputTokens: number;
-  work: number;
-}
-export interface AuditVerdict {
-  ok: boolean;
-  records: number;
-  sealed: boolean;
-  signed: boolean;
-  live: boolean;
-  firstBad?: { line: number; reason: string };
-  tornTail?: boolean;
-}
-export interface AuditCosts {
-  excluded: number;
-  total: CostLine;
-  agents: Record<string, CostLine & { models: string[] }>;
-  edges: Record<string, CostLine & { count: number }>;
-}
-export interface AuditSummary {
-  name: string;
-  verdict: AuditVerdict;
-  costs: AuditCosts;
-}
-export interface AuditPageRecord {
-  line: number;
-  kind: 'genesis' | 'event' | 'seal' | 'unreadable' | 'invalid';
-  hash: string;
-  ts?: number;
-  event?: BatonEvent;
-  problem?: string;
-  text?: string;
-}
-export interface AuditLogInfo {
-  name: string;
-  bytes: number;
-  modified: string;
-}
+export type { DecisionInsight } from '../server/insight.ts';
+export type { BatonEvent } from '@baton/core';
+/** One message of the run event stream (its SSE `data`); the stream is not an RPC route, so typed from the server's union. */
+export type { RunMessage };
+export type Curves = Extract<RunMessage, { type: 'curves' }>['curves'];
+export type EpisodeMessage = Extract<RunMessage, { type: 'episode' }>;
 
 // A token given as ?token= is kept for the session and then dropped from the address bar.
 const url = new URL(window.location.href);
@@ -109,27 +21,46 @@ if (fromUrl) {
 }
 const token = sessionStorage.getItem('baton-token');
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (token) headers['authorization'] = `Bearer ${token}`;
-  // The server takes state-changing requests as JSON only (a cross-site form cannot send that).
-  if (method === 'POST') headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}) });
-  const json = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(json.error ?? `${res.status} ${res.statusText}`);
-  return json;
+const client = hc<PlaygroundApi>(new URL('/api', window.location.origin).href, {
+  headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+});
+
+// What the routes answer, as it arrives (JSON-parsed): the types follow the server's handlers, not a copy.
+export type WorkflowInfo = InferResponseType<typeof client.workflows.$get, 200>[number];
+export type KnobSpec = WorkflowInfo['knobs'][number];
+export type RunStatus = InferResponseType<typeof client.runs.$get, 200>[number];
+export type TrainSettings = InferRequestType<typeof client.runs.$post>['json'];
+export type AuditSummary = InferResponseType<(typeof client.audit)[':name']['$get'], 200>;
+export type AuditVerdict = AuditSummary['verdict'];
+export type AuditCosts = AuditSummary['costs'];
+export type CostLine = AuditCosts['total'];
+export type AuditLogInfo = InferResponseType<typeof client.audit.$get, 200>[number];
+export type AuditPageRecord = InferResponseType<(typeof client.audit)[':name']['records']['$get'], 200>['records'][number];
+
+/** The response body, or an Error with the server's own message (`{ error }`) when the status is not ok. */
+async function body<T extends ClientResponse<unknown>>(request: Promise<T>) {
+  try {
+    return await parseResponse(request);
+  } catch (error) {
+    if (!(error instanceof DetailedError)) throw error;
+    const data = (error.detail as { data?: { error?: unknown } } | undefined)?.data;
+    throw new Error(typeof data?.error === 'string' ? data.error : error.message, { cause: error });
+  }
 }
 
 export const api = {
-  workflows: () => call<WorkflowInfo[]>('GET', '/api/workflows'),
-  start: (settings: TrainSettings) => call<RunStatus>('POST', '/api/runs', settings),
-  control: (id: string, action: 'pause' | 'resume' | 'stop') => call<RunStatus>('POST', `/api/runs/${id}/${action}`),
-  auditLogs: () => call<AuditLogInfo[]>('GET', '/api/audit'),
-  audit: (name: string) => call<AuditSummary>('GET', `/api/audit/${encodeURIComponent(name)}`),
+  workflows: () => body(client.workflows.$get()),
+  start: (settings: TrainSettings) => body(client.runs.$post({ json: settings })),
+  // State-changing requests go out as JSON (the server refuses anything else: a cross-site form cannot send JSON).
+  control: (id: string, action: 'pause' | 'resume' | 'stop') => body(client.runs[':id'][action].$post({ param: { id }, json: {} })),
+  auditLogs: () => body(client.audit.$get()),
+  audit: (name: string) => body(client.audit[':name'].$get({ param: { name } })),
   auditRecords: (name: string, offset: number, limit: number) =>
-    call<{ total: number; records: AuditPageRecord[] }>(
-      'GET',
-      `/api/audit/${encodeURIComponent(name)}/records?offset=${offset}&limit=${limit}`,
-    ),
-  events: (id: string) => new EventSource(`/api/runs/${id}/events${token ? `?token=${encodeURIComponent(token)}` : ''}`),
+    body(client.audit[':name'].records.$get({ param: { name }, query: { offset: String(offset), limit: String(limit) } })),
+  /** EventSource cannot set headers: the token goes in the query. Each message's data is one `RunMessage`. */
+  events: (id: string) => {
+    const at = client.runs[':id'].events.$url({ param: { id } });
+    if (token) at.searchParams.set('token', token);
+    return new EventSource(at);
+  },
 };

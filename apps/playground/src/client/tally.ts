@@ -1,22 +1,27 @@
-import type { EpisodeMessage } from './api.ts';
+import type { DecisionInsight, EpisodeMessage } from './api.ts';
 
-export interface Decision {
-  key: string;
-  agent: string;
-  view: { projection: Record<string, number>; privateState: Record<string, number> };
-  qValues: Record<string, number>;
-  action: string;
-  explored: boolean;
-  method: string;
+/** A decision as the live view lists it: the server's insight, with the method that decided and a stable key. */
+export interface Decision extends DecisionInsight {
+  readonly key: string;
+  readonly method: string;
 }
 
-/** What the stream has shown so far: handoffs counted, the latest decisions (newest first), episodes already counted. */
+/** How many decisions the live view keeps (newest first): enough to compare agents, few enough to fit the card. */
+export const DECISIONS_SHOWN = 6;
+
+/**
+ * What the stream has shown so far: handoffs counted, the latest decisions (newest first), episodes already counted.
+ * `decisions` are those of heads that report Q-values when any has decided (a run's fixed baselines, trained after
+ * the learned methods, would otherwise replace them with rows that explain nothing), else the latest of any head.
+ */
 export interface Tally {
   readonly handoffs: number;
   readonly decisions: readonly Decision[];
   readonly episodes: readonly string[];
 }
 export const EMPTY_TALLY: Tally = { handoffs: 0, decisions: [], episodes: [] };
+
+const valued = (d: Decision) => d.q.length > 0;
 
 /**
  * Adds one streamed episode to the tally. Called from the stream's listener with a functional state update, so a
@@ -26,20 +31,12 @@ export const EMPTY_TALLY: Tally = { handoffs: 0, decisions: [], episodes: [] };
 export function tally(t: Tally, m: EpisodeMessage): Tally {
   const id = `${m.runId}/${m.method}/${m.seed}/${m.episode}`;
   if (t.episodes.includes(id)) return t;
-  const decisions = m.events
-    .filter((e) => e.type === 'decision')
-    .map((e, k): Decision => ({
-      key: `${e.episodeId}-${k}`,
-      agent: e['agent'] as string,
-      view: e['view'] as Decision['view'],
-      qValues: e['qValues'] as Record<string, number>,
-      action: e['action'] as string,
-      explored: e['explored'] as boolean,
-      method: m.method,
-    }));
+  const fresh = m.insights.map((d, k): Decision => ({ ...d, key: `${id}/${k}`, method: m.method })).reverse();
+  const all = [...fresh, ...t.decisions];
+  const withQ = all.filter(valued);
   return {
     handoffs: t.handoffs + m.events.filter((e) => e.type === 'handoff').length,
-    decisions: [...decisions.reverse(), ...t.decisions].slice(0, 12),
+    decisions: (withQ.length ? withQ : all).slice(0, DECISIONS_SHOWN),
     episodes: [...t.episodes, id].slice(-32),
   };
 }

@@ -22,8 +22,10 @@ export {
   type CostLine,
 } from './audit.ts';
 export { createPlaygroundApp, type PlaygroundAppOptions } from './app.ts';
+export { apiRoutes, type ApiOptions, type PlaygroundApi } from './routes.ts';
 export { capBodies, hostGuard, MAX_BODY_BYTES, sameOriginWrites } from './guard.ts';
 export { auditEventSchema, checkEvent } from './records.ts';
+export { explainDecision, MAX_DRIVERS, type DecisionInsight, type Driver } from './insight.ts';
 export {
   parseSettings,
   RECENT_EPISODES,
@@ -33,7 +35,7 @@ export {
   type RunStatus,
   type TrainSettings,
 } from './training.ts';
-export { DEFAULT_GSM8K_DIR, mathPlaygroundWorkflow, type MathPlaygroundOptions } from './math-workflow.ts';
+export { DEFAULT_COST_WEIGHT, DEFAULT_GSM8K_DIR, mathPlaygroundWorkflow, type MathPlaygroundOptions } from './math-workflow.ts';
 export {
   defaultWorkflows,
   syntheticPlaygroundWorkflow,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Rng, UserError, type BatonEvent } from '@baton/core';
 import { ci95, mean } from '@baton/learner';
 import type { AuditBackend, AuditWriter } from './audit.ts';
+import { explainDecision, type DecisionInsight } from './insight.ts';
 import type { PlaygroundWorkflow } from './workflows.ts';
 
 /** What the browser asks for when it starts a run. */
@@ -52,6 +53,8 @@ export type RunMessage =
       readonly seed: number;
       readonly episode: number;
       readonly events: readonly BatonEvent[];
+      /** Each decision of the episode, explained while it was current (see `explainDecision`). */
+      readonly insights: readonly DecisionInsight[];
     }
   | { readonly type: 'curves'; readonly runId: string; readonly curves: Readonly<Record<string, readonly CurvePoint[]>> };
 
@@ -201,21 +204,25 @@ export class TrainingRun {
     this.broadcast({ type: 'status', status: this.status() });
   }
 
-  pause(): void {
+  /** Pauses between episodes (a no-op unless running); returns the run, for chaining. */
+  pause(): this {
     if (this.state === 'running') this.setState('paused');
+    return this;
   }
 
-  resumeRun(): void {
-    if (this.state !== 'paused') return;
+  resumeRun(): this {
+    if (this.state !== 'paused') return this;
     this.setState('running');
     this.resume?.();
+    return this;
   }
 
-  stop(): void {
+  stop(): this {
     if (this.state === 'running' || this.state === 'paused' || this.state === 'preparing') {
       this.setState('stopped');
       this.resume?.();
     }
+    return this;
   }
 
   get finished(): boolean {
@@ -264,6 +271,7 @@ export class TrainingRun {
           for (let e = 0; e < episodes; e++) {
             if (!(await this.gate())) return;
             const events: BatonEvent[] = [];
+            const insights: DecisionInsight[] = [];
             const now = performance.now();
             const watch = now - lastSample >= sampleIntervalMs;
             if (watch) lastSample = now;
@@ -273,13 +281,14 @@ export class TrainingRun {
               watch
                 ? async (ev) => {
                     events.push(ev);
+                    if (ev.type === 'decision') insights.push(explainDecision(learner.heads?.[ev.agent], ev));
                     await writer?.sink(ev);
                   }
                 : undefined,
             );
             this.episodesDone++;
             if (watch) {
-              const message = { type: 'episode', runId: this.id, method, seed: s + 1, episode: e + 1, events } as const;
+              const message = { type: 'episode', runId: this.id, method, seed: s + 1, episode: e + 1, events, insights } as const;
               this.recent.push(message);
               if (this.recent.length > RECENT_EPISODES) this.recent.shift();
               this.broadcast(message);

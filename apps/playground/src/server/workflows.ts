@@ -49,6 +49,8 @@ export interface Evaluation {
 /** One method on one seed: trains episode by episode and can be scored at any checkpoint. */
 export interface Learner {
   readonly learns: boolean;
+  /** The heads deciding in this learner's episodes, by agent: the live view explains watched decisions with them. */
+  readonly heads?: Readonly<Record<string, HandoffHead>>;
   /** One training episode; `tap` sees its events when given. */
   runEpisode(seed: number, rng: Rng, tap?: (event: BatonEvent) => void | Promise<void>): Promise<void>;
   /** The current policy's normalized return (random = 0, optimum = 1). */
@@ -131,6 +133,7 @@ export const syntheticPlaygroundWorkflow: PlaygroundWorkflow = {
         const watched = new InProcessRuntime({ workflow, heads, sinks: [(e) => tap?.(e)] });
         return {
           learns,
+          heads,
           async runEpisode(episodeSeed, rng, t) {
             tap = t;
             try {

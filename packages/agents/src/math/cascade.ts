@@ -1,5 +1,5 @@
 import { UserError, type Action, type Grader, type ModelAdapter } from '@baton/core';
-import { LinearIcqHead } from '@baton/learner';
+import { LinearIcqHead, type LinearIcqHeadConfig } from '@baton/learner';
 import type { MathDraft } from './draft.ts';
 import type { MathFeature } from './projection.ts';
 import { CHECKER_FEATURES, SOLVER_FEATURES, createMathCascade } from './workflows.ts';
@@ -66,12 +66,19 @@ export function cascadeWorkflow(
   });
 }
 
-/** Fresh linear IC-Q heads for the cascade's three agents, with `CASCADE_LEARNING`. */
-export function newCascadeHeads(wf: ReturnType<typeof cascadeWorkflow>): CascadeHeads {
+/** The learning settings a caller may change on the cascade's heads (the actions and features are the cascade's). */
+export type CascadeLearning = Partial<Omit<LinearIcqHeadConfig, 'actions' | 'projectionKeys' | 'privateKeys'>>;
+
+/**
+ * Fresh linear IC-Q heads for the cascade's three agents, with `CASCADE_LEARNING` and then `learning` on top (e.g. the
+ * playground's online training syncs the receivers' target copies at every update: see its math workflow).
+ */
+export function newCascadeHeads(wf: ReturnType<typeof cascadeWorkflow>, learning: CascadeLearning = {}): CascadeHeads {
   const keys = (id: string): readonly string[] => wf.agentById.get(id)?.interface.projectionKeys ?? [];
+  const settings = { ...CASCADE_LEARNING, ...learning };
   return {
-    weak: new LinearIcqHead({ actions: ['submit', 'handoff:checker', STRONG], projectionKeys: keys('weak'), ...CASCADE_LEARNING }),
-    checker: new LinearIcqHead({ actions: ['submit', STRONG], projectionKeys: keys('checker'), ...CASCADE_LEARNING }),
-    strong: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('strong'), ...CASCADE_LEARNING }),
+    weak: new LinearIcqHead({ actions: ['submit', 'handoff:checker', STRONG], projectionKeys: keys('weak'), ...settings }),
+    checker: new LinearIcqHead({ actions: ['submit', STRONG], projectionKeys: keys('checker'), ...settings }),
+    strong: new LinearIcqHead({ actions: ['submit'], projectionKeys: keys('strong'), ...settings }),
   };
 }
