@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Rng, type BatonEvent, type EpisodeResult } from '@baton/core';
 import { verifyAuditLines } from '@baton/audit';
 import { createRedisStreamAuditSink, readRedisAuditStream } from '@baton/adapters/audit';
-import { connectRedis, redisKeys, BullmqRuntime, readEventStream, type KeySpace } from '@baton/adapters';
+import { connectRedis, loadStoredHead, redisKeys, BullmqRuntime, readEventStream, type KeySpace } from '@baton/adapters';
 import { relayDefinition, PrivateRedis } from '@baton/adapters/test';
 import { activate, relayBudget, spawnBenchWorker, stopWorker, type BenchWorkerConfig, type WorkerProcess } from './processes.ts';
 
@@ -147,26 +147,25 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   const k = redisKeys(keys);
   const done = results.filter((r): r is EpisodeResult<unknown> => r !== undefined);
   let expectedUpdates = 0;
-  let expectedEffects = 0;
+  let expectedEpochs = 0;
   let expectedEpisodeCloses = 0;
   for (const r of done) {
-    const participants = new Set(r.path).size;
     expectedUpdates += r.decisions; // each decision's target is learned once: continue, scalar or R
-    expectedEffects += r.decisions + r.handoffs + participants; // epoch jobs, scalar jobs, end jobs
-    expectedEpisodeCloses += participants;
+    expectedEpochs += r.decisions; // one epoch job (and one effect marker) per decision
+    expectedEpisodeCloses += new Set(r.path).size; // every participant runs endEpisode once
   }
+  // The heads as a restarted worker would restore them (snapshot plus operations since), counting their own updates.
   let headUpdates = 0;
   let headEpisodes = 0;
   for (const agent of definition.workflow.agents) {
-    const json = await redis.get(k.head(agent.id));
-    const head = json ? (JSON.parse(json) as { updates?: number; episodes?: number }) : {};
+    const head = (await loadStoredHead(redis, k, definition, agent.id)).toJSON() as { updates?: number; episodes?: number };
     headUpdates += head.updates ?? 0;
     headEpisodes += head.episodes ?? 0;
   }
-  const applied = Number((await redis.get(k.appliedCount)) ?? 0);
+  const markers = await countKeys(redis, k.effect('*'));
   const refused = Number((await redis.get(k.refusedCount)) ?? 0);
   const duplicateUpdates =
-    Math.max(0, headUpdates - expectedUpdates) + Math.max(0, headEpisodes - expectedEpisodeCloses) + Math.max(0, applied - expectedEffects);
+    Math.max(0, headUpdates - expectedUpdates) + Math.max(0, headEpisodes - expectedEpisodeCloses) + Math.max(0, markers - expectedEpochs);
   const lostUpdates = Math.max(0, expectedUpdates - headUpdates) + Math.max(0, expectedEpisodeCloses - headEpisodes);
 
   const events = await readEventStream(redis, auditStream);
@@ -258,4 +257,15 @@ async function spawnSpare(config: BenchWorkerConfig): Promise<WorkerProcess> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+async function countKeys(redis: ReturnType<typeof connectRedis>, pattern: string): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    n += found.length;
+  } while (cursor !== '0');
+  return n;
 }

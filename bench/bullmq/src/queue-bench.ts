@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { connectRedis, BATON_JOB_OPTIONS, queueName, BullmqRuntime } from '@baton/adapters';
 import { chainDefinition, chainInput, PrivateRedis } from '@baton/adapters/test';
@@ -23,32 +25,30 @@ export interface QueueBenchOptions {
 
 export interface QueueBenchPoint {
   readonly processes: number;
-  /** Median over the rounds. */
-  readonly batonHandoffsPerSecond: number;
+  /** Medians over the rounds of handoffs (raw: jobs) per second. */
   readonly batonLearningHandoffsPerSecond: number;
+  readonly batonHandoffsPerSecond: number;
   readonly rawJobsPerSecond: number;
-  /** Median over the rounds of Baton / raw, each pair measured back to back. */
-  readonly ratio: number;
-  /** Median learning rate / median raw rate. */
+  /** Median over the rounds of Baton learning / raw, each pair measured in the same round. */
   readonly learningRatio: number;
+  /** The same for Baton without learning (evaluation episodes: no scalars, no episode closing). */
+  readonly learningOffRatio: number;
+  /** Worker CPU time per handoff (µs, user + system, all worker processes of that side), medians over the rounds. */
+  readonly cpuUsPerHandoff: { readonly learning: number; readonly learningOff: number; readonly raw: number };
   /** Every run, in order (for the spread). */
-  readonly runs: { readonly baton: readonly number[]; readonly raw: readonly number[]; readonly learning: readonly number[] };
+  readonly runs: { readonly learning: readonly number[]; readonly learningOff: readonly number[]; readonly raw: readonly number[] };
 }
 
 export interface QueueBenchResult {
-  /**
-   * The headline: the median of the per-process-count ratios (`scaling[i].ratio`, each itself the median of paired
-   * runs). With 1, 2 and 4 processes that is the middle one; `minRatio` is the worst count.
-   */
+  /** The headline: Baton with learning on against the raw chain (median over process counts of the per-count ratio). */
   readonly ratio: number;
+  /** Always true: the headline ratio is measured with learning on (IC-Q targets, scalars, every agent closing the episode). */
+  readonly learning: true;
+  /** The same ratio with learning off, printed beside it. */
+  readonly learningOffRatio: number;
   readonly ratioDefinition: string;
+  /** The worst process count's learning-on ratio. */
   readonly minRatio: number;
-  /** Baton evaluation episodes (no learning, so no scalar returns) at `headlineProcesses`, the count whose ratio is the headline. */
-  readonly batonHandoffsPerSecond: number;
-  /** Baton learning episodes: every handoff also sends its scalar back and every agent closes the episode. */
-  readonly batonLearningHandoffsPerSecond: number;
-  readonly rawJobsPerSecond: number;
-  readonly learningRatio: number;
   readonly headlineProcesses: number;
   readonly hops: number;
   readonly payloadBytes: number;
@@ -56,6 +56,7 @@ export interface QueueBenchResult {
   readonly rounds: number;
   readonly inFlight: number;
   readonly concurrency: number;
+  readonly loadavg: { readonly before: readonly number[]; readonly after: readonly number[] };
   readonly scaling: readonly QueueBenchPoint[];
 }
 
@@ -101,6 +102,7 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
   const warmup = Math.max(20, Math.floor(episodes / 5));
   let payloadBytes = 0;
   const scaling: QueueBenchPoint[] = [];
+  const loadBefore = loadavg().map((x) => round(x, 2));
   try {
     for (const processes of processCounts) {
       const workflowKey = `chain-${processes}`;
@@ -149,11 +151,9 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
       let seed = 1;
       const input = (): { payload: string } => chainInput(256);
       const runBaton = async (count: number, learn: boolean): Promise<number> => {
-        const started = performance.now();
         const done = await runtime.runEpisodes({ count, seed, input, learn, concurrency: inFlight });
-        const seconds = (performance.now() - started) / 1000;
         seed += count;
-        return done.reduce((n, r) => n + r.handoffs, 0) / seconds;
+        return done.reduce((n, r) => n + r.handoffs, 0);
       };
       let chains = 0;
       const runRaw = async (count: number): Promise<number> => {
@@ -172,9 +172,20 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
             await chain(`c${chains++}`);
           }
         };
-        const started = performance.now();
         await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
-        return (count * hops) / ((performance.now() - started) / 1000);
+        return count * hops;
+      };
+      const batonPids = procs.filter((p) => p.config.mode === 'baton').map((p) => p.child.pid as number);
+      const rawPids = procs.filter((p) => p.config.mode === 'raw').map((p) => p.child.pid as number);
+      const timed = async (
+        pids: readonly number[],
+        go: () => Promise<number>,
+      ): Promise<{ rate: number; cpuUs: number; handoffs: number }> => {
+        const cpu0 = cpuSeconds(pids);
+        const started = performance.now();
+        const handoffs = await go();
+        const seconds = (performance.now() - started) / 1000;
+        return { rate: handoffs / seconds, cpuUs: ((cpuSeconds(pids) - cpu0) * 1e6) / handoffs, handoffs };
       };
       try {
         log(`${processes} process(es): warm-up`);
@@ -187,39 +198,44 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
         }
         await runRaw(warmup);
         await runBaton(warmup, true);
-        const baton: number[] = [];
-        const raw: number[] = [];
-        const learning: number[] = [];
-        const ratios: number[] = [];
+        const sides = ['learning', 'learningOff', 'raw'] as const;
+        const rates: Record<(typeof sides)[number], number[]> = { learning: [], learningOff: [], raw: [] };
+        const cpu: Record<(typeof sides)[number], number[]> = { learning: [], learningOff: [], raw: [] };
+        const learningRatios: number[] = [];
+        const offRatios: number[] = [];
         for (let round = 0; round < rounds; round++) {
-          let b: number;
-          let r: number;
-          if (round % 2 === 0) {
-            b = await runBaton(episodes, false);
-            r = await runRaw(episodes);
-          } else {
-            r = await runRaw(episodes);
-            b = await runBaton(episodes, false);
+          // Every side runs once per round, in an order rotated every round, so drift and other load hit all alike.
+          const got: Partial<Record<(typeof sides)[number], number>> = {};
+          for (let i = 0; i < sides.length; i++) {
+            const side = sides[(i + round) % sides.length] as (typeof sides)[number];
+            const m =
+              side === 'raw'
+                ? await timed(rawPids, () => runRaw(episodes))
+                : await timed(batonPids, () => runBaton(episodes, side === 'learning'));
+            got[side] = m.rate;
+            rates[side].push(round1(m.rate));
+            cpu[side].push(m.cpuUs);
           }
-          baton.push(round1(b));
-          raw.push(round1(r));
-          ratios.push(b / r);
-          learning.push(round1(await runBaton(Math.ceil(episodes / 2), true)));
+          learningRatios.push((got.learning as number) / (got.raw as number));
+          offRatios.push((got.learningOff as number) / (got.raw as number));
           log(
-            `${processes} process(es), round ${round + 1}/${rounds}: baton ${b.toFixed(1)}/s, raw ${r.toFixed(1)}/s (payload ${payloadBytes} B), learning ${learning[round]}/s`,
+            `${processes} process(es), round ${round + 1}/${rounds}: learning ${round1(got.learning as number)}/s, learning off ${round1(got.learningOff as number)}/s, raw ${round1(got.raw as number)}/s`,
           );
         }
-        const point: QueueBenchPoint = {
+        scaling.push({
           processes,
-          batonHandoffsPerSecond: round1(median(baton)),
-          batonLearningHandoffsPerSecond: round1(median(learning)),
-          rawJobsPerSecond: round1(median(raw)),
-          ratio: round(median(ratios), 3),
-          learningRatio: round(median(learning) / median(raw), 3),
-          runs: { baton, raw, learning },
-        };
-        log(`  ${JSON.stringify(point)}`);
-        scaling.push(point);
+          batonLearningHandoffsPerSecond: round1(median(rates.learning)),
+          batonHandoffsPerSecond: round1(median(rates.learningOff)),
+          rawJobsPerSecond: round1(median(rates.raw)),
+          learningRatio: round(median(learningRatios), 3),
+          learningOffRatio: round(median(offRatios), 3),
+          cpuUsPerHandoff: {
+            learning: round1(median(cpu.learning)),
+            learningOff: round1(median(cpu.learningOff)),
+            raw: round1(median(cpu.raw)),
+          },
+          runs: { learning: rates.learning, learningOff: rates.learningOff, raw: rates.raw },
+        });
       } finally {
         await runtime.close();
         await results.close();
@@ -232,16 +248,14 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
     redis.disconnect();
     await server?.stop();
   }
-  const byRatio = [...scaling].sort((a, b) => a.ratio - b.ratio);
+  const byRatio = [...scaling].sort((a, b) => a.learningRatio - b.learningRatio);
   const headline = byRatio[Math.floor((byRatio.length - 1) / 2)] as QueueBenchPoint;
   return {
-    ratio: round(median(scaling.map((p) => p.ratio)), 3),
-    ratioDefinition: `median over process counts (${processCounts.join(', ')}) of the per-count ratio; per count: median over ${rounds} back-to-back Baton/raw run pairs of ${episodes} episodes each`,
-    minRatio: byRatio[0]?.ratio ?? 0,
-    batonHandoffsPerSecond: headline.batonHandoffsPerSecond,
-    batonLearningHandoffsPerSecond: headline.batonLearningHandoffsPerSecond,
-    rawJobsPerSecond: headline.rawJobsPerSecond,
-    learningRatio: headline.learningRatio,
+    ratio: round(median(scaling.map((p) => p.learningRatio)), 3),
+    learning: true,
+    learningOffRatio: round(median(scaling.map((p) => p.learningOffRatio)), 3),
+    ratioDefinition: `Baton with learning on / raw BullMQ chain: median over process counts (${processCounts.join(', ')}) of the per-count ratio; per count: median over ${rounds} rounds, each timing ${episodes} episodes of every side in rotated order`,
+    minRatio: byRatio[0]?.learningRatio ?? 0,
     headlineProcesses: headline.processes,
     hops,
     payloadBytes,
@@ -249,9 +263,28 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
     rounds,
     inFlight,
     concurrency,
+    loadavg: { before: loadBefore, after: loadavg().map((x) => round(x, 2)) },
     scaling,
   };
 }
+
+/** User + system CPU seconds of these processes so far (Linux /proc; 0 where it cannot be read). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not Linux, or the process is gone: no CPU figure.
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux build that matters. */
+const CLOCK_TICKS = 100;
 
 function round1(x: number): number {
   return round(x, 1);

@@ -4,10 +4,18 @@ export { BatonError, UserError, ProviderError, ModelBehaviorError, EpisodeError 
 export type { BatonEvent, BatonEventType, EventSink } from './events.ts';
 export { canonicalJson, sha256 } from './hash.ts';
 export type { Decision, DecideContext, DecisionOutcome, HandoffHead, Transition } from './head.ts';
-export { flattenView, viewKey, type AgentInterface, type Features, type InterfaceView, type LocalState } from './interface.ts';
+export {
+  flattenView,
+  viewKey,
+  type AgentInterface,
+  type BudgetLeft,
+  type Features,
+  type InterfaceView,
+  type LocalState,
+} from './interface.ts';
 export type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, TokenUsage, ToolCall, ToolSpec } from './model.ts';
 export { usageTokens, type AgentOption, type Usage, type WorkContext, type WorkResult } from './option.ts';
 export { Rng } from './rng.ts';
 export { extractJson, generateStructured, type StructuredResult } from './structured.ts';
-export { InProcessRuntime, type EpisodeOptions, type EpisodeResult, type RuntimeConfig } from './runtime.ts';
+export { InProcessRuntime, type EpisodeOptions, type EpisodeResult, type Runtime, type RuntimeConfig } from './runtime.ts';
 export { defineWorkflow, skippedBy, type Budget, type Grade, type Grader, type Workflow, type WorkflowConfig } from './workflow.ts';

@@ -14,7 +14,8 @@ export interface InterfaceView {
 
 /**
  * The runtime's per-agent bookkeeping for the current episode, from which an interface chooses what to expose as
- * private state. It never contains another agent's information.
+ * private state. It holds this agent's own counters only, never another agent's information: in the distributed
+ * runtime it lives only in the agent's own worker.
  */
 export interface LocalState {
   /** Work units done since this agent last received the artifact. */
@@ -23,10 +24,19 @@ export interface LocalState {
   readonly workUnits: number;
   /** Times this agent has received the artifact in the episode (the entry agent starts at 1). */
   readonly receipts: number;
-  /** Work units left in the episode's budget when this epoch began. */
-  readonly stepsLeft: number;
+}
+
+/**
+ * What is left of the episode's budget when this epoch began. It is not private state: the counters travel with the
+ * artifact, like the lap count on a relay baton, so whoever holds the artifact sees them (and only the holder). The
+ * runtime enforces the budget through the legal set (only submit once it is spent; no handoff once handoffs are);
+ * an interface may also expose these numbers to its head (docs/decisions/0008-episode-kernel.md).
+ */
+export interface BudgetLeft {
+  /** Work units left in the episode's budget. */
+  readonly steps: number;
   /** Handoffs left in the episode's budget. */
-  readonly handoffsLeft: number;
+  readonly handoffs: number;
 }
 
 /**
@@ -39,7 +49,8 @@ export interface AgentInterface<T> {
   /** The private-state feature names, in order. */
   readonly privateKeys?: readonly string[];
   project(artifact: Artifact<T>, rng: () => number): Features;
-  privateState?(local: LocalState): Features;
+  /** The agent's private state from its own counters and, if it wants them, the budget counters riding on the artifact. */
+  privateState?(local: LocalState, budget: BudgetLeft): Features;
 }
 
 /** Flattens a view into `out` (projection keys first, then private keys) for neural heads. */

@@ -1,6 +1,6 @@
 /**
- * Runtime internals (`@baton/core/internal`) for other runtimes that drive the same episode loop, such as the BullMQ
- * worker in @baton/adapters. Not a stable API: these names may change in any release.
+ * Runtime internals (`@baton/core/internal`): the episode kernel that runtimes are built from (the in-process runtime
+ * here, the BullMQ worker in @baton/adapters). Not a stable API: these names may change in any release.
  */
 export {
   budgetExhausted,
@@ -10,6 +10,22 @@ export {
   finite,
   gradeFields,
   legalActionsFor,
-  returnsToGo,
-  type TimedReward,
-} from './runtime.ts';
+  returnToGo,
+} from './kernel/checks.ts';
+export {
+  budgetLeft,
+  checkAborted,
+  decisionEpoch,
+  episodeOutcomes,
+  newBook,
+  newLedger,
+  settleSubmit,
+  workContext,
+  type AgentLedger,
+  type DecisionRecord,
+  type EpisodeBook,
+  type EpisodeRun,
+  type EpochOutcome,
+  type Holder,
+  type PendingTarget,
+} from './kernel/epoch.ts';

@@ -1,6 +1,6 @@
 import type { Action } from './action.ts';
 import type { Artifact } from './artifact.ts';
-import type { AgentInterface, LocalState } from './interface.ts';
+import type { AgentInterface, BudgetLeft, LocalState } from './interface.ts';
 import type { Rng } from './rng.ts';
 
 /** Tokens, dollars and timing of one unit of work, as reported to the audit log and budgets. */
@@ -23,7 +23,10 @@ export interface WorkContext {
   readonly agentId: string;
   readonly episodeId: string;
   readonly local: LocalState;
+  /** What is left of the episode's budget (it rides on the artifact; see BudgetLeft). */
+  readonly budget: BudgetLeft;
   readonly rng: Rng;
+  /** Aborted when the episode is cancelled (both runtimes pass it): long work (an LLM call) should stop. */
   readonly signal?: AbortSignal;
 }
 

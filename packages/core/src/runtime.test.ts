@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineWorkflow, InProcessRuntime, UserError, EpisodeError, type Action, type BatonEvent } from '@baton/core';
 import { ScriptedHead, scriptedOption } from '@baton/core/test';
+import { legalActionsFor } from '@baton/core/internal';
 
 const counter = z.object({ n: z.number() });
 type Counter = z.infer<typeof counter>;
@@ -102,8 +103,8 @@ describe('budgets and masking', () => {
 
   it('masks handoffs once maxHandoffs is spent', () => {
     const runtime = new InProcessRuntime({ workflow: pair({ maxHandoffs: 1 }), heads: { a: new ScriptedHead(), b: new ScriptedHead() } });
-    expect(runtime.legalActions('a', 0)).toEqual(['continue', 'handoff:b', 'submit']);
-    expect(runtime.legalActions('a', 1)).toEqual(['continue', 'submit']);
+    expect(legalActionsFor(runtime.workflow, 'a', 0)).toEqual(['continue', 'handoff:b', 'submit']);
+    expect(legalActionsFor(runtime.workflow, 'a', 1)).toEqual(['continue', 'submit']);
   });
 
   it('rejects a head that picks an illegal action', async () => {
@@ -210,5 +211,37 @@ describe('InProcessRuntime: masking from the artifact', () => {
     expect(offered).toEqual([['handoff:b', 'submit'], ['submit']]);
     expect(result.path).toEqual(['a', 'b']);
     expect(result.terminalReward).toBe(11);
+  });
+});
+
+describe('InProcessRuntime: cancellation', () => {
+  it("hands the episode's AbortSignal to work and stops at the next epoch once it is aborted", async () => {
+    const controller = new AbortController();
+    const seen: (AbortSignal | undefined)[] = [];
+    const a = scriptedOption<Counter>({
+      id: 'a',
+      work: (x, ctx) => {
+        seen.push(ctx.signal);
+        if (x.value.n === 1) controller.abort();
+        return { value: { n: x.value.n + 1 } };
+      },
+      project: (x) => ({ n: x.value.n }),
+    });
+    const wf = defineWorkflow<Counter>({
+      name: 'cancel',
+      artifact: counter,
+      agents: [a],
+      entry: 'a',
+      successors: { a: [] },
+      grader: () => 1,
+      budget: { maxSteps: 10, maxHandoffs: 0 },
+    });
+    const runtime = new InProcessRuntime({ workflow: wf, heads: { a: new ScriptedHead(['continue', 'continue', 'continue']) } });
+    await expect(runtime.runEpisode({ seed: 1, input: { n: 0 }, signal: controller.signal })).rejects.toMatchObject({
+      code: 'episode.aborted',
+    });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(controller.signal);
+    await runtime.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Rng, type InProcessRuntime } from '@baton/core';
+import { Rng, type Runtime } from '@baton/core';
 
 export interface RunOptions<T> {
   readonly episodes: number;
@@ -17,7 +17,7 @@ export interface RunSummary {
   readonly seconds: number;
 }
 
-async function run<T>(runtime: InProcessRuntime<T>, options: RunOptions<T>, learn: boolean): Promise<RunSummary> {
+async function run<T>(runtime: Runtime<T>, options: RunOptions<T>, learn: boolean): Promise<RunSummary> {
   const rng = new Rng(options.seed);
   let total = 0;
   let decisions = 0;
@@ -38,11 +38,11 @@ async function run<T>(runtime: InProcessRuntime<T>, options: RunOptions<T>, lear
 }
 
 /** Runs learning episodes (heads learn and explore). */
-export function trainEpisodes<T>(runtime: InProcessRuntime<T>, options: RunOptions<T>): Promise<RunSummary> {
+export function trainEpisodes<T>(runtime: Runtime<T>, options: RunOptions<T>): Promise<RunSummary> {
   return run(runtime, options, true);
 }
 
 /** Runs greedy evaluation episodes (no learning, no exploration). Use the same seed across methods for common random numbers. */
-export function evaluateEpisodes<T>(runtime: InProcessRuntime<T>, options: RunOptions<T>): Promise<RunSummary> {
+export function evaluateEpisodes<T>(runtime: Runtime<T>, options: RunOptions<T>): Promise<RunSummary> {
   return run(runtime, options, false);
 }

@@ -1,78 +1,173 @@
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from './protocol.ts';
+import { EPISODE_KEY_TTL_SECONDS, type RedisKeys } from './protocol.ts';
 
 /**
- * One effect, committed atomically: the effect marker (SET NX), the agent's head snapshot, its private episode
- * state, new artifact versions (SET NX: content-addressed) and the outbox of jobs/events still to hand on. If the
- * marker exists the script changes nothing but the refused counter: a retried job never applies anything twice.
+ * One effect, committed atomically by one Lua script: the effect marker (a retried job finds it, applies nothing and
+ * hands on the outbox the marker keeps),
+ * the head's new operations (deltas) or a snapshot at an interval, the inbox entries it consumed, the agent's private
+ * episode state, the scalars it sends to other agents' inboxes, the episode's path, the episode end (the submitter
+ * sends every other participant its end notice and starts the closing countdown), the closes it counts, new artifact
+ * versions, events for an audit stream and the outbox of jobs still to add.
  *
  * Head versions make pipelined commits safe: a worker sends an agent's commits one after the other without waiting
- * for each reply, every commit names the head version it was computed from (ARGV[7], `*`: no check) and a commit
- * that writes the head sets a new version (ARGV[8]). If an earlier commit was refused or lost, the head in Redis is
- * not the one a later commit was computed from: that commit changes nothing and returns -1 (stale; the job is
- * retried against the head reloaded from Redis). So Redis only ever holds heads built from applied effects, in order.
+ * for each reply; each names the head version it was computed from and sets the next. If an earlier commit was
+ * refused or lost, the head in Redis is not the one a later commit was computed from: that commit changes nothing
+ * (stale) and the job is retried against the head reloaded from Redis. So Redis only ever holds heads built from
+ * applied effects, in order.
  *
- * Returns 1 applied, 2 applied and this agent closed the episode last (the closing outbox was written), 0 already
- * applied (a retry), -1 stale.
+ * The commit travels as one JSON argument with named fields (cjson). Keys other than the agent's own are derived in
+ * the script from `base`, so this needs a standalone (or sentinel) Redis, not a cluster.
  */
 const COMMIT_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('INCR', KEYS[3])
-  return 0
-end
-if ARGV[7] ~= '*' and (redis.call('GET', KEYS[9]) or '') ~= ARGV[7] then return -1 end
-redis.call('SET', KEYS[1], '1')
-redis.call('INCR', KEYS[2])
-if ARGV[1] ~= '' then
-  redis.call('SET', KEYS[4], ARGV[1])
-  redis.call('SET', KEYS[9], ARGV[8])
-end
-if ARGV[2] == '-' then redis.call('DEL', KEYS[5]) elseif ARGV[2] ~= '' then redis.call('SET', KEYS[5], ARGV[2], 'EX', 86400) end
-local outbox = ARGV[3]
-local result = 1
-if ARGV[4] ~= '' then
-  if ARGV[4] == 'decr' then
-    if redis.call('DECR', KEYS[7]) <= 0 then
-      outbox = ARGV[5]
-      result = 2
-      redis.call('DEL', KEYS[7])
-    end
-  else
-    redis.call('SET', KEYS[7], ARGV[4])
+local c = cjson.decode(ARGV[1])
+local base = c.base
+local ttl = c.ttl
+local function agentKey(agent, suffix) return base .. ':agent:' .. agent .. ':' .. suffix end
+local function episodeKey(episode, suffix) return base .. ':ep:' .. episode .. ':' .. suffix end
+local me = c.agent
+if c.effect then
+  if redis.call('EXISTS', base .. ':fx:' .. c.effect) == 1 then
+    redis.call('INCR', base .. ':stats:refused')
+    return {0, ''}
   end
 end
-if outbox ~= '' then redis.call('SET', KEYS[6], outbox, 'EX', tonumber(ARGV[6])) end
-local events = tonumber(ARGV[9])
-for i = 1, events do redis.call('XADD', KEYS[8], '*', 'event', ARGV[9 + i]) end
-for i = 10, #KEYS do redis.call('SET', KEYS[i], ARGV[i + events], 'NX') end
-return result
+if c.expected ~= '*' and (redis.call('GET', agentKey(me, 'head:v')) or '') ~= c.expected then return {-1, ''} end
+redis.call('INCR', base .. ':stats:applied')
+
+if c.snapshot then
+  redis.call('SET', agentKey(me, 'head'), c.snapshot)
+  redis.call('DEL', agentKey(me, 'ops'))
+elseif #c.ops > 0 then
+  redis.call('RPUSH', agentKey(me, 'ops'), unpack(c.ops))
+end
+if c.next ~= '' then redis.call('SET', agentKey(me, 'head:v'), c.next) end
+
+if c.applied > 0 then
+  local done = tonumber(redis.call('GET', agentKey(me, 'inbox:applied')) or '0')
+  if c.applied > done then
+    redis.call('LTRIM', agentKey(me, 'inbox'), c.applied - done, -1)
+    redis.call('SET', agentKey(me, 'inbox:applied'), c.applied)
+  end
+end
+
+for i = 1, #c.episodes, 2 do
+  if c.episodes[i + 1] == '' then redis.call('HDEL', agentKey(me, 'episodes'), c.episodes[i])
+  else redis.call('HSET', agentKey(me, 'episodes'), c.episodes[i], c.episodes[i + 1]) end
+end
+
+local function send(agent, json)
+  local n = redis.call('INCR', agentKey(agent, 'inbox:n'))
+  local line = n .. '|' .. json
+  redis.call('RPUSH', agentKey(agent, 'inbox'), line)
+  redis.call('PUBLISH', agentKey(agent, 'bell'), line)
+end
+for i = 1, #c.sends, 2 do send(c.sends[i], c.sends[i + 1]) end
+
+if c.handoff then
+  -- The driver created the path with its expiry; RPUSH keeps it.
+  redis.call('RPUSH', episodeKey(c.handoff.episode, 'path'), c.handoff.to)
+  for _, id in ipairs(c.handoff.skipped) do
+    redis.call('HINCRBY', episodeKey(c.handoff.episode, 'skipped'), id, 1)
+    redis.call('EXPIRE', episodeKey(c.handoff.episode, 'skipped'), ttl)
+  end
+end
+
+local jobs = c.jobs
+if c.submit then
+  local s = c.submit
+  redis.call('SET', episodeKey(s.episode, 'result'), s.result, 'EX', ttl)
+  local others = 0
+  if s.notice ~= '' then
+    local seen = {}
+    seen[me] = true
+    for _, id in ipairs(redis.call('LRANGE', episodeKey(s.episode, 'path'), 0, -1)) do
+      if not seen[id] then
+        seen[id] = true
+        others = others + 1
+        send(id, s.notice)
+      end
+    end
+  end
+  if s.notice == '' then
+    -- No learning: nobody closes the episode; the others' private state for it is dropped here.
+    local seen = {}
+    seen[me] = true
+    for _, id in ipairs(redis.call('LRANGE', episodeKey(s.episode, 'path'), 0, -1)) do
+      if not seen[id] then
+        seen[id] = true
+        redis.call('HDEL', agentKey(id, 'episodes'), s.episode)
+      end
+    end
+  end
+  if others > 0 then redis.call('SET', episodeKey(s.episode, 'closing'), others, 'EX', ttl)
+  else table.insert(jobs, s.resultJob) end
+end
+for i = 1, #c.closes, 2 do
+  local key = episodeKey(c.closes[i], 'closing')
+  if redis.call('DECR', key) <= 0 then
+    redis.call('DEL', key)
+    table.insert(jobs, c.closes[i + 1])
+  end
+end
+
+for i = 1, #c.artifacts, 2 do
+  redis.call('SET', base .. ':artifact:' .. c.artifacts[i], c.artifacts[i + 1], 'NX', 'EX', ttl)
+end
+if c.stream then
+  for _, json in ipairs(c.streamEvents) do redis.call('XADD', c.stream, '*', 'event', json) end
+end
+
+local outbox = ''
+if #jobs > 0 or #c.sinkEvents > 0 then
+  outbox = '{"events":[' .. table.concat(c.sinkEvents, ',') .. '],"jobs":[' .. table.concat(jobs, ',') .. ']}'
+end
+if c.effect then
+  -- The marker keeps the outbox: a retry that finds the marker hands on what it holds.
+  redis.call('SET', base .. ':fx:' .. c.effect, outbox, 'EX', ttl)
+elseif outbox ~= '' then
+  redis.call('SET', base .. ':outbox:' .. c.outboxId, outbox, 'EX', ttl)
+  redis.call('SADD', agentKey(me, 'outboxes'), c.outboxId)
+end
+return {1, outbox}
 `;
 
+/** One effect of one agent. JSON fields are already serialised (the script stores them as they are). */
 export interface Commit {
-  readonly effectId: string;
   readonly agentId: string;
-  readonly episodeId: string;
-  /** The head's snapshot after the effect; omitted when the head was not touched. */
-  readonly head?: string;
-  /**
-   * The head version this effect was computed from (the commit is refused as stale if Redis holds another) and, when
-   * `head` is given, the version it writes. Omitted: no check (callers that never read the head).
-   */
-  readonly headVersion?: { readonly expected: string; readonly next: string };
-  /** The agent's episode state after the effect; `null` deletes it (episode closed). */
-  readonly episodeState?: string | null;
-  readonly outbox: string;
-  /** `set:N` starts the closing countdown, `decr` counts one agent closed. */
-  readonly closing?: { readonly op: 'set'; readonly count: number } | { readonly op: 'decr'; readonly outboxIfLast: string };
-  readonly artifacts?: readonly { readonly hash: string; readonly json: string }[];
-  /** Events appended to `stream` in the same atomic step: exactly once, in commit order. */
-  readonly events?: { readonly stream: string; readonly json: readonly string[] };
+  /** The job's effect id: set for epochs (a retry is refused), absent for inbox drains (their head version guards them). */
+  readonly effectId?: string;
+  /** Names the outbox of a commit without an effect id (an epoch's outbox is kept as its effect marker's value). */
+  readonly outboxId: string;
+  /** The head version this effect was computed from (`*`: no check) and the one it writes ('' : none). */
+  readonly headVersion: { readonly expected: string; readonly next: string };
+  /** Head operations applied since the previous commit, in order (see head-store.ts). */
+  readonly ops: readonly string[];
+  /** A whole-head snapshot, every so many operations: replaces the stored snapshot and drops the stored operations. */
+  readonly snapshot?: string;
+  /** Inbox entries applied up to and including this sequence number (0: none). */
+  readonly inboxApplied: number;
+  /** The agent's private state per episode: JSON, or '' to delete it (the episode closed). */
+  readonly episodes: readonly (readonly [episodeId: string, json: string])[];
+  /** Inbox entries for other agents (the scalar a receiver owes its sender). */
+  readonly sends: readonly (readonly [agentId: string, json: string])[];
+  readonly handoff?: { readonly episode: string; readonly to: string; readonly skipped: readonly string[] };
+  /** The episode ended here: its result, the end notice for the other participants ('' : no learning, report at once). */
+  readonly submit?: { readonly episode: string; readonly result: string; readonly notice: string; readonly resultJob: string };
+  /** Episodes this agent closed (endEpisode applied), each with the result job to add if it was the last to close. */
+  readonly closes: readonly (readonly [episodeId: string, resultJob: string])[];
+  /** Jobs (JSON of OutboxJob) to add once committed. */
+  readonly jobs: readonly string[];
+  /** Events for sinks (JSON), handed on with the jobs. */
+  readonly sinkEvents: readonly string[];
+  readonly artifacts: readonly (readonly [hash: string, json: string])[];
+  /** Events appended to this stream in the same atomic step: exactly once, in commit order. */
+  readonly stream?: { readonly key: string; readonly events: readonly string[] };
 }
 
-/** What became of a commit: applied (`last`: applied, and this agent closed the episode last), already applied, or stale. */
-export type CommitOutcome = 'applied' | 'last' | 'refused' | 'stale';
+/** What became of a commit: applied (with the outbox to hand on, maybe empty), already applied (a retry), or stale. */
+export type CommitOutcome = { readonly status: 'applied'; readonly outbox: string } | { readonly status: 'refused' | 'stale' };
 
-type CommitClient = Redis & { batonCommit(numKeys: number, ...args: string[]): Promise<number> };
+type CommitClient = Redis & { batonCommit(numKeys: number, json: string): Promise<[number, string]> };
 
 /** Registers the script on `redis` (EVALSHA with automatic EVAL fallback, as ioredis does for defineCommand). */
 export function commitClient(redis: Redis): CommitClient {
@@ -81,42 +176,41 @@ export function commitClient(redis: Redis): CommitClient {
   return client;
 }
 
+const flat = (pairs: readonly (readonly [string, string])[]): string[] => pairs.flatMap((p) => [p[0], p[1]]);
+
 /**
  * Applies `commit` once. The command is written to the connection before this returns (commands on one connection
  * run in the order they are sent), so callers may send the next commit without waiting for this one's reply.
  */
-export function commitEffect(redis: CommitClient, keys: RedisKeys, commit: Commit, outboxTtlSeconds = 86_400): Promise<CommitOutcome> {
-  const artifacts = commit.artifacts ?? [];
-  const redisKeysList = [
-    keys.effect(commit.effectId),
-    keys.appliedCount,
-    keys.refusedCount,
-    keys.head(commit.agentId),
-    keys.episodeState(commit.agentId, commit.episodeId),
-    keys.outbox(commit.effectId),
-    keys.closing(commit.episodeId),
-    commit.events?.stream ?? keys.base,
-    keys.headVersion(commit.agentId),
-    ...artifacts.map((a) => keys.artifact(a.hash)),
-  ];
-  const state = commit.episodeState === null ? '-' : (commit.episodeState ?? '');
-  const closing = commit.closing === undefined ? '' : commit.closing.op === 'set' ? String(commit.closing.count) : 'decr';
-  const outboxIfLast = commit.closing?.op === 'decr' ? commit.closing.outboxIfLast : '';
-  const events = commit.events?.json ?? [];
-  const args = [
-    commit.head ?? '',
-    state,
-    commit.outbox,
-    closing,
-    outboxIfLast,
-    String(outboxTtlSeconds),
-    commit.headVersion?.expected ?? '*',
-    commit.headVersion?.next ?? '',
-    String(events.length),
-    ...events,
-    ...artifacts.map((a) => a.json),
-  ];
+export function commitEffect(
+  redis: CommitClient,
+  keys: RedisKeys,
+  commit: Commit,
+  ttlSeconds = EPISODE_KEY_TTL_SECONDS,
+): Promise<CommitOutcome> {
+  const spec = {
+    base: keys.base,
+    ttl: ttlSeconds,
+    agent: commit.agentId,
+    ...(commit.effectId === undefined ? {} : { effect: commit.effectId }),
+    outboxId: commit.outboxId,
+    expected: commit.headVersion.expected,
+    next: commit.headVersion.next,
+    ops: commit.ops,
+    ...(commit.snapshot === undefined ? {} : { snapshot: commit.snapshot }),
+    applied: commit.inboxApplied,
+    episodes: flat(commit.episodes),
+    sends: flat(commit.sends),
+    ...(commit.handoff ? { handoff: commit.handoff } : {}),
+    ...(commit.submit ? { submit: commit.submit } : {}),
+    closes: flat(commit.closes),
+    jobs: commit.jobs,
+    sinkEvents: commit.sinkEvents,
+    artifacts: flat(commit.artifacts),
+    ...(commit.stream ? { stream: commit.stream.key, streamEvents: commit.stream.events } : {}),
+  };
+  // cjson decodes an empty JSON array as an empty table, which is what the script's `#` and ipairs expect.
   return redis
-    .batonCommit(redisKeysList.length, ...redisKeysList, ...args)
-    .then((r) => (r === 1 ? 'applied' : r === 2 ? 'last' : r === 0 ? 'refused' : 'stale'));
+    .batonCommit(0, JSON.stringify(spec))
+    .then(([code, outbox]) => (code === 1 ? { status: 'applied', outbox } : { status: code === 0 ? 'refused' : 'stale' }));
 }

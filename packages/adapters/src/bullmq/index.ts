@@ -1,4 +1,7 @@
 export { AgentWorker, type AgentWorkerConfig, type AgentWorkerStats } from './worker.ts';
+export { InvalidJobError } from './schema.ts';
+export { loadStoredHead, SNAPSHOT_EVERY, type HeadOp, type TracedOp } from './head-store.ts';
+export { reportError, type ErrorReporter } from './report.ts';
 export { BullmqRuntime, type BullmqRuntimeConfig, type EpisodesOptions } from './runtime.ts';
 export {
   checkRedisReachable,
@@ -8,6 +11,14 @@ export {
   redisOptionsFromUrl,
   type RedisConnectOptions,
 } from './connection.ts';
-export { queueName, redisKeys, resultsQueueName, type DeliveredEventSink, type KeySpace, type WorkflowDefinition } from './protocol.ts';
+export {
+  EPISODE_KEY_TTL_SECONDS,
+  queueName,
+  redisKeys,
+  resultsQueueName,
+  type DeliveredEventSink,
+  type KeySpace,
+  type WorkflowDefinition,
+} from './protocol.ts';
 export { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from './job-options.ts';
 export { createEventStreamSink, readEventStream, streamRedeliveries } from './stream-sink.ts';

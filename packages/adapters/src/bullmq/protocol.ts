@@ -1,5 +1,5 @@
-import type { Action, Artifact, BatonEvent, EpisodeResult, HandoffHead, InterfaceView, Workflow } from '@baton/core';
-import type { TimedReward } from '@baton/core/internal';
+import type { BatonEvent, EpisodeResult, HandoffHead, Workflow } from '@baton/core';
+import type { AgentLedger, DecisionRecord, EpisodeBook, PendingTarget } from '@baton/core/internal';
 
 /**
  * What a workflow module gives a worker: the workflow itself and how to build or restore each agent's head.
@@ -31,24 +31,47 @@ export function resultsQueueName(keys: KeySpace): string {
   return `${keys.workflowKey}.results`;
 }
 
-/** Redis keys of Baton's own state (artifacts, heads, effect markers), beside BullMQ's. */
+/** How long the keys of one episode (artifacts, effect markers, its result) outlive it. */
+export const EPISODE_KEY_TTL_SECONDS = 86_400;
+
+/** Redis keys of Baton's own state (artifacts, heads, inboxes, effect markers), beside BullMQ's. */
 export function redisKeys(keys: KeySpace) {
   const base = `${keys.prefix}:${keys.workflowKey}`;
+  const agent = (id: string) => `${base}:agent:${id}`;
   return {
     base,
     artifact: (hash: string) => `${base}:artifact:${hash}`,
-    head: (agentId: string) => `${base}:agent:${agentId}:head`,
+    /** The head's last snapshot, and the operations applied since (deltas: see commit.ts). */
+    head: (agentId: string) => `${agent(agentId)}:head`,
+    ops: (agentId: string) => `${agent(agentId)}:ops`,
     /** Which commit wrote the head (pipelined commits check it: see commit.ts). */
-    headVersion: (agentId: string) => `${base}:agent:${agentId}:head:v`,
-    /** The agent's private per-episode state (local counters, targets awaiting a scalar, decision records). */
-    episodeState: (agentId: string, episodeId: string) => `${base}:agent:${agentId}:ep:${episodeId}`,
-    /** Set once, atomically with the effect it guards: a retried job finds it and applies nothing. */
+    headVersion: (agentId: string) => `${agent(agentId)}:head:v`,
+    /** The agent's private per-episode state (its counters, targets awaiting a scalar, decision records): a hash by episode id. */
+    episodes: (agentId: string) => `${agent(agentId)}:episodes`,
+    /** Scalars and episode ends addressed to the agent (a list of `seq|json`), the count ever appended, and the count applied. */
+    inbox: (agentId: string) => `${agent(agentId)}:inbox`,
+    inboxCount: (agentId: string) => `${agent(agentId)}:inbox:n`,
+    inboxApplied: (agentId: string) => `${agent(agentId)}:inbox:applied`,
+    /** Pub/sub channel that rings when the inbox gets an entry. */
+    bell: (agentId: string) => `${agent(agentId)}:bell`,
+    /** Outboxes of the agent's inbox commits still to hand on (replayed when the worker starts). */
+    pendingOutboxes: (agentId: string) => `${agent(agentId)}:outboxes`,
+    /**
+     * Set once, atomically with the effect it guards: a retried job finds it and applies nothing. Its value is the
+     * effect's outbox (the jobs and events to hand on), replayed by a retry if the worker died before handing them on.
+     */
     effect: (effectId: string) => `${base}:fx:${effectId}`,
-    /** Jobs and events an applied effect still has to hand on (replayed if the worker died before doing so). */
-    outbox: (effectId: string) => `${base}:outbox:${effectId}`,
+    /** The outbox of an inbox drain (no effect marker), until handed on. */
+    outbox: (outboxId: string) => `${base}:outbox:${outboxId}`,
+    /** Per episode, kept in Redis and read by the driver only: who held the artifact, who was skipped, the result. */
+    path: (episodeId: string) => `${base}:ep:${episodeId}:path`,
+    skipped: (episodeId: string) => `${base}:ep:${episodeId}:skipped`,
+    result: (episodeId: string) => `${base}:ep:${episodeId}:result`,
     /** Agents that still have to close the episode (endEpisode) before the driver hears the result. */
-    closing: (episodeId: string) => `${base}:closing:${episodeId}`,
-    result: (episodeId: string) => `${base}:result:${episodeId}`,
+    closing: (episodeId: string) => `${base}:ep:${episodeId}:closing`,
+    /** Set by the driver when an episode is aborted; workers also hear it on `abortChannel`. */
+    aborted: (episodeId: string) => `${base}:ep:${episodeId}:aborted`,
+    abortChannel: `${base}:abort`,
     appliedCount: `${base}:stats:applied`,
     refusedCount: `${base}:stats:refused`,
   };
@@ -56,52 +79,28 @@ export function redisKeys(keys: KeySpace) {
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
 /**
- * The episode's public bookkeeping, carried from holder to holder inside the job: budget counters, time, the
- * discounted return so far, the seeded RNG's state and the reference (hash) of the current artifact version.
- * Nothing private to an agent rides here.
+ * What rides with the artifact from holder to holder: the episode's public bookkeeping (budget counters, time, the
+ * discounted return so far, the seeded RNG's state) and the reference (hash) of the current version. No agent's
+ * rewards, views, private state or path: those stay with the agent (or, for the path, in Redis for the driver).
  */
 export interface EpisodeContext {
   readonly episodeId: string;
   readonly seed: number;
   readonly learn: boolean;
   readonly explore: boolean;
-  readonly time: number;
-  readonly steps: number;
-  readonly handoffs: number;
-  readonly decisions: number;
-  readonly tokens: number;
-  readonly costUsd: number;
-  readonly discounted: number;
-  readonly rng: [number, number, number, number];
+  readonly book: EpisodeBook;
+  readonly rng: readonly [number, number, number, number];
   readonly artifactHash: string;
   /**
    * The version itself when its JSON is at most INLINE_ARTIFACT_BYTES: the receiver checks it against `artifactHash`
    * and need not fetch it. Redis holds every version in any case (the commit that made it stores it).
    */
   readonly artifact?: StoredArtifact;
-  readonly path: readonly string[];
-  readonly skipped: Readonly<Record<string, number>>;
-  /** Rewards with the time their work began; every agent derives its own returns-to-go from them at the end. */
-  readonly rewards: readonly TimedReward[];
 }
 
-/** A target waiting for the next interface: the holder's own continue, or the scalar a receiver owes. */
-export interface PendingTarget {
-  readonly view: InterfaceView;
-  readonly action: Action;
-  readonly legal: readonly Action[];
-}
-
-export interface DecisionRecord extends PendingTarget {
-  readonly time: number;
-  readonly rewardIndex: number;
-}
-
-/** One agent's private state for one episode; lives only under that agent's key. */
+/** One agent's private state for one episode; lives only in its worker and under its own key. */
 export interface AgentEpisodeState {
-  consecutiveWork: number;
-  workUnits: number;
-  receipts: number;
+  ledger: AgentLedger;
   /** Targets of this agent's handoffs, by handoff id, until the receiver's scalar arrives. */
   owed: Record<string, PendingTarget>;
   /** This agent's continue target, completed at its next decision epoch. */
@@ -109,35 +108,21 @@ export interface AgentEpisodeState {
   decisions: DecisionRecord[];
 }
 
-/** Jobs on an agent's queue. */
+/** Jobs on an agent's queue: the artifact arrives (at the entry, or across handoff `from.handoffId`), or the holder continues. */
 export type AgentJob =
-  /** The artifact arrives: at the entry (no `from`), or across handoff `from.handoffId`. */
   | { readonly kind: 'receive'; readonly ctx: EpisodeContext; readonly from?: { readonly agent: string; readonly handoffId: string } }
-  /** The holder chose continue and works again. */
-  | { readonly kind: 'continue'; readonly ctx: EpisodeContext }
-  /** The one scalar u a receiver sends back to its sender. */
-  | { readonly kind: 'scalar'; readonly episodeId: string; readonly handoffId: string; readonly from: string; readonly scalar: number }
-  /** The episode ended: the agent closes it (endEpisode with its returns-to-go). */
-  | {
-      readonly kind: 'end';
-      readonly episodeId: string;
-      readonly rewards: readonly TimedReward[];
-      readonly end: number;
-      readonly terminalReward: number;
-      readonly gamma: number;
-      /** Forwarded to the driver by whichever agent closes the episode last. */
-      readonly result: WireResult;
-    };
+  | { readonly kind: 'continue'; readonly ctx: EpisodeContext };
 
-/** A finished episode as the driver receives it (the artifact by reference). */
-export type WireResult = Omit<EpisodeResult<unknown>, 'artifact'> & { readonly artifactHash: string };
+/** What an agent's inbox holds: the scalar a receiver sends back, or the episode's end with its final return. */
+export type InboxEntry =
+  | { readonly kind: 'scalar'; readonly episodeId: string; readonly handoffId: string; readonly scalar: number }
+  | { readonly kind: 'end'; readonly episodeId: string; readonly finalReturn: number };
 
-/** The results queue's job: the episode's outcome or the error that stopped it. */
-export type ResultJob = {
-  readonly episodeId: string;
-  readonly result?: WireResult;
-  readonly error?: { readonly code: string; readonly message: string };
-};
+/** A finished episode's summary as the submitter stores it (path and skips are read from Redis by the driver). */
+export type WireResult = Omit<EpisodeResult<unknown>, 'artifact' | 'path' | 'skipped'> & { readonly artifactHash: string };
+
+/** The results queue's job: the episode finished (the driver reads its result from Redis) or an error stopped it. */
+export type ResultJob = { readonly episodeId: string; readonly error?: { readonly code: string; readonly message: string } };
 
 /** A job to add once the effect that produced it is committed. `queue` is a queue name. */
 export interface OutboxJob {
@@ -147,7 +132,7 @@ export interface OutboxJob {
 }
 
 /** The artifact as stored in Redis (by hash). */
-export type StoredArtifact = Artifact<unknown>;
+export type StoredArtifact = { readonly hash: string } & Record<string, unknown>;
 
 /** Artifact versions up to this size (JSON characters) also ride inside the job that hands them on. */
 export const INLINE_ARTIFACT_BYTES = 8192;

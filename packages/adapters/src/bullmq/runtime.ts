@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { EpisodeError, Rng, createArtifact, type Artifact, type EpisodeOptions, type EpisodeResult, type Workflow } from '@baton/core';
+import {
+  BatonError,
+  EpisodeError,
+  Rng,
+  createArtifact,
+  type Artifact,
+  type EpisodeOptions,
+  type EpisodeResult,
+  type Runtime,
+  type Workflow,
+} from '@baton/core';
+import { newBook } from '@baton/core/internal';
 import { BATON_JOB_OPTIONS } from './job-options.ts';
 import {
+  EPISODE_KEY_TTL_SECONDS,
   inlineArtifact,
   queueName,
   redisKeys,
@@ -13,7 +25,11 @@ import {
   type KeySpace,
   type RedisKeys,
   type ResultJob,
+  type WireResult,
 } from './protocol.ts';
+import { reportError, type ErrorReporter } from './report.ts';
+import { parseResultJob } from './schema.ts';
+import { asBatonError } from './worker.ts';
 
 export interface BullmqRuntimeConfig<T> {
   /** The same definition the workers run (core's defineWorkflow). */
@@ -23,6 +39,15 @@ export interface BullmqRuntimeConfig<T> {
   readonly keys: KeySpace;
   /** Fail an episode that has not finished after this long (workers down, Redis gone). Default: wait forever. */
   readonly episodeTimeoutMs?: number;
+  /**
+   * Check at start that every agent's queue has a worker, and fail at once with the commands to start the missing
+   * ones (`runtime.no-workers`) instead of waiting for episodes that cannot finish. Default true.
+   */
+  readonly requireWorkers?: boolean;
+  /** The workflow as `baton worker --workflow` names it, for that message. Default: the workflow's name. */
+  readonly workflowSpec?: string;
+  /** Queue and connection errors, typed. Default: printed to stderr (repeats at most every 5 s). */
+  readonly onError?: ErrorReporter;
 }
 
 /** `runEpisodes`' options: episode i uses seed `seed + i` and input `input(i)`. */
@@ -34,6 +59,7 @@ export interface EpisodesOptions<T> {
   readonly explore?: boolean;
   /** Episodes in flight at once. 1 (default) keeps runs identical to the in-process runtime's. */
   readonly concurrency?: number;
+  readonly signal?: AbortSignal;
   readonly onEpisode?: (result: EpisodeResult<T>, index: number) => void;
 }
 
@@ -46,14 +72,14 @@ interface Waiter<T> {
 
 /**
  * The episode driver of the distributed runtime: stores the first artifact version, enqueues the entry job on the
- * entry agent's queue and resolves when the last agent has closed the episode (a job on the results queue). The
- * agents themselves run in AgentWorkers, anywhere.
+ * entry agent's queue and resolves when the episode's result is in (after every participant closed it, when
+ * learning). The agents themselves run in AgentWorkers, anywhere.
  * @example
  * const runtime = await BullmqRuntime.start({ workflow, redis, keys: { prefix: 'baton', workflowKey: 'demo' } });
  * const result = await runtime.runEpisode({ seed: 1, input: { text: '' } });
  * await runtime.close();
  */
-export class BullmqRuntime<T> {
+export class BullmqRuntime<T> implements Runtime<T> {
   readonly workflow: Workflow<T>;
   private readonly redis: Redis;
   private readonly keys: KeySpace;
@@ -62,6 +88,7 @@ export class BullmqRuntime<T> {
   private readonly results: Worker;
   private readonly waiters = new Map<string, Waiter<T>>();
   private readonly timeoutMs: number | undefined;
+  private readonly report: ErrorReporter;
 
   private constructor(config: BullmqRuntimeConfig<T>) {
     this.workflow = config.workflow;
@@ -69,18 +96,20 @@ export class BullmqRuntime<T> {
     this.keys = config.keys;
     this.k = redisKeys(config.keys);
     this.timeoutMs = config.episodeTimeoutMs;
+    this.report = config.onError ?? reportError(`runtime of ${config.workflow.name}`);
     this.entryQueue = new Queue(queueName(config.keys, config.workflow.entry), { connection: config.redis, prefix: config.keys.prefix });
-    this.results = new Worker(resultsQueueName(config.keys), async (job) => this.onResult(job.data as ResultJob), {
+    this.results = new Worker(resultsQueueName(config.keys), async (job) => this.onResult(job.data), {
       connection: config.redis,
       prefix: config.keys.prefix,
       concurrency: 64,
       autorun: false,
     });
-    this.results.on('error', () => undefined);
-    this.entryQueue.on('error', () => undefined);
+    this.results.on('error', (error) => this.report(asBatonError('worker.error', error)));
+    this.entryQueue.on('error', (error) => this.report(asBatonError('queue.error', error)));
   }
 
   static async start<T>(config: BullmqRuntimeConfig<T>): Promise<BullmqRuntime<T>> {
+    if (config.requireWorkers !== false) await checkWorkers(config);
     const runtime = new BullmqRuntime(config);
     void runtime.results.run();
     await runtime.results.waitUntilReady();
@@ -92,6 +121,8 @@ export class BullmqRuntime<T> {
     const wf = this.workflow;
     const learn = options.learn ?? true;
     const episodeId = options.episodeId ?? `${wf.name}-${options.seed.toString(16)}-${randomUUID().slice(0, 8)}`;
+    const signal = options.signal;
+    if (signal?.aborted) throw new EpisodeError('episode aborted', { episodeId, code: 'episode.aborted', cause: signal.reason });
     const artifact = createArtifact(wf.artifact, options.input);
     const artifactJson = JSON.stringify(artifact);
     const ctx: EpisodeContext = {
@@ -99,19 +130,10 @@ export class BullmqRuntime<T> {
       seed: options.seed,
       learn,
       explore: options.explore ?? learn,
-      time: 0,
-      steps: 0,
-      handoffs: 0,
-      decisions: 0,
-      tokens: 0,
-      costUsd: 0,
-      discounted: 0,
+      book: newBook(),
       rng: new Rng(options.seed).state(),
       artifactHash: artifact.hash,
-      ...inlineArtifact(artifact, artifactJson),
-      path: [wf.entry],
-      skipped: {},
-      rewards: [],
+      ...inlineArtifact(artifact as never, artifactJson),
     };
     const done = new Promise<EpisodeResult<T>>((resolve, reject) => this.waiters.set(episodeId, { resolve, reject, first: artifact }));
     let timer: NodeJS.Timeout | undefined;
@@ -122,15 +144,29 @@ export class BullmqRuntime<T> {
         ms,
       );
     }
+    const onAbort = (): void => {
+      this.fail(episodeId, new EpisodeError('episode aborted', { episodeId, code: 'episode.aborted', cause: signal?.reason }));
+      // Workers hear it at once (and abort the work in flight); a worker that starts later finds the key.
+      void this.redis
+        .multi()
+        .set(this.k.aborted(episodeId), '1', 'EX', EPISODE_KEY_TTL_SECONDS)
+        .publish(this.k.abortChannel, episodeId)
+        .exec()
+        .catch((error: unknown) => this.report(asBatonError('redis.connection', error)));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const entry: AgentJob = { kind: 'receive', ctx };
       // One round trip: commands on one connection run in the order sent, so the artifact is stored before the job exists.
       await Promise.all([
-        this.redis.set(this.k.artifact(artifact.hash), artifactJson, 'NX'),
+        this.redis.set(this.k.artifact(artifact.hash), artifactJson, 'EX', EPISODE_KEY_TTL_SECONDS, 'NX'),
+        this.redis.rpush(this.k.path(episodeId), wf.entry),
+        this.redis.expire(this.k.path(episodeId), EPISODE_KEY_TTL_SECONDS),
         this.entryQueue.add('receive', entry, { ...BATON_JOB_OPTIONS, jobId: `${episodeId}.e` }),
       ]);
       return await done;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       this.waiters.delete(episodeId);
     }
@@ -148,6 +184,7 @@ export class BullmqRuntime<T> {
           input: options.input(i),
           ...(options.learn === undefined ? {} : { learn: options.learn }),
           ...(options.explore === undefined ? {} : { explore: options.explore }),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
         results[i] = result;
         options.onEpisode?.(result, i);
@@ -157,41 +194,77 @@ export class BullmqRuntime<T> {
     return results;
   }
 
-  /** Stops listening for results; in-flight episodes keep running in the workers. */
+  /** Stops listening for results; in-flight episodes keep running in the workers, and their promises reject. */
   async close(): Promise<void> {
     await this.results.close();
     await this.entryQueue.close();
-    for (const [id, waiter] of this.waiters) waiter.reject(new EpisodeError('runtime closed', { episodeId: id }));
+    for (const [id, waiter] of this.waiters) waiter.reject(new EpisodeError('runtime closed', { episodeId: id, code: 'episode.closed' }));
   }
 
   private fail(episodeId: string, error: Error): void {
     this.waiters.get(episodeId)?.reject(error);
   }
 
-  private async onResult(data: ResultJob): Promise<void> {
+  private async onResult(raw: unknown): Promise<void> {
+    let data: ResultJob;
+    try {
+      data = parseResultJob(raw);
+    } catch (error) {
+      this.report(asBatonError('job.invalid', error));
+      throw error;
+    }
     const waiter = this.waiters.get(data.episodeId);
     if (!waiter) return; // another driver's episode, or one that already timed out
-    if (data.error || !data.result) {
-      waiter.reject(
-        new EpisodeError(data.error?.message ?? 'episode failed', {
-          episodeId: data.episodeId,
-          code: data.error?.code ?? 'episode.failed',
-        }),
-      );
+    if (data.error) {
+      waiter.reject(new EpisodeError(data.error.message, { episodeId: data.episodeId, code: data.error.code }));
       return;
     }
-    const { artifactHash, ...rest } = data.result;
-    if (artifactHash === waiter.first.hash) {
-      waiter.resolve({ ...rest, artifact: waiter.first });
-      return;
-    }
-    const json = await this.redis.get(this.k.artifact(artifactHash));
+    const k = this.k;
+    const id = data.episodeId;
+    const [json, path, skipped] = await Promise.all([
+      this.redis.get(k.result(id)),
+      this.redis.lrange(k.path(id), 0, -1),
+      this.redis.hgetall(k.skipped(id)),
+    ]);
+    // The episode's keys are the driver's to drop once read (they expire in any case).
+    this.redis.del(k.result(id), k.path(id), k.skipped(id)).catch(() => undefined);
     if (json === null) {
-      waiter.reject(
-        new EpisodeError(`final artifact ${artifactHash} is missing`, { episodeId: data.episodeId, code: 'episode.lost-artifact' }),
-      );
+      waiter.reject(new EpisodeError(`the result of ${id} is missing from Redis`, { episodeId: id, code: 'episode.lost-result' }));
       return;
     }
-    waiter.resolve({ ...rest, artifact: JSON.parse(json) as Artifact<T> });
+    const { artifactHash, ...rest } = JSON.parse(json) as WireResult;
+    const summary = { ...rest, path, skipped: Object.fromEntries(Object.entries(skipped).map(([a, n]) => [a, Number(n)])) };
+    if (artifactHash === waiter.first.hash) {
+      waiter.resolve({ ...summary, artifact: waiter.first });
+      return;
+    }
+    const artifactJson = await this.redis.get(k.artifact(artifactHash));
+    if (artifactJson === null) {
+      waiter.reject(new EpisodeError(`final artifact ${artifactHash} is missing`, { episodeId: id, code: 'episode.lost-artifact' }));
+      return;
+    }
+    waiter.resolve({ ...summary, artifact: JSON.parse(artifactJson) as Artifact<T> });
   }
+}
+
+/** Fails with the `baton worker` commands to run when some agent's queue has no worker listening. */
+async function checkWorkers<T>(config: BullmqRuntimeConfig<T>): Promise<void> {
+  const missing: string[] = [];
+  for (const agent of config.workflow.agents) {
+    const queue = new Queue(queueName(config.keys, agent.id), { connection: config.redis, prefix: config.keys.prefix });
+    try {
+      if ((await queue.getWorkersCount()) === 0) missing.push(agent.id);
+    } finally {
+      await queue.close();
+    }
+  }
+  if (missing.length === 0) return;
+  const spec = config.workflowSpec ?? config.workflow.name;
+  const key = config.keys.workflowKey === config.workflow.name ? '' : ` --key ${config.keys.workflowKey}`;
+  const prefix = config.keys.prefix === 'baton' ? '' : ` --prefix ${config.keys.prefix}`;
+  const commands = missing.map((id) => `  baton worker --workflow ${spec} --agent ${id}${key}${prefix}`).join('\n');
+  throw new BatonError(
+    'runtime.no-workers',
+    `no worker is serving agent${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${config.workflow.name} (${config.keys.prefix}:${config.keys.workflowKey}); start ${missing.length > 1 ? 'them' : 'it'} first, e.g.\n${commands}`,
+  );
 }

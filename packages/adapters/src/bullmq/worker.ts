@@ -1,33 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  BatonError,
   CONTINUE,
   EpisodeError,
   Rng,
   SUBMIT,
-  handoffTarget,
-  reviseArtifact,
-  skippedBy,
-  usageTokens,
+  UserError,
+  handoff,
   verifyArtifact,
   type Artifact,
   type BatonEvent,
-  type HandoffHead,
-  type InterfaceView,
-  type LocalState,
 } from '@baton/core';
 import {
-  budgetExhausted,
+  checkAborted,
   checkedGrade,
-  checkedWork,
-  epochTarget,
-  finite,
-  gradeFields,
-  legalActionsFor,
-  returnsToGo,
+  decisionEpoch,
+  episodeOutcomes,
+  newLedger,
+  settleSubmit,
+  workContext,
+  type EpisodeRun,
+  type PendingTarget,
 } from '@baton/core/internal';
 import { commitClient, commitEffect, type Commit, type CommitOutcome } from './commit.ts';
+import { restoreHead, type RecordingHead, type TracedOp } from './head-store.ts';
+import { parseInboxLine, readInbox, type ReadEntry } from './inbox.ts';
 import { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from './job-options.ts';
 import { Mutex } from './mutex.ts';
 import {
@@ -36,8 +35,8 @@ import {
   redisKeys,
   resultsQueueName,
   type AgentEpisodeState,
-  type DeliveredEventSink,
   type AgentJob,
+  type DeliveredEventSink,
   type EpisodeContext,
   type KeySpace,
   type OutboxJob,
@@ -46,14 +45,16 @@ import {
   type WireResult,
   type WorkflowDefinition,
 } from './protocol.ts';
+import { reportError, type ErrorReporter } from './report.ts';
+import { parseAgentJob } from './schema.ts';
 
 export interface AgentWorkerConfig<T> {
   readonly definition: WorkflowDefinition<T>;
-  /** The one agent this worker runs. Its head and private state live only here (and under its Redis key). */
+  /** The one agent this worker runs. Its head and private state live only here (and under its Redis keys). */
   readonly agentId: string;
   readonly keys: KeySpace;
   /** Client (`maxRetriesPerRequest: null`) for Baton's own commands and job adds; BullMQ duplicates it for its
-   * blocking connection. The worker does not close it. */
+   * blocking connection, and the worker duplicates it once more to hear its inbox bell. The worker does not close it. */
   readonly redis: Redis;
   /** Event consumers (audit log, progress). Awaited in order, after the effect that produced the events commits. */
   readonly sinks?: readonly DeliveredEventSink[];
@@ -66,11 +67,13 @@ export interface AgentWorkerConfig<T> {
   readonly timing?: { readonly lockDuration: number; readonly stalledInterval: number; readonly maxStalledCount: number };
   /** Jobs processed at once. Work runs concurrently; head updates are serialised. Default 16. */
   readonly concurrency?: number;
-}
-
-interface Outbox {
-  readonly events: readonly BatonEvent[];
-  readonly jobs: readonly OutboxJob[];
+  /** Worker, queue, connection and bad-job errors, typed. Default: printed to stderr (repeats at most every 5 s). */
+  readonly onError?: ErrorReporter;
+  /**
+   * Sees every operation on the head, in the order applied (decisions with their inputs, updates): what makes a run
+   * with episodes interleaved reproducible in-process (tests, debugging). Restarts begin a new trace.
+   */
+  readonly trace?: (op: TracedOp) => void;
 }
 
 /** Counters a worker keeps about itself (tests and benchmarks read them). */
@@ -78,57 +81,77 @@ export interface AgentWorkerStats {
   applied: number;
   /** Jobs whose effect was already committed (a retry): nothing was applied again. */
   refused: number;
-  /** Jobs put back because a scalar owed to this agent had not been applied yet. */
+  /** Jobs put back because a scalar owed to this agent had not arrived yet. */
   deferred: number;
+  /** Inbox entries (scalars, episode ends) applied. */
+  inbox: number;
+  /** Jobs failed because their payload did not fit the schema. */
+  invalid: number;
 }
 
 const ARTIFACT_CACHE = 4096;
+const STATE_CACHE = 50_000;
 const DEFER_MS = 20;
+/** An idle worker commits what its inbox brought this soon after the bell rang (coalescing a burst). */
+const DRAIN_MS = 5;
+/** And checks its inbox this often in case a bell was missed (a reconnect). */
+const POLL_MS = 500;
 
-/**
- * Artifact versions this process has seen, shared by its AgentWorkers and keyed by their Redis key (prefix, workflow
- * and content hash): a version never changes, so a worker need not fetch or re-verify one another agent here has.
- */
+/** Artifact versions this process has seen, shared by its AgentWorkers (content-addressed, so never stale). */
 const sharedArtifacts = new Map<string, Artifact<unknown>>();
 
-/** A commit sent to Redis, its reply still to come (see AgentWorker.commit). */
-interface PendingCommit {
-  readonly outcome: Promise<CommitOutcome>;
+interface Outbox {
+  readonly events: readonly BatonEvent[];
+  readonly jobs: readonly OutboxJob[];
 }
 
 function freshState(): AgentEpisodeState {
-  return { consecutiveWork: 0, workUnits: 0, receipts: 0, owed: {}, decisions: [] };
+  return { ledger: newLedger(), owed: {}, decisions: [] };
 }
 
 /**
- * One agent of a workflow as an independent BullMQ worker. It owns the agent's head: it loads the last snapshot from
- * Redis on start, applies each target exactly once (the snapshot and the effect marker commit together), and hands
- * the artifact on by reference. Mirrors InProcessRuntime's epoch step for step, so the same seeds give the same run.
+ * One agent of a workflow as an independent BullMQ worker. It owns the agent's head: it restores it from Redis on
+ * start (snapshot plus operations since), drives the kernel's epoch step for every job that hands it the artifact,
+ * applies the scalars and episode ends its inbox receives exactly once, and hands the artifact on by reference.
  */
 export class AgentWorker<T> {
   readonly agentId: string;
-  readonly stats: AgentWorkerStats = { applied: 0, refused: 0, deferred: 0 };
+  readonly stats: AgentWorkerStats = { applied: 0, refused: 0, deferred: 0, inbox: 0, invalid: 0 };
   private readonly definition: WorkflowDefinition<T>;
   private readonly keys: KeySpace;
   private readonly k: RedisKeys;
   private readonly redis: ReturnType<typeof commitClient>;
+  private readonly bell: Redis;
   private readonly sinks: readonly DeliveredEventSink[];
   private readonly eventStream: string | undefined;
+  private readonly report: ErrorReporter;
+  private readonly trace: ((op: TracedOp) => void) | undefined;
   private readonly mutex = new Mutex();
   private readonly queues = new Map<string, Queue>();
-  private readonly states = new Map<string, string>();
-  private readonly scalarWaiters = new Map<string, (() => void)[]>();
   private readonly worker: Worker;
-  private head!: HandoffHead;
-  private headDirty = true;
-  /** The version of the head in memory: the last head commit sent, or the one loaded (see commit.ts). */
+  private head!: RecordingHead;
+  private dirty = true;
   private headVersion = '';
   private readonly versionTag = randomUUID().slice(0, 8);
   private versionSeq = 0;
+  /** This agent's private state per episode in flight (mirrors the hash in Redis). */
+  private states = new Map<string, AgentEpisodeState>();
+  /** Inbox entries applied to the head in memory (committed, or riding on the next commit). */
+  private appliedSeq = 0;
+  private readonly buffer = new Map<number, ReadEntry>();
+  /** What inbox entries changed since the last commit: episode states, and episodes closed here. */
+  private touched = new Map<string, string>();
+  private closes: [string, string][] = [];
+  private reading: Promise<void> | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private readonly poll: NodeJS.Timeout;
+  private readonly aborted = new Set<string>();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly arrivals = new Map<string, (() => void)[]>();
+  private closed = false;
 
   private constructor(config: AgentWorkerConfig<T>) {
     const { workflow } = config.definition;
-    if (!workflow.agentById.has(config.agentId)) throw new EpisodeError(`workflow "${workflow.name}" has no agent "${config.agentId}"`);
     this.definition = config.definition;
     this.agentId = config.agentId;
     this.keys = config.keys;
@@ -136,6 +159,8 @@ export class AgentWorker<T> {
     this.redis = commitClient(config.redis);
     this.sinks = config.sinks ?? [];
     this.eventStream = config.eventStream;
+    this.trace = config.trace;
+    this.report = config.onError ?? reportError(`worker ${config.agentId} of ${workflow.name}`);
     this.worker = new Worker(queueName(config.keys, config.agentId), (job, token) => this.process(job, token), {
       connection: config.redis,
       prefix: config.keys.prefix,
@@ -144,113 +169,198 @@ export class AgentWorker<T> {
       ...(config.timing ?? BATON_WORKER_TIMING),
     });
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
-    this.worker.on('error', () => undefined);
+    this.worker.on('error', (error) => this.report(asBatonError('worker.error', error)));
+    this.bell = config.redis.duplicate();
+    this.bell.on('error', (error) => this.report(asBatonError('redis.connection', error)));
+    this.bell.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    this.poll = setInterval(() => void this.checkInbox(), POLL_MS);
+    this.poll.unref();
   }
 
-  /** Loads the agent's head (saved snapshot or a fresh one) and starts taking jobs. */
+  /**
+   * Restores the agent's head and private state, hands on what an earlier run left in its outboxes, and starts taking
+   * jobs. An agent id the workflow does not have is a UserError that lists the ones it has.
+   */
   static async start<T>(config: AgentWorkerConfig<T>): Promise<AgentWorker<T>> {
+    const ids = config.definition.workflow.agents.map((a) => a.id);
+    if (!ids.includes(config.agentId))
+      throw new UserError(
+        `workflow "${config.definition.workflow.name}" has no agent "${config.agentId}" (its agents: ${ids.join(', ')})`,
+        {
+          field: 'agent',
+          code: 'user.unknown-agent',
+        },
+      );
     const worker = new AgentWorker(config);
-    await worker.reloadHead();
+    await worker.bell.subscribe(worker.k.bell(worker.agentId), worker.k.abortChannel);
+    await worker.mutex.run(() => worker.reload());
+    await worker.replayPendingOutboxes();
     void worker.worker.run();
     await worker.worker.waitUntilReady();
+    void worker.checkInbox();
     return worker;
   }
 
   /** The head as this worker holds it (read-only use: tests, inspection). */
-  get currentHead(): HandoffHead {
-    return this.head;
+  get currentHead(): RecordingHead['inner'] {
+    return this.head.inner;
   }
 
-  /** Stops taking jobs and waits for the ones in flight (graceful shutdown, e.g. on SIGTERM). */
+  /** Stops taking jobs, waits for the ones in flight, commits what the inbox brought, and lets go of its connections. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.poll);
     await this.worker.close();
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    await this.drain().catch((error: unknown) => this.report(asBatonError('worker.drain', error)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.bell.disconnect();
   }
 
-  private async reloadHead(): Promise<void> {
-    // Read on the connection the commits use: it runs after every commit already sent.
-    const [saved, version] = await this.redis.mget(this.k.head(this.agentId), this.k.headVersion(this.agentId));
-    this.head =
-      saved === null || saved === undefined
-        ? this.definition.createHead(this.agentId)
-        : this.definition.loadHead(this.agentId, JSON.parse(saved));
+  /** Loads the head (snapshot plus operations since), its version, the inbox position and the private states. */
+  private async reload(): Promise<void> {
+    const id = this.agentId;
+    const [[snapshot, version, applied], ops, episodes] = await Promise.all([
+      this.redis.mget(this.k.head(id), this.k.headVersion(id), this.k.inboxApplied(id)),
+      this.redis.lrange(this.k.ops(id), 0, -1),
+      this.redis.hgetall(this.k.episodes(id)),
+    ]);
+    this.head = restoreHead(
+      () => this.definition.createHead(id),
+      (s) => this.definition.loadHead(id, s),
+      snapshot ?? null,
+      ops,
+      this.trace,
+    );
     this.headVersion = version ?? '';
-    this.headDirty = false;
+    this.appliedSeq = Number(applied ?? 0);
+    this.states = new Map(Object.entries(episodes).map(([ep, json]) => [ep, JSON.parse(json) as AgentEpisodeState]));
+    this.buffer.clear();
+    this.touched = new Map();
+    this.closes = [];
+    this.dirty = false;
   }
 
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
       this.queues.set(name, (q = new Queue(name, { connection: this.redis, prefix: this.keys.prefix })));
-      q.on('error', () => undefined);
+      q.on('error', (error) => this.report(asBatonError('queue.error', error)));
     }
     return q;
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
-    const data = job.data as AgentJob;
-    const effectId = job.id as string;
-    switch (data.kind) {
-      case 'receive':
-      case 'continue':
-        return this.epoch(job, token, effectId, data);
-      case 'scalar':
-        return this.scalar(job, token, effectId, data);
-      case 'end':
-        return this.end(job, token, effectId, data);
+    let data: AgentJob;
+    try {
+      data = parseAgentJob(job.data);
+    } catch (error) {
+      this.stats.invalid += 1;
+      this.report(asBatonError('job.invalid', error), { jobId: job.id });
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    }
+    if (this.aborted.has(data.ctx.episodeId)) {
+      throw new UnrecoverableError(`episode ${data.ctx.episodeId} was aborted`);
+    }
+    return this.epoch(job, token, data);
+  }
+
+  private onMessage(channel: string, message: string): void {
+    if (channel === this.k.abortChannel) {
+      if (this.aborted.size > 10_000) this.aborted.clear();
+      this.aborted.add(message);
+      this.controllers.get(message)?.abort(new EpisodeError('episode aborted', { episodeId: message, code: 'episode.aborted' }));
+    } else {
+      // The bell carries the entry itself; a missed bell (a reconnect) is caught by the poll, which reads the list.
+      const entry = parseInboxLine(message);
+      if (entry.seq > this.appliedSeq) this.buffer.set(entry.seq, entry);
+      this.drainSoon();
     }
   }
 
-  /**
-   * Runs `fn` with the head to itself. If `fn` throws, the head may hold updates no commit carries: it is reloaded
-   * from Redis before its next use.
-   */
-  private withHead<R>(fn: () => Promise<R>): Promise<R> {
-    return this.mutex.run(async () => {
-      try {
-        return await fn();
-      } catch (error) {
-        this.headDirty = true;
-        throw error;
-      }
+  /** Reads the inbox (one read at a time; a bell during a read asks for another) and plans a drain. */
+  private readSoon(): Promise<void> {
+    if (this.reading) return this.reading.then(() => this.readSoon());
+    this.reading = readInbox(this.redis, this.k, this.agentId)
+      .then((entries) => {
+        for (const e of entries) if (e.seq > this.appliedSeq) this.buffer.set(e.seq, e);
+        if (entries.length > 0) this.drainSoon();
+      })
+      .catch((error: unknown) => this.report(asBatonError('redis.connection', error)))
+      .finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async checkInbox(): Promise<void> {
+    try {
+      const n = Number((await this.redis.get(this.k.inboxCount(this.agentId))) ?? 0);
+      if (n > this.appliedSeq || this.buffer.size > 0) await this.readSoon();
+    } catch (error) {
+      this.report(asBatonError('redis.connection', error));
+    }
+  }
+
+  private drainSoon(): void {
+    if (this.drainTimer || this.closed) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = undefined;
+      void this.drain().catch((error: unknown) => {
+        this.report(asBatonError('worker.drain', error));
+        setTimeout(() => void this.readSoon(), 250).unref();
+      });
+    }, DRAIN_MS);
+  }
+
+  /** Applies buffered inbox entries and commits them on their own (no job was coming to carry them). */
+  private async drain(): Promise<void> {
+    const sent = await this.mutex.run(async () => {
+      if (this.dirty) await this.reload();
+      await this.applyInbox();
+      if (this.touched.size === 0 && this.closes.length === 0 && !this.head.hasPending()) return undefined;
+      const outboxId = `drain.${this.agentId}.${this.appliedSeq}.${this.versionTag}.${this.versionSeq}`;
+      return { outboxId, outcome: this.send(this.commitOf({ outboxId })) };
     });
+    if (!sent) return;
+    const outcome = await sent.outcome;
+    if (outcome.status !== 'applied')
+      throw new EpisodeError(`inbox commit was ${outcome.status}; retrying`, { code: 'episode.stale-head' });
+    await this.dispatch(sent.outboxId, outcome.outbox, [], true);
   }
 
-  /** Loads what a job needs in one round trip: whether its effect is already applied, the agent's episode state, an artifact. */
-  private async load(
-    effectId: string | undefined,
-    episodeId: string,
-    artifactHash?: string,
-    noState = false,
-  ): Promise<{ done: boolean; state: AgentEpisodeState; artifact?: Artifact<T> }> {
-    const stateKey = this.k.episodeState(this.agentId, episodeId);
-    const cachedState = noState ? JSON.stringify(freshState()) : this.states.get(stateKey);
-    const cachedArtifact =
-      artifactHash === undefined ? undefined : (sharedArtifacts.get(this.k.artifact(artifactHash)) as Artifact<T> | undefined);
-    // Separate commands, not a pipeline: they go out back to back all the same, and an ioredis Pipeline copies every
-    // script defined on the connection (BullMQ's too) when it is built, which costs more than the round trip.
-    const pending: Promise<unknown>[] = [];
-    if (effectId !== undefined) pending.push(this.redis.exists(this.k.effect(effectId)));
-    if (cachedState === undefined) pending.push(this.redis.get(stateKey));
-    if (artifactHash !== undefined && !cachedArtifact) pending.push(this.redis.get(this.k.artifact(artifactHash)));
-    const values = pending.length > 0 ? await Promise.all(pending) : [];
-    if (effectId === undefined) values.unshift(0);
-    let i = 1;
-    const stateJson = cachedState ?? (values[i++] as string | null);
-    const state = stateJson ? (JSON.parse(stateJson) as AgentEpisodeState) : freshState();
-    let artifact = cachedArtifact;
-    if (artifactHash !== undefined && !artifact) {
-      const json = values[i] as string | null;
-      if (json === null)
-        throw new EpisodeError(`artifact ${artifactHash} is missing from Redis`, { episodeId, code: 'episode.lost-artifact' });
-      const parsed = JSON.parse(json) as Artifact<T>;
-      if (!verifyArtifact(parsed) || parsed.hash !== artifactHash) {
-        throw new EpisodeError(`artifact ${artifactHash} does not match its hash`, { episodeId, code: 'episode.corrupt-artifact' });
+  /** Under the mutex: applies every buffered inbox entry that is next in sequence (scalars, episode ends). */
+  private async applyInbox(): Promise<void> {
+    const gamma = this.definition.workflow.discount;
+    for (let next = this.buffer.get(this.appliedSeq + 1); next; next = this.buffer.get(this.appliedSeq + 1)) {
+      this.buffer.delete(next.seq);
+      this.appliedSeq = next.seq;
+      this.stats.inbox += 1;
+      if ('error' in next) {
+        this.report(next.error);
+        continue;
       }
-      artifact = parsed;
-      this.remember(parsed);
+      const entry = next.entry;
+      const state = this.states.get(entry.episodeId);
+      if (entry.kind === 'scalar') {
+        const target = state?.owed[entry.handoffId];
+        if (!state || !target) {
+          this.report(
+            new EpisodeError(`no target waits for handoff ${entry.handoffId}`, { episodeId: entry.episodeId, code: 'episode.lost-target' }),
+          );
+          continue;
+        }
+        this.head.learn({ view: target.view, action: target.action, target: entry.scalar, legal: target.legal });
+        const { [entry.handoffId]: _applied, ...stillOwed } = state.owed;
+        state.owed = stillOwed;
+        this.touched.set(entry.episodeId, JSON.stringify(state));
+        for (const wake of this.arrivals.get(entry.episodeId) ?? []) wake();
+        this.arrivals.delete(entry.episodeId);
+      } else {
+        if (state) this.head.endEpisode(episodeOutcomes(state.decisions, entry.finalReturn, gamma));
+        this.states.delete(entry.episodeId);
+        this.touched.set(entry.episodeId, '');
+        this.closes.push([entry.episodeId, JSON.stringify(resultJob(this.keys, { episodeId: entry.episodeId }))]);
+      }
     }
-    return { done: values[0] === 1, state, ...(artifact ? { artifact } : {}) };
   }
 
   /** Takes an artifact that rode inside a job if it is the version named (else it is fetched from Redis as usual). */
@@ -259,9 +369,49 @@ export class AgentWorker<T> {
     if (artifact.hash === hash && verifyArtifact(artifact)) this.remember(artifact);
   }
 
-  private remember(artifact: Artifact<T>): void {
+  private remember(artifact: Artifact<unknown>): void {
     if (sharedArtifacts.size >= ARTIFACT_CACHE) sharedArtifacts.delete(sharedArtifacts.keys().next().value as string);
     sharedArtifacts.set(this.k.artifact(artifact.hash), artifact);
+  }
+
+  /** Whether the effect is already applied (skipped on a first delivery) and the artifact, in one round trip at most. */
+  private async load(effectId: string | undefined, hash: string, episodeId: string): Promise<{ done: boolean; artifact: Artifact<T> }> {
+    const cached = sharedArtifacts.get(this.k.artifact(hash)) as Artifact<T> | undefined;
+    const [done, json] = await Promise.all([
+      effectId === undefined ? 0 : this.redis.exists(this.k.effect(effectId)),
+      cached ? null : this.redis.get(this.k.artifact(hash)),
+    ]);
+    if (cached) return { done: done === 1, artifact: cached };
+    if (json === null) throw new EpisodeError(`artifact ${hash} is missing from Redis`, { episodeId, code: 'episode.lost-artifact' });
+    const parsed = JSON.parse(json) as Artifact<T>;
+    if (!verifyArtifact(parsed) || parsed.hash !== hash)
+      throw new EpisodeError(`artifact ${hash} does not match its hash`, { episodeId, code: 'episode.corrupt-artifact' });
+    this.remember(parsed);
+    return { done: done === 1, artifact: parsed };
+  }
+
+  private owes(episodeId: string): boolean {
+    const state = this.states.get(episodeId);
+    return state !== undefined && Object.keys(state.owed).length > 0;
+  }
+
+  /** Waits (briefly) until every scalar owed to this agent in the episode has been applied, reading the inbox. */
+  private async catchUp(episodeId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 3 && this.owes(episodeId); attempt++) {
+      const arrived = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        const list = this.arrivals.get(episodeId) ?? [];
+        list.push(() => (clearTimeout(timer), resolve()));
+        this.arrivals.set(episodeId, list);
+      });
+      await this.readSoon();
+      await this.mutex.run(async () => {
+        if (this.dirty) await this.reload();
+        await this.applyInbox();
+      });
+      if (this.owes(episodeId)) await arrived;
+    }
+    return !this.owes(episodeId);
   }
 
   private async defer(job: Job, token: string | undefined): Promise<never> {
@@ -270,421 +420,251 @@ export class AgentWorker<T> {
     throw new DelayedError();
   }
 
-  /** The holder works, reaches its decision epoch, completes the target waiting for it and decides (runtime.ts's loop body). */
-  private async epoch(
-    job: Job,
-    token: string | undefined,
-    effectId: string,
-    data: Extract<AgentJob, { kind: 'receive' | 'continue' }>,
-  ): Promise<void> {
+  /** One epoch: the holder works, then the kernel's decision epoch runs with the head to itself, then one commit. */
+  private async epoch(job: Job, token: string | undefined, data: AgentJob): Promise<void> {
     const wf = this.definition.workflow;
     const ctx = data.ctx;
-    const { episodeId, learn, explore } = ctx;
-    const holder = this.agentId;
-    const agent = wf.agentById.get(holder);
-    if (!agent) throw new EpisodeError(`artifact reached unknown agent "${holder}"`, { episodeId });
-    // A first delivery cannot have been applied; a retry, a stalled job or a re-added id checks the marker before
-    // redoing the work (the commit refuses a duplicate in any case).
-    // On its first receipt in an episode an agent has no episode state yet: nothing to read.
-    if (ctx.artifact) this.adopt(ctx.artifact as Artifact<T>, ctx.artifactHash);
-    const first = firstDelivery(job);
-    const fresh = first && data.kind === 'receive' && !ctx.path.slice(0, -1).includes(holder);
-    let loaded = await this.load(first ? undefined : effectId, episodeId, ctx.artifactHash, fresh);
+    const { episodeId } = ctx;
+    const effectId = job.id as string;
+    const me = this.agentId;
+    const agent = wf.agentById.get(me);
+    if (!agent) throw new EpisodeError(`artifact reached unknown agent "${me}"`, { episodeId });
+    if (ctx.artifact) this.adopt(ctx.artifact as unknown as Artifact<T>, ctx.artifactHash);
+    // A first delivery cannot have been applied; a retry, a stalled job or a re-added id checks the marker first.
+    const loaded = await this.load(firstDelivery(job) ? undefined : effectId, ctx.artifactHash, episodeId);
     if (loaded.done) return this.replay(effectId);
-    // Every scalar owed to this agent must be applied before its head is used again, as in-process. The scalar job
-    // was added just before this one, so it is usually being applied right now: wait for it, else come back later.
-    if (Object.keys(loaded.state.owed).length > 0) {
-      await this.scalarApplied(this.k.episodeState(holder, episodeId), 100);
-      loaded = await this.load(undefined, episodeId, ctx.artifactHash);
-      if (Object.keys(loaded.state.owed).length > 0) return this.defer(job, token);
-    }
-    const local = loaded.state;
+    // Every scalar owed to this agent in this episode is applied before its head is used again, as in-process.
+    if (this.owes(episodeId) && !(await this.catchUp(episodeId))) return this.defer(job, token);
 
-    const gamma = wf.discount;
-    const budget = wf.budget;
+    const receive = data.kind === 'receive';
     const rng = Rng.fromState(ctx.rng);
-    const rand = (): number => rng.next();
-    let { time, steps, handoffs, decisions, tokens, costUsd, discounted } = ctx;
-    const path = [...ctx.path];
-    const skipped = { ...ctx.skipped };
-    const rewards = [...ctx.rewards];
-    // Events are built only for sinks that will read them.
+    const book = { ...ctx.book };
     const events: BatonEvent[] = [];
-    const record = this.sinks.length > 0 || this.eventStream ? (e: BatonEvent): void => void events.push(e) : (): void => undefined;
-    const jobs: OutboxJob[] = [];
-    if (data.kind === 'receive') {
-      local.consecutiveWork = 0;
-      local.receipts += 1;
-    }
-    const localView = (): LocalState => ({
-      consecutiveWork: local.consecutiveWork,
-      workUnits: local.workUnits,
-      receipts: local.receipts,
-      stepsLeft: budget.maxSteps - steps,
-      handoffsLeft: budget.maxHandoffs - handoffs,
-    });
-
-    if (data.kind === 'receive' && !data.from) {
-      record({
+    const listening = this.sinks.length > 0 || this.eventStream !== undefined;
+    const sends: [string, string][] = [];
+    const controller = new AbortController();
+    this.controllers.set(episodeId, controller);
+    const run: EpisodeRun<T> = {
+      workflow: wf,
+      episodeId,
+      rng,
+      learn: ctx.learn,
+      explore: ctx.explore,
+      book,
+      record: listening ? (e) => void events.push(e) : undefined,
+      sendScalar: (to, scalar) =>
+        void sends.push([to.agent, JSON.stringify({ kind: 'scalar', episodeId, handoffId: to.handoffId, scalar })]),
+      signal: controller.signal,
+    };
+    if (receive && !data.from) {
+      run.record?.({
         type: 'episode-start',
         episodeId,
-        time,
+        time: 0,
         workflow: wf.name,
-        entry: holder,
+        entry: me,
         seed: ctx.seed,
         artifactHash: ctx.artifactHash,
-        learn,
-        explore,
+        learn: ctx.learn,
+        explore: ctx.explore,
       });
     }
-
-    // Work.
-    const before = loaded.artifact as Artifact<T>;
-    let artifact = before;
-    record({ type: 'work-start', episodeId, time, agent: holder, artifactHash: before.hash });
+    const before = loaded.artifact;
+    run.record?.({ type: 'work-start', episodeId, time: book.time, agent: me, artifactHash: before.hash });
+    const known = this.states.get(episodeId);
+    const workLedger = known ? { ...known.ledger } : newLedger();
+    if (receive) {
+      workLedger.consecutiveWork = 0;
+      workLedger.receipts += 1;
+    }
     let result;
     try {
-      result = await agent.work(artifact, { agentId: holder, episodeId, local: localView(), rng });
+      checkAborted(controller.signal, episodeId);
+      result = await agent.work(before, workContext(run, { agent, head: this.head, ledger: workLedger }));
     } catch (error) {
-      if (this.sinks.length > 0) await this.emit([...events, errorEvent(episodeId, time, holder, error)]);
-      if (this.eventStream)
-        await this.redis.xadd(this.eventStream, '*', 'event', JSON.stringify(errorEvent(episodeId, time, holder, error)));
+      await this.emitFailure(episodeId, book.time, error);
       throw error;
+    } finally {
+      if (this.controllers.get(episodeId) === controller) this.controllers.delete(episodeId);
     }
-    const { reward, tau, usage } = checkedWork(result, holder, episodeId);
-    const newArtifacts: Artifact<T>[] = [];
-    let newJson: string | undefined;
-    if (result.value !== undefined) {
-      artifact = reviseArtifact(wf.artifact, artifact, result.value, holder);
-      newArtifacts.push(artifact);
-      newJson = JSON.stringify(artifact);
-    }
-    // An unchanged version rides on if it came inline (the sender applied the same size rule).
-    const inline = artifact !== before ? inlineArtifact(artifact, newJson) : ctx.artifact ? { artifact: before } : {};
-    tokens += usageTokens(usage);
-    costUsd += usage.costUsd ?? 0;
-    rewards.push({ time, reward });
-    discounted += Math.pow(gamma, time) * reward;
-    steps += 1;
-    local.consecutiveWork += 1;
-    local.workUnits += 1;
-    record({
-      type: 'work-end',
-      episodeId,
-      time,
-      agent: holder,
-      artifactHashBefore: before.hash,
-      artifactHashAfter: artifact.hash,
-      reward,
-      duration: tau,
-      usage,
-      ...(result.notes ? { notes: result.notes } : {}),
-    });
-    time += tau;
 
-    // Decision epoch: the holder's interface.
-    const view: InterfaceView = {
-      projection: agent.interface.project(artifact, rand),
-      privateState: agent.interface.privateState?.(localView()) ?? {},
-    };
-    const exhausted = budgetExhausted(budget, steps, tokens, costUsd);
-    const legal = exhausted ? [SUBMIT] : legalActionsFor(wf, holder, handoffs, artifact);
-
-    // The head is used and updated under the mutex; the commit is sent before the mutex is released but its reply is
-    // awaited outside it, so the agent's next effect overlaps this one's round trip (commit.ts: head versions).
-    const sent = await this.withHead(async () => {
-      if (this.headDirty) await this.reloadHead();
-      const head = this.head;
-      // The target waiting for this interface: the scalar owed to the sender, or the holder's own continue.
-      if (learn) {
-        if (data.kind === 'receive' && data.from) {
-          const value = head.value(view, legal);
-          const scalar = finite(epochTarget(gamma, reward, tau, value, wf.transferTime), `target for "${data.from.agent}"`, episodeId);
-          record({ type: 'scalar-return', episodeId, time, handoffId: data.from.handoffId, from: holder, to: data.from.agent, scalar });
-          jobs.push({
-            queue: queueName(this.keys, data.from.agent),
-            jobId: `${data.from.handoffId}.u`,
-            data: { kind: 'scalar', episodeId, handoffId: data.from.handoffId, from: holder, scalar },
-          });
-        } else if (data.kind === 'continue' && local.own) {
-          const value = head.value(view, legal);
-          const target = finite(epochTarget(gamma, reward, tau, value, 0), `target for "${holder}"`, episodeId);
-          head.learn({ view: local.own.view, action: local.own.action, target, legal: local.own.legal });
-        }
+    const sent = await this.mutex.run(async () => {
+      if (this.dirty) await this.reload();
+      await this.applyInbox();
+      const state = this.states.get(episodeId) ?? freshState();
+      if (this.states.size >= STATE_CACHE) this.states.delete(this.states.keys().next().value as string);
+      this.states.set(episodeId, state);
+      if (receive) {
+        state.ledger.consecutiveWork = 0;
+        state.ledger.receipts += 1;
       }
-      delete local.own;
-
-      const decision = head.decide(view, legal, { rng, explore });
-      decisions += 1;
-      if (!legal.includes(decision.action)) {
-        throw new EpisodeError(`head of "${holder}" chose illegal action ${decision.action}`, {
-          episodeId,
-          code: 'episode.illegal-action',
-        });
-      }
-      if (learn) local.decisions.push({ time, rewardIndex: rewards.length, view, action: decision.action, legal });
-      record({
-        type: 'decision',
-        episodeId,
-        time,
-        agent: holder,
-        view,
-        legal,
-        qValues: decision.qValues,
-        action: decision.action,
-        explored: decision.explored,
-        artifactHash: artifact.hash,
-      });
-
+      // A receiver owes its sender the scalar; it never sees the sender's view (only the sender holds its target).
+      const pending: PendingTarget | undefined = receive
+        ? data.from && { agent: data.from.agent, handoffId: data.from.handoffId, view: NO_VIEW, action: handoff(me), legal: [] }
+        : state.own;
+      delete state.own;
+      const holder = { agent, head: this.head, ledger: state.ledger };
+      const epoch = decisionEpoch(run, holder, before, result, pending);
+      if (ctx.learn) state.decisions.push(epoch.record);
+      const artifact = epoch.artifact;
+      const revised = artifact !== before;
+      const artifactJson = revised ? JSON.stringify(artifact) : undefined;
       const next = (): EpisodeContext => ({
         episodeId,
         seed: ctx.seed,
-        learn,
-        explore,
-        time,
-        steps,
-        handoffs,
-        decisions,
-        tokens,
-        costUsd,
-        discounted,
+        learn: ctx.learn,
+        explore: ctx.explore,
+        book,
         rng: rng.state(),
         artifactHash: artifact.hash,
-        ...inline,
-        path,
-        skipped,
-        rewards,
+        ...(revised ? inlineArtifact(artifact as never, artifactJson) : ctx.artifact ? { artifact: ctx.artifact } : {}),
       });
-      let closing: Commit['closing'];
-      let closedHere = false;
-      if (decision.action === SUBMIT) {
+      const jobs: OutboxJob[] = [];
+      let submit: Commit['submit'];
+      let handoffTo: Commit['handoff'];
+      const action = epoch.decision.action;
+      if (action === SUBMIT) {
         const grade = checkedGrade(await wf.grader(artifact), episodeId);
-        const R = grade.reward;
-        tokens += usageTokens(grade.usage);
-        costUsd += grade.usage?.costUsd ?? 0;
-        discounted += Math.pow(gamma, time) * R;
-        if (learn) head.learn({ view, action: SUBMIT, target: R, legal });
-        record({
-          type: 'submit',
-          episodeId,
-          time,
-          agent: holder,
-          artifactHash: artifact.hash,
-          reward: R,
-          forced: exhausted,
-          ...gradeFields(grade),
-        });
-        record({ type: 'episode-end', episodeId, time, return: discounted, terminalReward: R, steps, handoffs, costUsd, tokens });
+        const R = settleSubmit(run, holder, epoch, grade);
+        if (ctx.learn) this.head.endEpisode(episodeOutcomes(state.decisions, book.discounted, wf.discount));
+        this.states.delete(episodeId);
         const wire: WireResult = {
           episodeId,
-          return: discounted,
+          return: book.discounted,
           terminalReward: R,
           artifactHash: artifact.hash,
-          submitter: holder,
-          forcedSubmit: exhausted,
-          steps,
-          handoffs,
-          decisions,
-          duration: time,
-          costUsd,
-          tokens,
-          path,
-          skipped,
+          submitter: me,
+          forcedSubmit: epoch.exhausted,
+          steps: book.steps,
+          handoffs: book.handoffs,
+          decisions: book.decisions,
+          duration: book.time,
+          costUsd: book.costUsd,
+          tokens: book.tokens,
         };
-        if (learn) {
-          // Every agent that decided closes the episode itself (endEpisode); the last one to do so reports the result.
-          // The submitter closes at once: all scalars owed to it were applied before this epoch.
-          const returnToGo = returnsToGo(rewards, time, R, gamma);
-          head.endEpisode?.(
-            local.decisions.map((d) => ({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(d.rewardIndex, d.time) })),
-          );
-          closedHere = true;
-          const others = [...new Set(path)].filter((id) => id !== holder);
-          if (others.length > 0) closing = { op: 'set', count: others.length };
-          else jobs.push(resultJob(this.keys, { episodeId, result: wire }));
-          for (const id of others) {
-            jobs.push({
-              queue: queueName(this.keys, id),
-              jobId: `${episodeId}.end.${id}`,
-              data: { kind: 'end', episodeId, rewards, end: time, terminalReward: R, gamma, result: wire },
-            });
-          }
-        } else {
-          jobs.push(resultJob(this.keys, { episodeId, result: wire }));
-        }
-      } else if (decision.action === CONTINUE) {
-        local.own = { view, action: CONTINUE, legal };
-        jobs.push({ queue: queueName(this.keys, holder), jobId: `${episodeId}.s${steps}`, data: { kind: 'continue', ctx: next() } });
+        submit = {
+          episode: episodeId,
+          result: JSON.stringify(wire),
+          notice: ctx.learn ? JSON.stringify({ kind: 'end', episodeId, finalReturn: book.discounted }) : '',
+          resultJob: JSON.stringify(resultJob(this.keys, { episodeId })),
+        };
+      } else if (action === CONTINUE) {
+        if (epoch.pending) state.own = epoch.pending;
+        jobs.push({ queue: queueName(this.keys, me), jobId: `${episodeId}.s${book.steps}`, data: { kind: 'continue', ctx: next() } });
       } else {
-        const to = handoffTarget(decision.action) as string;
-        const handoffId = `${episodeId}.h${handoffs}`;
-        const jumped = skippedBy(wf.order, holder, to);
-        for (const id of jumped) skipped[id] = (skipped[id] ?? 0) + 1;
-        if (learn) local.owed[handoffId] = { view, action: decision.action, legal };
-        handoffs += 1;
-        record({ type: 'handoff', episodeId, time, handoffId, from: holder, to, artifactHash: artifact.hash, skipped: jumped });
-        time += wf.transferTime;
-        path.push(to);
+        const to = epoch.to as string;
+        const handoffId = (epoch.pending as PendingTarget).handoffId as string;
+        if (ctx.learn) state.owed[handoffId] = epoch.pending as PendingTarget;
+        handoffTo = { episode: episodeId, to, skipped: epoch.skipped };
         jobs.push({
           queue: queueName(this.keys, to),
           jobId: handoffId,
-          data: { kind: 'receive', ctx: next(), from: { agent: holder, handoffId } },
+          data: { kind: 'receive', ctx: next(), from: { agent: me, handoffId } },
         });
       }
-
-      const stateJson = JSON.stringify(local);
-      const pending = this.commit({
+      this.touched.set(episodeId, action === SUBMIT ? '' : JSON.stringify(state));
+      const eventJson = listening ? events.map((e) => JSON.stringify(e)) : [];
+      const commit = this.commitOf({
         effectId,
-        agentId: holder,
+        outboxId: effectId,
+        sends,
+        jobs: jobs.map((j) => JSON.stringify(j)),
+        sinkEvents: this.sinks.length > 0 ? eventJson : [],
+        artifacts: revised ? [[artifact.hash, artifactJson as string]] : [],
+        ...(this.eventStream ? { stream: { key: this.eventStream, events: eventJson } } : {}),
+        ...(handoffTo ? { handoff: handoffTo } : {}),
+        ...(submit ? { submit } : {}),
+      });
+      return { outcome: this.send(commit), revised: revised ? artifact : undefined };
+    });
+    const outcome = await sent.outcome;
+    if (outcome.status === 'refused') return this.replay(effectId, true);
+    if (outcome.status !== 'applied')
+      throw new EpisodeError(`effect ${effectId} was computed from a head that was not committed; retrying`, {
         episodeId,
-        ...(learn ? { head: JSON.stringify(head.toJSON()) } : {}),
-        episodeState: closedHere ? null : stateJson,
-        outbox: JSON.stringify({ events: this.sinks.length > 0 ? events : [], jobs } satisfies Outbox),
-        ...(this.eventStream ? { events: { stream: this.eventStream, json: events.map((e) => JSON.stringify(e)) } } : {}),
-        ...(closing ? { closing } : {}),
-        artifacts: newArtifacts.map((a) => ({ hash: a.hash, json: newJson ?? JSON.stringify(a) })),
+        code: 'episode.stale-head',
       });
-      return { pending, stateJson, closedHere };
-    });
-    const outcome = await sent.pending.outcome;
-    if (outcome === 'refused') return this.replay(effectId, true);
-    if (sent.closedHere) this.states.delete(this.k.episodeState(holder, episodeId));
-    else this.states.set(this.k.episodeState(holder, episodeId), sent.stateJson);
-    for (const a of newArtifacts) this.remember(a);
-    await this.dispatch(effectId, { events: this.sinks.length > 0 ? events : [], jobs });
-  }
-
-  /** The receiver's scalar for one of this agent's handoffs: the target of Q(z, handoff:j). */
-  private async scalar(job: Job, token: string | undefined, effectId: string, data: Extract<AgentJob, { kind: 'scalar' }>): Promise<void> {
-    void token;
-    // Nothing else touches this agent's state for the episode meanwhile: its next epoch waits for this scalar.
-    const loaded = await this.load(firstDelivery(job) ? undefined : effectId, data.episodeId);
-    if (loaded.done) return this.replay(effectId);
-    const state = loaded.state;
-    const target = state.owed[data.handoffId];
-    // A first delivery skips the marker check; a job id re-added after its job was removed comes back as one.
-    if (!target && firstDelivery(job) && (await this.load(effectId, data.episodeId)).done) return this.replay(effectId);
-    if (!target)
-      throw new EpisodeError(`no target waits for handoff ${data.handoffId}`, { episodeId: data.episodeId, code: 'episode.lost-target' });
-    const { [data.handoffId]: _applied, ...stillOwed } = state.owed;
-    state.owed = stillOwed;
-    const stateJson = JSON.stringify(state);
-    const pending = await this.withHead(async () => {
-      if (this.headDirty) await this.reloadHead();
-      this.head.learn({ view: target.view, action: target.action, target: data.scalar, legal: target.legal });
-      return this.commit({
-        effectId,
-        agentId: this.agentId,
-        episodeId: data.episodeId,
-        head: JSON.stringify(this.head.toJSON()),
-        episodeState: stateJson,
-        outbox: '',
-      });
-    });
-    if ((await pending.outcome) === 'refused') return;
-    const key = this.k.episodeState(this.agentId, data.episodeId);
-    this.states.set(key, stateJson);
-    for (const wake of this.scalarWaiters.get(key) ?? []) wake();
-    this.scalarWaiters.delete(key);
-  }
-
-  /** Resolves when a scalar for this agent's episode state `key` has been applied here, or after `ms`. */
-  private scalarApplied(key: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      const list = this.scalarWaiters.get(key) ?? [];
-      list.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.scalarWaiters.set(key, list);
-    });
-  }
-
-  /** The episode is over: this agent's decisions with their returns-to-go go to endEpisode; the last agent reports. */
-  private async end(job: Job, token: string | undefined, effectId: string, data: Extract<AgentJob, { kind: 'end' }>): Promise<void> {
-    const { done, state } = await this.load(firstDelivery(job) ? undefined : effectId, data.episodeId);
-    if (done) return this.replay(effectId);
-    if (Object.keys(state.owed).length > 0) return this.defer(job, token);
-    const report: Outbox = { events: [], jobs: [resultJob(this.keys, { episodeId: data.episodeId, result: data.result })] };
-    const pending = await this.withHead(async () => {
-      if (this.headDirty) await this.reloadHead();
-      const returnToGo = returnsToGo(data.rewards, data.end, data.terminalReward, data.gamma);
-      this.head.endEpisode?.(
-        state.decisions.map((d) => ({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(d.rewardIndex, d.time) })),
-      );
-      return this.commit({
-        effectId,
-        agentId: this.agentId,
-        episodeId: data.episodeId,
-        head: JSON.stringify(this.head.toJSON()),
-        episodeState: null,
-        outbox: '',
-        closing: { op: 'decr', outboxIfLast: JSON.stringify(report) },
-      });
-    });
-    const outcome = await pending.outcome;
-    this.states.delete(this.k.episodeState(this.agentId, data.episodeId));
-    // The last agent to close reports the result (its outbox holds the report until it is handed on).
-    if (outcome === 'last') await this.dispatch(effectId, report);
-    else if (outcome === 'refused') await this.replay(effectId, true);
+    if (sent.revised) this.remember(sent.revised);
+    await this.dispatch(effectId, outcome.outbox, events, false);
   }
 
   /**
-   * Sends `commit` at once (called under the mutex, so an agent's commits reach Redis in the order its head saw the
-   * effects) and returns its reply to await outside the mutex. Every commit names the head version it was computed
-   * from; one that writes the head names the next. A refused, stale or lost commit marks the head dirty: it is
+   * Builds a commit from `parts` plus everything applied since the last commit (the head's operations, the inbox
+   * position, touched episode states, closes). Called under the mutex, right before `send`.
+   */
+  private commitOf(parts: Partial<Commit> & { outboxId: string }): Commit {
+    const { ops, snapshot } = this.head.take();
+    const writes = ops.length > 0 || snapshot !== undefined;
+    const expected = this.headVersion;
+    const next = writes ? `${this.versionTag}.${++this.versionSeq}` : '';
+    if (writes) this.headVersion = next;
+    const commit: Commit = {
+      agentId: this.agentId,
+      headVersion: { expected, next },
+      ops,
+      ...(snapshot === undefined ? {} : { snapshot }),
+      inboxApplied: this.appliedSeq,
+      episodes: [...this.touched],
+      closes: this.closes,
+      sends: [],
+      jobs: [],
+      sinkEvents: [],
+      artifacts: [],
+      ...parts,
+    };
+    this.touched = new Map();
+    this.closes = [];
+    return commit;
+  }
+
+  /**
+   * Sends a commit at once (under the mutex, so an agent's commits reach Redis in the order its head saw the effects)
+   * and returns its reply to await outside the mutex. A refused, stale or lost commit marks the head dirty: it is
    * reloaded from Redis before its next use, and commits sent after it in the meantime are refused as stale.
    */
-  private commit(commit: Omit<Commit, 'headVersion'>): PendingCommit {
-    const expected = this.headVersion;
-    const next = commit.head === undefined ? '' : `${this.versionTag}.${++this.versionSeq}`;
-    if (commit.head !== undefined) this.headVersion = next;
-    const dropped = (): void => {
-      this.headDirty = true;
-      this.states.delete(this.k.episodeState(commit.agentId, commit.episodeId));
-    };
-    const outcome = commitEffect(this.redis, this.k, { ...commit, headVersion: { expected, next } }).then(
+  private send(commit: Commit): Promise<CommitOutcome> {
+    const outcome = commitEffect(this.redis, this.k, commit).then(
       (result) => {
-        if (result === 'stale') {
-          dropped();
-          throw new EpisodeError(`effect ${commit.effectId} was computed from a head that was not committed; retrying`, {
-            episodeId: commit.episodeId,
-            code: 'episode.stale-head',
-          });
+        if (result.status === 'applied') this.stats.applied += 1;
+        else {
+          if (result.status === 'refused') this.stats.refused += 1;
+          this.dirty = true;
         }
-        if (result === 'refused') {
-          // Another attempt committed first: drop what this one applied in memory.
-          this.stats.refused += 1;
-          dropped();
-        } else this.stats.applied += 1;
         return result;
       },
       (error: unknown) => {
         // The reply was lost: the effect may or may not be in Redis. Reload the head from there before the next use.
-        dropped();
+        this.dirty = true;
         throw error;
       },
     );
     outcome.catch(() => undefined);
-    return { outcome };
+    return outcome;
   }
 
   /** Hands on what a committed effect left in its outbox (after a crash between commit and dispatch). */
-  private async replay(effectId: string, fresh = false): Promise<void> {
-    let json: string | null;
-    if (fresh) json = await this.redis.get(this.k.outbox(effectId));
-    else {
+  private async replay(effectId: string, counted = false): Promise<void> {
+    if (!counted) {
       this.stats.refused += 1;
-      const replies = await this.redis.multi().incr(this.k.refusedCount).get(this.k.outbox(effectId)).exec();
-      json = (replies?.[1]?.[1] as string | null | undefined) ?? null;
+      void this.redis.incr(this.k.refusedCount).catch(() => undefined);
     }
-    if (json) await this.dispatch(effectId, JSON.parse(json) as Outbox);
+    const json = await this.redis.get(this.k.effect(effectId));
+    if (json) await this.dispatch(effectId, json, undefined, false);
   }
 
-  /** Emits the events, adds the jobs (idempotent by job id), then drops the outbox. */
-  private async dispatch(effectId: string, outbox: Outbox): Promise<void> {
-    await this.emit(outbox.events, effectId);
+  private async replayPendingOutboxes(): Promise<void> {
+    for (const id of await this.redis.smembers(this.k.pendingOutboxes(this.agentId))) {
+      const json = await this.redis.get(this.k.outbox(id));
+      if (json) await this.dispatch(id, json, undefined, true);
+      else await this.redis.srem(this.k.pendingOutboxes(this.agentId), id);
+    }
+  }
+
+  /** Emits the events (those in memory, or the outbox's on a replay), adds the jobs (idempotent by id), drops the outbox. */
+  private async dispatch(outboxId: string, json: string, events: readonly BatonEvent[] | undefined, tracked: boolean): Promise<void> {
+    if (json === '') return;
+    const outbox = JSON.parse(json) as Outbox;
+    await this.emit(events ?? outbox.events, outboxId);
     if (outbox.jobs.length > 0) {
       await Promise.all(
         outbox.jobs.map((j) =>
@@ -692,31 +672,58 @@ export class AgentWorker<T> {
         ),
       );
     }
-    // Not awaited: it follows the adds on the same connection; if it is lost, a replay only re-adds known job ids.
-    this.redis.del(this.k.outbox(effectId)).catch(() => undefined);
+    // An epoch's outbox stays in its effect marker until that expires: a replay only re-adds known job ids. A drain's
+    // outbox is dropped once handed on (not awaited: it follows the adds on the same connection).
+    if (tracked)
+      this.redis
+        .multi()
+        .del(this.k.outbox(outboxId))
+        .srem(this.k.pendingOutboxes(this.agentId), outboxId)
+        .exec()
+        .catch(() => undefined);
   }
 
-  private async emit(events: readonly BatonEvent[], effectId?: string): Promise<void> {
+  private async emit(events: readonly BatonEvent[], outboxId: string): Promise<void> {
     for (let i = 0; i < events.length; i++) {
       const event = events[i] as BatonEvent;
-      for (const sink of this.sinks) await sink(event, effectId === undefined ? undefined : { eventId: `${effectId}#${i}` });
+      for (const sink of this.sinks) await sink(event, { eventId: `${outboxId}#${i}` });
     }
   }
 
-  /** A job that ran out of attempts ends its episode with an error the driver reports. */
+  /** A failed unit of work is an `error` event (to sinks and the stream) before the job is retried or failed. */
+  private async emitFailure(episodeId: string, time: number, error: unknown): Promise<void> {
+    const event = errorEvent(episodeId, time, this.agentId, error);
+    try {
+      for (const sink of this.sinks) await sink(event);
+      if (this.eventStream) await this.redis.xadd(this.eventStream, '*', 'event', JSON.stringify(event));
+    } catch (cause) {
+      this.report(asBatonError('sink.error', cause));
+    }
+  }
+
+  /** A job that ran out of attempts (or was unrecoverable) ends its episode with an error the driver reports. */
   private async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    const data = job.data as AgentJob;
-    const episodeId = 'ctx' in data ? data.ctx.episodeId : data.episodeId;
-    const code = 'code' in error && typeof error.code === 'string' ? error.code : 'error';
+    if (!job) return;
+    const final =
+      error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    const data: unknown = job.data;
+    const ctx = typeof data === 'object' && data !== null && 'ctx' in data ? (data as { ctx: unknown }).ctx : undefined;
+    const episodeId =
+      typeof ctx === 'object' && ctx !== null && 'episodeId' in ctx ? String((ctx as { episodeId: unknown }).episodeId) : undefined;
+    const code = error.message.startsWith('episode ') && error.message.endsWith('was aborted') ? 'episode.aborted' : codeOf(error);
+    this.report(asBatonError(code, error), { jobId: job.id, ...(episodeId ? { episodeId } : {}) });
+    if (!episodeId) return;
     const report = resultJob(this.keys, { episodeId, error: { code, message: error.message } });
     try {
       await this.queue(report.queue).add('result', report.data, { ...BATON_JOB_OPTIONS, jobId: report.jobId });
-    } catch {
-      // Redis is gone too; the driver's own timeout reports the episode.
+    } catch (cause) {
+      this.report(asBatonError('redis.connection', cause));
     }
   }
 }
+
+const NO_VIEW = Object.freeze({ projection: Object.freeze({}), privateState: Object.freeze({}) });
 
 /** Whether this is the job's first delivery (not a retry, not a stalled job moved back). */
 function firstDelivery(job: Job): boolean {
@@ -727,8 +734,16 @@ function resultJob(keys: KeySpace, data: ResultJob): OutboxJob {
   return { queue: resultsQueueName(keys), jobId: `${data.episodeId}.result`, data };
 }
 
+function codeOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : 'error';
+}
+
 function errorEvent(episodeId: string, time: number, agent: string, error: unknown): BatonEvent {
-  const code = typeof error === 'object' && error && 'code' in error ? String((error as { code: unknown }).code) : 'error';
-  const message = error instanceof Error ? error.message : String(error);
-  return { type: 'error', episodeId, time, agent, code, message };
+  return { type: 'error', episodeId, time, agent, code: codeOf(error), message: error instanceof Error ? error.message : String(error) };
+}
+
+/** `error` as a BatonError (kept if it is one), so every report carries a stable code and the original as cause. */
+export function asBatonError(code: string, error: unknown): BatonError {
+  if (error instanceof BatonError) return error;
+  return new BatonError(code, error instanceof Error ? error.message : String(error), { cause: error });
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { defineWorkflow, type AgentOption } from '@baton/core';
+import { defineWorkflow, type AgentOption, type HandoffHead, type Workflow } from '@baton/core';
+import { legalActionsFor } from '@baton/core/internal';
 import { relayInput, relayWorkflow, type RelayDraft } from '@baton/core/test';
-import { TabularIcqHead } from '@baton/learner';
+import { LinearIcqHead, NeuralIcqHead, TabularIcqHead } from '@baton/learner';
 import type { WorkflowDefinition } from '../bullmq/protocol.ts';
 
 const icqHeads = {
@@ -10,11 +11,49 @@ const icqHeads = {
 };
 
 /**
- * `relay` (the relay of `@baton/core/test`) with tabular IC-Q heads, for the BullMQ runtime: work is deterministic
- * given the episode seed, so the in-process and BullMQ runtimes must agree decision for decision.
+ * `relay` (the relay of `@baton/core/test`) with IC-Q heads (tabular unless `heads` says otherwise), for the BullMQ
+ * runtime: work is deterministic given the episode seed, so the in-process and BullMQ runtimes must agree decision
+ * for decision.
  */
-export function relayDefinition(options: { maxSteps?: number; maxHandoffs?: number } = {}): WorkflowDefinition<RelayDraft> {
-  return { workflow: relayWorkflow(options), ...icqHeads, input: relayInput };
+export function relayDefinition(
+  options: { maxSteps?: number; maxHandoffs?: number; heads?: RelayHeads } = {},
+): WorkflowDefinition<RelayDraft> {
+  const workflow = relayWorkflow(options);
+  const heads = options.heads === undefined || options.heads === 'tabular' ? icqHeads : featureHeads(workflow, options.heads);
+  return { workflow, ...heads, input: relayInput };
+}
+
+/** Which IC-Q heads the relay's agents learn with (neural heads need `ensureTfBackend()` first). */
+export type RelayHeads = 'tabular' | 'linear' | 'neural';
+
+/** Linear or neural IC-Q heads over each agent's own features, with its full option set. */
+function featureHeads<T>(workflow: Workflow<T>, kind: 'linear' | 'neural'): Pick<WorkflowDefinition<T>, 'createHead' | 'loadHead'> {
+  const shape = (id: string) => {
+    const iface = workflow.agentById.get(id)?.interface;
+    return {
+      actions: legalActionsFor(workflow, id, 0),
+      projectionKeys: iface?.projectionKeys ?? [],
+      privateKeys: iface?.privateKeys ?? [],
+    };
+  };
+  if (kind === 'linear')
+    return {
+      createHead: (id): HandoffHead => new LinearIcqHead({ ...shape(id), initialQ: 0.5, epsilon: { start: 0.3, decay: 0.99, min: 0.05 } }),
+      loadHead: (_id, snapshot) => LinearIcqHead.fromJSON(snapshot),
+    };
+  const neural = (id: string) => {
+    const { actions, projectionKeys, privateKeys } = shape(id);
+    const features = [
+      ...projectionKeys.map((key) => ({ key, from: 'projection' as const })),
+      ...privateKeys.map((key) => ({ key, from: 'private' as const })),
+    ];
+    const exploration = { type: 'epsilon' as const, start: 0.3, end: 0.05, halfLife: 200 };
+    return { actions, features, hidden: [8], seed: 7, replay: false, trainEvery: 4, batchSize: 4, initialQ: 0.5, exploration };
+  };
+  return {
+    createHead: (id): HandoffHead => new NeuralIcqHead(neural(id)),
+    loadHead: (id, snapshot) => NeuralIcqHead.fromJSON(snapshot, neural(id)),
+  };
 }
 
 const chainSchema = z.object({ payload: z.string() });

@@ -15,4 +15,5 @@ export type {
   WireToolCall,
 } from './wire-types.ts';
 export { PrivateRedis } from './redis-server.ts';
-export { chainDefinition, chainInput, relayDefinition } from './example-workflows.ts';
+export { chainDefinition, chainInput, relayDefinition, type RelayHeads } from './example-workflows.ts';
+export { decisionTrail, deploy, inProcessTwin, type Deployment } from './deployment.ts';

@@ -137,7 +137,7 @@ export function mathInterface(keys: readonly MathFeature[], options: { privateSt
       return picked;
     },
     ...(options.privateState
-      ? { privateState: (local) => ({ receipts: Math.min(local.receipts, 4) / 4, handoffsLeft: Math.min(local.handoffsLeft, 4) / 4 }) }
+      ? { privateState: (local, budget) => ({ receipts: Math.min(local.receipts, 4) / 4, handoffsLeft: Math.min(budget.handoffs, 4) / 4 }) }
       : {}),
   };
 }

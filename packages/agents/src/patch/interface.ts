@@ -1,4 +1,4 @@
-import type { AgentInterface, LocalState } from '@baton/core';
+import type { AgentInterface, BudgetLeft, LocalState } from '@baton/core';
 import { currentReview, currentTestRun, type PatchArtifact } from './artifact.ts';
 import { summarizeDiff } from './apply.ts';
 
@@ -55,7 +55,7 @@ export const patchInterface: AgentInterface<PatchArtifact> = {
       attempts: value.attempts,
     };
   },
-  privateState(local: LocalState) {
-    return { receipts: local.receipts, stepsLeft: local.stepsLeft };
+  privateState(local: LocalState, budget: BudgetLeft) {
+    return { receipts: local.receipts, stepsLeft: budget.steps };
   },
 };

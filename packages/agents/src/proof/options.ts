@@ -121,7 +121,7 @@ function llmAgent(
       let value: ProofDraft = { ...(await step(artifact.value, ask)), verdict: null };
       const reward = -weight * (usage.costUsd ?? 0);
       // The budget ends after this unit: the forced submit must still carry an audited verdict.
-      if (ctx.local.stepsLeft <= 1) {
+      if (ctx.budget.steps <= 1) {
         const graded = await judged(config.panel, value, usage, ctx.signal);
         value = graded.value;
         return { value, reward, usage: graded.usage, notes: graded.notes };

@@ -1,4 +1,4 @@
-import type { AgentInterface, Artifact, Features, LocalState } from '@baton/core';
+import type { AgentInterface, Artifact, BudgetLeft, Features, LocalState } from '@baton/core';
 import type { ProofDraft } from './draft.ts';
 
 /** What every proof agent's head sees: length, critiques open/closed, steps flagged and the critic's signals. */
@@ -43,5 +43,9 @@ export const proofInterface: AgentInterface<ProofDraft> = {
   projectionKeys: PROOF_FEATURES,
   privateKeys: PROOF_PRIVATE,
   project: (artifact: Artifact<ProofDraft>) => proofFeatures(artifact.value),
-  privateState: (local: LocalState) => ({ stepsLeft: local.stepsLeft, handoffsLeft: local.handoffsLeft, workUnits: local.workUnits }),
+  privateState: (local: LocalState, budget: BudgetLeft) => ({
+    stepsLeft: budget.steps,
+    handoffsLeft: budget.handoffs,
+    workUnits: local.workUnits,
+  }),
 };

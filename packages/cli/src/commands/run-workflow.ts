@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { runCommand } from './run.ts';
-import { BullmqRuntime } from '@baton/adapters';
-import { InProcessRuntime, UserError, type EpisodeResult } from '@baton/core';
+import { BullmqRuntime, type connectRedis } from '@baton/adapters';
+import { InProcessRuntime, UserError, type EpisodeResult, type Runtime } from '@baton/core';
 import { outputFile, positiveInt } from '../program.ts';
 import { connectChecked } from '../redis.ts';
 import { builtinWorkflowNames, loadWorkflowDefinition } from '../workflows.ts';
@@ -15,6 +15,7 @@ interface RunFlags {
   key?: string;
   prefix: string;
   json?: string;
+  episodeTimeout: number;
 }
 
 /**
@@ -43,6 +44,12 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
     .option('--key <name>', 'workflow key shared with the workers (default: the workflow name)')
     .option('--prefix <prefix>', 'Redis key prefix', 'baton')
     .option('--json <file>', 'write the results as JSON', outputFile('--json'))
+    .option(
+      '--episode-timeout <seconds>',
+      'bullmq: fail an episode that has not finished after this long',
+      positiveInt('--episode-timeout'),
+      300,
+    )
     .action(async (...args: unknown[]) => {
       const arg = typeof args[0] === 'string' ? args[0] : undefined;
       const flags = (arg === undefined ? args[0] : args[1]) as RunFlags;
@@ -50,27 +57,35 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
       const { workflow } = definition;
       const input = definition.input;
       if (!input) throw new UserError(`workflow "${workflow.name}" defines no input; cannot start episodes`, { field: 'workflow' });
-      let results: EpisodeResult<unknown>[];
+      const results: EpisodeResult<unknown>[] = [];
       const started = Date.now();
+      let runtime: Runtime<unknown>;
+      let redis: ReturnType<typeof connectRedis> | undefined;
       if (flags.runtime === 'bullmq') {
-        const redis = await connectChecked();
-        const runtime = await BullmqRuntime.start({
-          workflow,
-          redis,
-          keys: { prefix: flags.prefix, workflowKey: flags.key ?? workflow.name },
-        });
+        redis = await connectChecked();
         try {
-          results = await runtime.runEpisodes({ count: flags.episodes, seed: flags.seed, input, learn: flags.learn });
-        } finally {
-          await runtime.close();
+          // Fails at once (runtime.no-workers, exit 1) with the `baton worker` commands to run if an agent has none.
+          runtime = await BullmqRuntime.start({
+            workflow,
+            redis,
+            keys: { prefix: flags.prefix, workflowKey: flags.key ?? workflow.name },
+            workflowSpec: specOf(arg),
+            episodeTimeoutMs: flags.episodeTimeout * 1000,
+          });
+        } catch (error) {
           redis.disconnect();
+          throw error;
         }
       } else {
         const heads = Object.fromEntries(workflow.agents.map((a) => [a.id, definition.createHead(a.id)]));
-        const runtime = new InProcessRuntime({ workflow, heads });
-        results = [];
+        runtime = new InProcessRuntime({ workflow, heads });
+      }
+      try {
         for (let i = 0; i < flags.episodes; i++)
           results.push(await runtime.runEpisode({ seed: flags.seed + i, input: input(i), learn: flags.learn }));
+      } finally {
+        await runtime.close();
+        redis?.disconnect();
       }
       const seconds = (Date.now() - started) / 1000;
       const mean = results.reduce((s, r) => s + r.return, 0) / results.length;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AgentWorker, redactRedisUrl } from '@baton/adapters';
+import { UserError } from '@baton/core';
 import { positiveInt } from '../program.ts';
 import { connectChecked, redisUrl } from '../redis.ts';
 import { loadWorkflowDefinition } from '../workflows.ts';
@@ -13,7 +14,10 @@ interface WorkerFlags {
   auditStream?: string;
 }
 
-/** `baton worker`: runs one agent of a workflow as an independent BullMQ worker until SIGTERM/SIGINT. */
+/**
+ * `baton worker`: runs one agent of a workflow as an independent BullMQ worker until SIGTERM/SIGINT. Exit codes: 0
+ * after a drain on SIGTERM/SIGINT, 1 when Redis cannot be reached, 2 for a usage error (unknown workflow or agent).
+ */
 export function register(program: Command): void {
   program
     .command('worker')
@@ -26,17 +30,29 @@ export function register(program: Command): void {
     .option('--audit-stream <stream>', "append every event to this Redis stream, exactly once, inside each effect's commit")
     .action(async (flags: WorkerFlags) => {
       const definition = await loadWorkflowDefinition(flags.workflow);
+      const ids = definition.workflow.agents.map((a) => a.id);
+      // Checked before connecting: a wrong id is a usage error (exit 2) that lists the right ones, at once.
+      if (!ids.includes(flags.agent))
+        throw new UserError(`workflow "${definition.workflow.name}" has no agent "${flags.agent}" (its agents: ${ids.join(', ')})`, {
+          field: '--agent',
+        });
       const url = redisUrl();
       const redis = await connectChecked(url);
       const keys = { prefix: flags.prefix, workflowKey: flags.key ?? definition.workflow.name };
-      const worker = await AgentWorker.start({
-        definition,
-        agentId: flags.agent,
-        keys,
-        redis,
-        concurrency: flags.concurrency,
-        ...(flags.auditStream ? { eventStream: flags.auditStream } : {}),
-      });
+      let worker: AgentWorker<unknown>;
+      try {
+        worker = await AgentWorker.start({
+          definition,
+          agentId: flags.agent,
+          keys,
+          redis,
+          concurrency: flags.concurrency,
+          ...(flags.auditStream ? { eventStream: flags.auditStream } : {}),
+        });
+      } catch (error) {
+        redis.disconnect();
+        throw error;
+      }
       console.error(
         `worker ${flags.agent} of ${definition.workflow.name} ready on ${redactRedisUrl(url)} (${keys.prefix}:${keys.workflowKey})`,
       );

@@ -6,7 +6,7 @@ import type { Action } from '../action.ts';
 import { UserError } from '../errors.ts';
 import type { Decision, DecideContext, HandoffHead, Transition } from '../head.ts';
 import type { InterfaceView } from '../interface.ts';
-import type { AgentOption, WorkResult } from '../option.ts';
+import type { AgentOption, WorkContext, WorkResult } from '../option.ts';
 import type { Artifact } from '../artifact.ts';
 
 /** A head that plays a fixed script of actions (falling back to the first legal one) and records what it learned. */
@@ -44,7 +44,7 @@ export class ScriptedHead implements HandoffHead {
 /** An option whose work is a pure function: handy for tiny workflows in tests. */
 export function scriptedOption<T>(config: {
   id: string;
-  work: (artifact: Artifact<T>) => WorkResult<T>;
+  work: (artifact: Artifact<T>, ctx: WorkContext) => WorkResult<T>;
   project?: (artifact: Artifact<T>) => Record<string, number>;
   canSubmit?: boolean;
   canContinue?: boolean;
@@ -53,7 +53,7 @@ export function scriptedOption<T>(config: {
   return {
     id: config.id,
     interface: { projectionKeys: [], project: (artifact) => project(artifact) },
-    work: (artifact) => config.work(artifact),
+    work: (artifact, ctx) => config.work(artifact, ctx),
     ...(config.canSubmit === undefined ? {} : { canSubmit: config.canSubmit }),
     ...(config.canContinue === undefined ? {} : { canContinue: config.canContinue }),
   };

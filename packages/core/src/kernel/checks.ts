@@ -1,0 +1,82 @@
+import { CONTINUE, SUBMIT, handoff, type Action } from '../action.ts';
+import type { Artifact } from '../artifact.ts';
+import { EpisodeError } from '../errors.ts';
+import type { Usage, WorkResult } from '../option.ts';
+import type { Budget, Grade, Workflow } from '../workflow.ts';
+
+/** Throws an EpisodeError unless `value` is a finite number (rewards, durations, targets). */
+export function finite(value: number, what: string, episodeId: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new EpisodeError(`${what} is ${String(value)}; rewards and durations must be finite`, { episodeId, code: 'episode.non-finite' });
+  }
+  return value;
+}
+
+/** A work result's reward, duration and usage, checked: finite reward, finite non-negative duration. */
+export function checkedWork(result: WorkResult<unknown>, agent: string, episodeId: string): { reward: number; tau: number; usage: Usage } {
+  if (typeof result !== 'object' || result === null)
+    throw new EpisodeError(`work of "${agent}" returned ${String(result)}, not a work result`, { episodeId, code: 'episode.bad-work' });
+  const reward = finite(result.reward ?? 0, `reward from "${agent}"`, episodeId);
+  const tau = finite(result.duration ?? 1, `duration from "${agent}"`, episodeId);
+  if (tau < 0) throw new EpisodeError(`duration from "${agent}" is negative`, { episodeId });
+  return { reward, tau, usage: result.usage ?? {} };
+}
+
+/** A grader's result, checked: a finite reward; usage and notes when the grader gave them. */
+export function checkedGrade(result: number | Grade, episodeId: string): Grade {
+  if (typeof result === 'object' && result !== null) return { ...result, reward: finite(result.reward, 'grader reward', episodeId) };
+  return { reward: finite(result, 'grader reward', episodeId) };
+}
+
+/** The `submit` event's grading fields: a grade's usage and notes, when present. */
+export function gradeFields(grade: Grade): { usage?: Usage; notes?: Readonly<Record<string, unknown>> } {
+  return { ...(grade.usage ? { usage: grade.usage } : {}), ...(grade.notes ? { notes: grade.notes } : {}) };
+}
+
+/**
+ * The actions open to `agentId` when the budget is not exhausted, narrowed by the agent's `mask` when an artifact is
+ * given. Never empty: submit is the fallback.
+ */
+export function legalActionsFor<T>(workflow: Workflow<T>, agentId: string, handoffsSoFar: number, artifact?: Artifact<T>): Action[] {
+  const agent = workflow.agentById.get(agentId);
+  let legal: Action[] = [];
+  if (agent?.canContinue !== false) legal.push(CONTINUE);
+  if (handoffsSoFar < workflow.budget.maxHandoffs) for (const to of workflow.successors[agentId] ?? []) legal.push(handoff(to));
+  if (agent?.canSubmit !== false || legal.length === 0) legal.push(SUBMIT);
+  if (agent?.mask && artifact) {
+    const open = new Set(agent.mask(artifact, legal));
+    legal = legal.filter((action) => open.has(action));
+    if (legal.length === 0) legal.push(SUBMIT);
+  }
+  return legal;
+}
+
+/** Whether the episode's budget forces the holder to submit. */
+export function budgetExhausted(budget: Budget, steps: number, tokens: number, costUsd: number): boolean {
+  return (
+    steps >= budget.maxSteps ||
+    (budget.maxTokens !== undefined && tokens >= budget.maxTokens) ||
+    (budget.maxDollars !== undefined && costUsd >= budget.maxDollars)
+  );
+}
+
+/**
+ * The target completed at a decision epoch: u = r + gamma^tau * value(z'), times gamma^transferTime when it is the
+ * scalar owed across a handoff (ICQ.md).
+ */
+export function epochTarget(gamma: number, reward: number, tau: number, value: number, transferTime: number | undefined): number {
+  const u = reward + Math.pow(gamma, tau) * value;
+  return u * Math.pow(gamma, transferTime ?? 0);
+}
+
+/**
+ * The discounted return-to-go of a decision made at `time`, when the episode's discounted return had reached
+ * `discountedBefore` (every reward earned before the decision, discounted to time 0) and ended at `finalReturn`:
+ * (finalReturn - discountedBefore) / gamma^time. Forward bookkeeping only, so an agent can compute its own decisions'
+ * returns from two numbers it saw and the episode's final return, never the other agents' rewards. Both runtimes use
+ * this formula. Precision: relative error grows like 1e-16 / gamma^time, so it suits durations counted in steps or
+ * seconds; with durations in tokens and gamma < 1, gamma^time can underflow (see docs/decisions/0008-episode-kernel.md).
+ */
+export function returnToGo(finalReturn: number, discountedBefore: number, time: number, gamma: number): number {
+  return (finalReturn - discountedBefore) / Math.pow(gamma, time);
+}
