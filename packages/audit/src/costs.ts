@@ -1,5 +1,5 @@
 import type { AuditRecord } from './format.ts';
-import { readAuditLog } from './verify.ts';
+import { readAuditLog } from './read.ts';
 
 export interface CostLine {
   readonly dollars: number;

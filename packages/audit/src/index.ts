@@ -14,13 +14,7 @@ export { AUDIT_KEY_ENV, auditKeyFromEnv, withAuditLog } from './demo.ts';
 export { createAuditSink, type AuditSink, type AuditSinkOptions } from './file-sink.ts';
 export { createRedactor, DEFAULT_REDACTED_FIELDS, REDACTED, redactionPlan, type RedactionPlan, type RedactOptions } from './redact.ts';
 export { replayAudit, type EpisodeReplay, type ReplayResult } from './replay.ts';
-export {
-  AuditLogCheck,
-  readAuditLog,
-  splitAuditText,
-  verifyAuditLines,
-  verifyAuditLog,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verify.ts';
+export { readAuditLog, readAuditRecords, type AuditRecords } from './read.ts';
+export { auditEventSchema, auditRecordSchema, checkEvent, checkRecord } from './schema.ts';
+export { AuditLogCheck, splitAuditText, verifyAuditLines, verifyAuditLog, type VerifyOptions, type VerifyResult } from './verify.ts';
 export { forEachAuditLine } from './lines.ts';

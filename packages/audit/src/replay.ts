@@ -1,6 +1,6 @@
 import { handoffTarget, usageTokens, type BatonEvent } from '@baton/core';
 import type { AuditRecord, EventRecord } from './format.ts';
-import { readAuditLog } from './verify.ts';
+import { readAuditLog } from './read.ts';
 
 /** One episode rebuilt from its records. */
 export interface EpisodeReplay {

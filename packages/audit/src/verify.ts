@@ -1,4 +1,4 @@
-import { UserError, type BatonEventType } from '@baton/core';
+import type { BatonEventType } from '@baton/core';
 import { forEachAuditLine } from './lines.ts';
 import { AUDIT_FORMAT, AUDIT_FORMAT_VERSIONS, hmacFor, sha256Hex, splitLine, type AuditRecord } from './format.ts';
 
@@ -143,6 +143,13 @@ export class AuditLogCheck {
   private readonly key: string | undefined;
   private readonly mac: ((hash: string) => string) | undefined;
   private prev: string | null = null;
+  /** The hash before `prev`: the head to report when the record that produced `prev` turns out to be the bad one. */
+  private before: string | null = null;
+  /**
+   * Set by `check` when the fault lies in the line before the one being checked: the line whose hash the next line
+   * does not chain to (an edit with its own hash recomputed shows up first on the line after it).
+   */
+  private blamePrevious = false;
   private signed = false;
   private macs: MacRule = 'none';
   private sealed = false;
@@ -165,7 +172,12 @@ export class AuditLogCheck {
       this.i += 1;
       return true;
     }
-    this.failed = { ok: false, records: this.i, firstBad: { line: this.i + 1, reason }, ...this.state() };
+    if (this.blamePrevious) {
+      this.prev = this.before;
+      this.failed = { ok: false, records: this.i - 1, firstBad: { line: this.i, reason }, ...this.state() };
+    } else {
+      this.failed = { ok: false, records: this.i, firstBad: { line: this.i + 1, reason }, ...this.state() };
+    }
     return false;
   }
 
@@ -198,6 +210,7 @@ export class AuditLogCheck {
       const fast = fastEvent(line, i, this.prev, this.macs, mac);
       if (fast !== undefined) {
         this.events += 1;
+        this.before = this.prev;
         this.prev = fast.hash;
         if (fast.signed && mac) this.lastMac = i;
         return undefined;
@@ -229,7 +242,13 @@ export class AuditLogCheck {
     }
     const shape = checkShape(rec, i, this.sealed);
     if (shape) return shape;
-    if (rec.prev !== this.prev) return 'previous-hash mismatch: a record was deleted, inserted or reordered before this one';
+    if (rec.prev !== this.prev) {
+      if (i === 0) return 'previous-hash mismatch: the genesis record must have prev null';
+      // The sequence numbers run on, so no record is missing or extra: the line before is not the one this line
+      // was chained to. Most often it was edited and its hash recomputed; name it, not this one.
+      this.blamePrevious = true;
+      return `line ${i + 1} records a different previous hash: this line was altered and its own hash recomputed, or records were deleted, inserted or reordered here`;
+    }
     if (i === 0) {
       this.signed = (rec as { signed?: unknown }).signed === true;
       this.macs = !this.signed ? 'none' : rec.kind === 'genesis' && rec.version === 1 ? 'every' : 'checkpoints';
@@ -251,6 +270,7 @@ export class AuditLogCheck {
       if (rec.events !== this.events) return `seal counts ${rec.events} events, the log holds ${this.events}`;
       this.sealed = true;
     }
+    this.before = this.prev;
     this.prev = rec.hash;
     return undefined;
   }
@@ -276,28 +296,4 @@ export async function verifyAuditLog(source: string | readonly string[], options
   const check = new AuditLogCheck(options);
   const { torn } = await forEachAuditLine(source, (line) => check.push(line), options);
   return check.result(torn);
-}
-
-/**
- * Reads the records of a log (file path or lines), skipping a torn tail. Throws a UserError naming the line when a
- * complete line is not a record; does not check hashes (use verifyAuditLog for that).
- */
-export async function readAuditLog(source: string | readonly string[]): Promise<AuditRecord[]> {
-  const parse = (line: string, i: number): AuditRecord => {
-    try {
-      const rec = JSON.parse(line) as AuditRecord;
-      if (rec === null || typeof rec !== 'object' || typeof rec.kind !== 'string') throw new Error('not a record');
-      return rec;
-    } catch (error) {
-      throw new UserError(`not an audit record (${(error as Error).message})`, {
-        field: `line ${i + 1}`,
-        cause: error,
-        code: 'user.audit-malformed',
-      });
-    }
-  };
-  if (typeof source !== 'string') return source.map(parse);
-  const records: AuditRecord[] = [];
-  await forEachAuditLine(source, (line) => records.push(parse(line, records.length)) > 0);
-  return records;
 }

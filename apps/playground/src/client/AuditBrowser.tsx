@@ -50,7 +50,7 @@ function CostTable({
   );
 }
 
-/** One line of text per event; every field it reads was checked on the server (records.ts), so it cannot throw. */
+/** One line of text per event; every field it reads was checked on the server (@baton/audit auditEventSchema), so it cannot throw. */
 function describe(e: RecordEvent): string {
   switch (e.type) {
     case 'handoff':

@@ -1,9 +1,9 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { checkEvent } from './records.ts';
 import {
   auditCosts,
   auditKeyFromEnv,
+  checkEvent,
   createAuditSink,
   forEachAuditLine,
   verifyAuditLog,

@@ -24,7 +24,7 @@ export {
 export { createPlaygroundApp, type PlaygroundAppOptions } from './app.ts';
 export { apiRoutes, type ApiOptions, type PlaygroundApi } from './routes.ts';
 export { capBodies, hostGuard, MAX_BODY_BYTES, sameOriginWrites } from './guard.ts';
-export { auditEventSchema, checkEvent } from './records.ts';
+export { auditEventSchema, checkEvent } from '@baton/audit';
 export { explainDecision, MAX_DRIVERS, type DecisionInsight, type Driver } from './insight.ts';
 export {
   parseSettings,

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withAuditLog } from '@baton/audit';
+import { AuditChain, splitLine, withAuditLog } from '@baton/audit';
+import { createHash } from 'node:crypto';
 import { relayInput, relayRuntime } from '@baton/core/test';
 import { main } from '@baton/cli';
 
@@ -43,7 +44,10 @@ afterEach(() => {
 
 describe('baton audit', () => {
   it('verify: 0 intact, 1 tampered with the line and reason, 2 for a bad file', async () => {
-    expect(await runCli('audit', 'verify', log)).toMatchObject({ code: 0, out: expect.stringMatching(/^intact: \d+ records, sealed/) });
+    expect(await runCli('audit', 'verify', log)).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^intact, unsigned: proves nothing against a rewrite of the whole file: \d+ records, sealed/),
+    });
     const lines = readFileSync(log, 'utf8').split('\n');
     lines[5] = (lines[5] as string).replace('"time":', '"time":1');
     const tampered = join(dir, 'tampered.jsonl');
@@ -86,7 +90,7 @@ describe('baton audit', () => {
     writeFileSync(live, `${lines.slice(0, lastUnsigned + 1).join('\n')}\n`);
     expect(await runCli('audit', 'verify', live, '--live', '--key-env', 'CLI_TEST_AUDIT_KEY')).toMatchObject({
       code: 0,
-      out: expect.stringContaining(`HMAC checked through line ${checkpoint + 1} (later lines chain`),
+      out: expect.stringContaining(`HMAC checked through line ${checkpoint + 1}; lines ${checkpoint + 2}-`),
     });
   });
 
@@ -121,6 +125,69 @@ describe('baton audit', () => {
     expect(out).toMatch(/per agent[\s\S]*draft[\s\S]*per handoff edge[\s\S]*start->draft/);
     const costs = JSON.parse(readFileSync(json, 'utf8')) as { total: { dollars: number }; agents: Record<string, { dollars: number }> };
     expect(Object.values(costs.agents).reduce((s, a) => s + a.dollars, 0)).toBeCloseTo(costs.total.dollars, 12);
+  });
+});
+
+describe('baton audit says what it proves', () => {
+  const lines = (): string[] => readFileSync(log, 'utf8').trimEnd().split('\n');
+
+  it('a consistently rewritten unsigned log is intact, and verify says that proves nothing against a rewrite', async () => {
+    const chain = new AuditChain(undefined);
+    const events = lines()
+      .map((l) => JSON.parse(l) as { kind: string; event?: { type: string; reward?: number } })
+      .flatMap((r) => (r.kind === 'event' && r.event ? [r.event] : []))
+      .map((e) => (e.type === 'submit' ? { ...e, reward: 1 } : e));
+    const forged = join(dir, 'forged.jsonl');
+    writeFileSync(forged, [chain.genesis(), ...events.map((e) => chain.event(JSON.stringify(e))), chain.seal()].join('\n') + '\n');
+    const { code, out } = await runCli('audit', 'verify', forged);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^intact, unsigned: proves nothing against a rewrite of the whole file/);
+  });
+
+  it('an edit with its own hash recomputed is named at its line', async () => {
+    const edited = lines();
+    const parts = splitLine(edited[8] as string);
+    if (!parts) throw new Error('not a record');
+    const body = parts.body.replace('"time":', '"time":7');
+    edited[8] = `${body},"hash":"${createHash('sha256').update(body).digest('hex')}"}`;
+    const file = join(dir, 'edited.jsonl');
+    writeFileSync(file, `${edited.join('\n')}\n`);
+    const { code, out } = await runCli('audit', 'verify', file);
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'TAMPERED at line 9: line 10 records a different previous hash: this line was altered and its own hash recomputed',
+    );
+    expect(out).toContain('8 records before it verify (unsigned');
+  });
+
+  it('speaks of signed checkpoints only for a signed log checked with its key', async () => {
+    const live = join(dir, 'live-unsigned.jsonl');
+    writeFileSync(live, `${lines().slice(0, 12).join('\n')}\n`);
+    const unsigned = await runCli('audit', 'verify', live, '--live');
+    expect(unsigned.code).toBe(0);
+    expect(unsigned.out).not.toMatch(/checkpoint/);
+    expect(unsigned.out).toMatch(/^intact, unsigned: proves nothing against a rewrite of the whole file: 12 records;/);
+    process.env.CLI_TEST_AUDIT_KEY = KEY;
+    const tampered = readFileSync(signed, 'utf8').split('\n');
+    tampered[4] = (tampered[4] as string).replace('"time":', '"time":1');
+    const file = join(dir, 'tampered-signed.jsonl');
+    writeFileSync(file, tampered.join('\n'));
+    const bad = await runCli('audit', 'verify', file, '--key-env', 'CLI_TEST_AUDIT_KEY');
+    expect(bad.code).toBe(1);
+    expect(bad.out).not.toMatch(/checkpoint/);
+    expect(bad.out).toMatch(/4 records before it verify; the key vouches for lines 1-1/);
+  });
+
+  it.each(['show', 'replay', 'costs'])('%s on a torn or unsealed log warns that it is partial', async (command) => {
+    const whole = lines();
+    const torn = join(dir, `torn-${command}.jsonl`);
+    writeFileSync(torn, `${whole.slice(0, 20).join('\n')}\n${(whole[20] as string).slice(0, 25)}`);
+    const tornRun = await runCli('audit', command, torn);
+    expect(tornRun.err).toMatch(/warning: .* ends in an incomplete line 21 \(a write was cut short\); read 20 complete records/);
+    const unsealed = join(dir, `unsealed-${command}.jsonl`);
+    writeFileSync(unsealed, `${whole.slice(0, 20).join('\n')}\n`);
+    expect((await runCli('audit', command, unsealed)).err).toMatch(/warning: .* is not sealed/);
+    expect((await runCli('audit', command, log)).err).toBe('');
   });
 });
 

@@ -2,7 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { UserError, type BatonEvent } from '@baton/core';
-import { auditCosts, readAuditLog, replayAudit, verifyAuditLog, type AuditCosts, type AuditRecord, type CostLine } from '@baton/audit';
+import {
+  auditCosts,
+  readAuditRecords,
+  replayAudit,
+  verifyAuditLog,
+  type AuditCosts,
+  type AuditRecord,
+  type CostLine,
+  type VerifyResult,
+} from '@baton/audit';
 import { checkAuditFile } from './audit-read.ts';
 import { outputFile } from '../program.ts';
 
@@ -21,9 +30,52 @@ const short = (hash: string): string => hash.slice(0, 10);
 const usd = (n: number): string => `$${n.toFixed(n < 0.01 ? 6 : 4)}`;
 const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3));
 
+/**
+ * The records of `file` for show/replay/costs, which read a log without checking its hashes. A log that does not end
+ * whole (a torn last line, or no seal) is read as far as it goes, with a warning on stderr: its figures are partial.
+ */
 async function records(file: string): Promise<AuditRecord[]> {
   await checkAuditFile(file);
-  return readAuditLog(file);
+  const read = await readAuditRecords(file);
+  const n = read.records.length;
+  if (read.tornTail)
+    console.error(
+      `warning: ${file} ends in an incomplete line ${n + 1} (a write was cut short); read ${n} complete records, figures may be partial`,
+    );
+  else if (!read.sealed)
+    console.error(`warning: ${file} is not sealed (the writer did not close it, or it is still being written); read ${n} records`);
+  return read.records;
+}
+
+const UNSIGNED = 'unsigned: proves nothing against a rewrite of the whole file';
+const KEY_NOT_CHECKED = 'signed, HMACs not checked (pass --key-env): proves nothing against a rewrite of the whole file';
+
+/**
+ * What `verify` says. A hash chain alone catches edits, deletions and reordering, but anyone can rewrite the whole
+ * file with fresh hashes: only a checked HMAC (or a head anchored elsewhere) rules that out, and the verdict says
+ * which of the two the reader has.
+ */
+export function formatVerdict(result: VerifyResult, keyChecked: boolean): string[] {
+  const through = result.authenticated ?? 0;
+  const trust = !result.signed ? UNSIGNED : !keyChecked ? KEY_NOT_CHECKED : undefined;
+  if (result.ok) {
+    const what = `${result.records} records${result.sealed ? ', sealed' : ''}`;
+    if (trust) return [`intact, ${trust}: ${what}; head ${result.head}`];
+    // A mac covers its record and every one before it: on a live log, records after the last signed checkpoint
+    // chain, but the key does not vouch for them yet.
+    if (through < result.records)
+      return [
+        `intact: ${what}, HMAC checked through line ${through}; lines ${through + 1}-${result.records} chain but no signed checkpoint covers them yet; head ${result.head}`,
+      ];
+    return [`intact: ${what}, HMAC checked; head ${result.head}`];
+  }
+  const lines: string[] = [];
+  if (result.firstBad) lines.push(`TAMPERED at line ${result.firstBad.line}: ${result.firstBad.reason}`);
+  else if (result.tornTail) lines.push(`TORN TAIL at line ${result.records + 1}: the last line is incomplete (a write was cut short)`);
+  const vouched =
+    result.signed && keyChecked ? (through > 0 ? `; the key vouches for lines 1-${through}` : '; no line is vouched for by the key') : '';
+  lines.push(`${result.records} records before it verify${trust ? ` (${trust})` : vouched}`);
+  return lines;
 }
 
 /** One readable line per event: who, to whom, why (Q-values, legal set, explored), the scalar back, the cost. */
@@ -113,22 +165,8 @@ export function register(program: Command): void {
         ...(bar ? { onProgress: (bytes: number) => bar.update(bytes) } : {}),
       });
       bar?.stop();
-      // A mac covers its record and every one before it: records after the last signed checkpoint chain, but the key
-      // does not vouch for them yet (a live log's tail, or what follows a crash).
-      const through = result.authenticated ?? result.records;
-      const checked =
-        through < result.records
-          ? `, HMAC checked through line ${through} (later lines chain, no signed checkpoint yet)`
-          : ', HMAC checked';
-      const signature = result.signed ? (hmacKey ? checked : ', signed (HMACs not checked: pass --key-env)') : '';
-      if (result.ok) {
-        console.log(`intact: ${result.records} records${result.sealed ? ', sealed' : ''}${signature}; head ${result.head}`);
-        return;
-      }
-      if (result.firstBad) console.log(`TAMPERED at line ${result.firstBad.line}: ${result.firstBad.reason}`);
-      else if (result.tornTail) console.log(`TORN TAIL at line ${result.records + 1}: the last line is incomplete (a write was cut short)`);
-      console.log(`${result.records} records before it verify${signature}`);
-      process.exitCode = 1;
+      for (const line of formatVerdict(result, hmacKey !== undefined)) console.log(line);
+      if (!result.ok) process.exitCode = 1;
     });
 
   audit
