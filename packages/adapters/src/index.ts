@@ -6,6 +6,33 @@ export { costOf, defaultPrices, priceFor, type ModelPrice, type PriceTable } fro
 export { RetryBudget, type RetryBudgetLimits, type RetryPolicy } from './models/retry.ts';
 export { retryAfterMs } from './models/provider-error.ts';
 export type { ModelSettings } from './models/shared.ts';
+// Workflow config files: model bindings, the config schema, loading (issue 18.3).
+export {
+  bindingFields,
+  bindingOf,
+  checkBinding,
+  keySourceOf,
+  modelBindingSchema,
+  modelFromBinding,
+  tokenPriceSchema,
+  type BindingContext,
+  type ModelBinding,
+} from './config/binding.ts';
+export { DEFAULT_EPISODE_DEADLINE_MS, type ConfigContext } from './config/common.ts';
+export { loadHeadsFor, readHeadsFile, saveHeadsFile, type HeadsSnapshot } from './config/heads-file.ts';
+export { mathAgentSchema, mathConfigSchema, type MathAgentConfig, type MathConfig } from './config/math-kind.ts';
+export { loadProblems, type Problem } from './config/problems.ts';
+export {
+  configuredDefinition,
+  loadWorkflowConfig,
+  parseWorkflowConfig,
+  workflowConfigJsonSchema,
+  workflowConfigSchema,
+  type ConfiguredDefinition,
+  type DefinitionContext,
+  type LoadedConfig,
+  type WorkflowConfig,
+} from './config/workflow-config.ts';
 export {
   createReplayModel,
   countTokens,
@@ -13,6 +40,7 @@ export {
   recordedLabel,
   replayPair,
   loadRouteLLM,
+  loadRecordedOutputs,
   loadRouterBench,
   priceOf,
   promptKey,

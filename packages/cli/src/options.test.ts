@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { finiteNumber, intChoice, outputFile, port, positiveInt } from './options.ts';
@@ -31,7 +32,7 @@ describe('option parsers', () => {
 
   it('output files: the folder must exist and be writable, and the path must not be a folder', () => {
     const json = outputFile('--json');
-    expect(json('result.json')).toBe('result.json');
+    expect(json('result.json')).toBe(join(process.cwd(), 'result.json'));
     expect(() => json('/no/such/folder/result.json')).toThrow(
       /--json \/no\/such\/folder\/result.json: the folder \/no\/such\/folder does not exist/,
     );

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { userPath } from './paths.ts';
 
 // Option parsers. Each names its flag in the error, and each refuses what `Number()` would quietly accept
 // ('0x10', '1e3' for a count, ' ', 'Infinity'): a flag takes the plain decimal a person would type.
@@ -75,7 +76,9 @@ export function intChoice(flag: string, choices: readonly number[]) {
 export function outputFile(flag: string) {
   return (value: string): string => {
     if (value.trim() === '') throw new InvalidArgumentError(`${flag} needs a file name`);
-    const folder = dirname(resolve(value));
+    // Resolved from the user's folder (INIT_CWD under `pnpm baton`), and returned resolved: the file checked is the file written.
+    const path = userPath(value);
+    const folder = dirname(path);
     let isFolder: boolean;
     try {
       isFolder = statSync(folder).isDirectory();
@@ -90,11 +93,11 @@ export function outputFile(flag: string) {
     }
     let target: ReturnType<typeof statSync> | undefined;
     try {
-      target = statSync(value);
+      target = statSync(path);
     } catch {
       target = undefined; // Does not exist yet: it will be created.
     }
     if (target?.isDirectory()) throw new InvalidArgumentError(`${flag} ${value} is a folder, not a file`);
-    return value;
+    return path;
   };
 }

@@ -16,6 +16,8 @@ export function createProgram(): Command {
     .configureHelp({ sortSubcommands: true })
     // Commander echoes the offending argument; it may hold bytes from anywhere.
     .configureOutput({ outputError: (text, write) => write(terminalSafe(text)) })
+    // Lets `baton run --config` and `baton run math --heads` each keep their own flags.
+    .enablePositionalOptions()
     .exitOverride();
   registerCommands(program);
   return program;

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_USAGE, main } from './program.ts';
+import { EXIT_USAGE } from './program.ts';
+import { runCli } from './test-support.ts';
 
 // A user's mistakes end in one line naming the flag (exit 2) before any work starts: never a stack trace, never a
 // result the user did not ask for, never bytes from their file echoed raw to the terminal.
@@ -12,16 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'baton-cli-usage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string; ms: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  const started = performance.now();
-  const code = await main(args);
-  return { code, out: out.join('\n'), err: err.join('\n'), ms: performance.now() - started };
-}
+const run = runCli;
 
 function csv(name: string, rows: string[]): string {
   const file = join(dir, name);

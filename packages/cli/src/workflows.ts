@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Rng, UserError } from '@baton/core';
 import { syntheticInput, syntheticWorkflow, TabularIcqHead } from '@baton/learner';
 import { chainDefinition, relayDefinition } from '@baton/adapters/test';
 import type { WorkflowDefinition } from '@baton/adapters';
+import { userPath } from './paths.ts';
 
 /** A workflow definition whatever its artifact type: the CLI only passes it on to runtimes. */
 export type AnyDefinition = WorkflowDefinition<unknown>;
@@ -21,6 +21,10 @@ const BUILTINS: Readonly<Record<string, () => Promise<AnyDefinition>>> = {
     }) as unknown as AnyDefinition,
 };
 
+/** What a workflow module exports, as `--help` and errors say it. */
+export const MODULE_SHAPE =
+  '{ workflow, createHead(agentId), loadHead(agentId, snapshot), input?(index) }: a Workflow from defineWorkflow, a fresh head per agent, a head rebuilt from its toJSON() snapshot, and the first artifact value of episode `index`';
+
 export function builtinWorkflowNames(): string[] {
   return Object.keys(BUILTINS).sort();
 }
@@ -32,8 +36,8 @@ function isDefinition(value: unknown): value is AnyDefinition {
 }
 
 /**
- * Resolves `--workflow`: a built-in name, or a module file whose default export (or `definition` export) is a
- * WorkflowDefinition `{ workflow, createHead, loadHead, input? }`.
+ * Resolves `--workflow`: a built-in name, or a module file (resolved from the user's folder) whose default export (or
+ * `definition` export) is a WorkflowDefinition `{ workflow, createHead, loadHead, input? }`.
  */
 export async function loadWorkflowDefinition(spec: string): Promise<AnyDefinition> {
   const builtin = BUILTINS[spec];
@@ -44,12 +48,11 @@ export async function loadWorkflowDefinition(spec: string): Promise<AnyDefinitio
     });
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(resolve(spec)).href)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(userPath(spec)).href)) as Record<string, unknown>;
   } catch (cause) {
     throw new UserError(`cannot load ${spec}: ${cause instanceof Error ? cause.message : String(cause)}`, { field: 'workflow', cause });
   }
   const found = [mod.default, mod.definition].find(isDefinition);
-  if (!found)
-    throw new UserError(`${spec} must export (default or \`definition\`) { workflow, createHead, loadHead }`, { field: 'workflow' });
+  if (!found) throw new UserError(`${spec} must export (default or \`definition\`) ${MODULE_SHAPE}`, { field: 'workflow' });
   return found;
 }

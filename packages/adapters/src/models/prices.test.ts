@@ -9,6 +9,14 @@ describe('prices', () => {
     expect(priceFor('claude-3-5-haiku-20241022')).toBe(defaultPrices['claude-3-5-haiku']);
   });
 
+  it('knows the current vendor models the defaults use, and a family prefix never shadows an exact id', () => {
+    expect(priceFor('gpt-6-luna')).toEqual({ inputPerToken: 0.1 / 1e6, outputPerToken: 0.5 / 1e6 });
+    expect(priceFor('gpt-6.1-sol')).toEqual({ inputPerToken: 2 / 1e6, outputPerToken: 10 / 1e6 });
+    expect(priceFor('claude-sonnet-5-5')).toEqual({ inputPerToken: 2 / 1e6, outputPerToken: 10 / 1e6 });
+    expect(priceFor('claude-opus-5-5')).not.toBe(defaultPrices['claude-opus-5']);
+    expect(priceFor('claude-opus-5-5-20261124')).toBe(defaultPrices['claude-opus-5-5']);
+  });
+
   it('prices dated snapshots by the longest family prefix at a dash, never across a word', () => {
     expect(priceFor('gpt-4o-2024-08-06')).toBe(defaultPrices['gpt-4o']);
     expect(priceFor('gpt-4o-mini-2024-07-18')).toBe(defaultPrices['gpt-4o-mini']);

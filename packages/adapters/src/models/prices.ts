@@ -12,11 +12,18 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
 const perMillion = (input: number, output: number): ModelPrice => ({ inputPerToken: input / 1e6, outputPerToken: output / 1e6 });
 
 /**
- * List prices (USD) of common OpenAI and Anthropic models and of the open models in the RouteLLM data. Prices change:
- * pass your own table (merged over this one) to the model factories rather than trusting these for billing.
+ * List prices (USD) of current and recent OpenAI and Anthropic models, of retired ones that recorded data sets use,
+ * and of the open models in the RouteLLM data. Read from the vendors' model and pricing pages on 2026-12-01; prices
+ * change: pass your own table (merged over this one) to the model factories rather than trusting these for billing.
  */
 export const defaultPrices: PriceTable = Object.freeze({
-  // OpenAI
+  // OpenAI, current (GPT-6 generation).
+  'gpt-6.1-sol': perMillion(2, 10),
+  'gpt-6.1-terra': perMillion(1, 5),
+  'gpt-6-luna': perMillion(0.1, 0.5),
+  'gpt-5.6-luna': perMillion(0.2, 1.2),
+  // OpenAI, deprecated or retired (gpt-5 family shuts down 2026-12-11, gpt-4o and gpt-4.1 2027-01-14; the RouteLLM
+  // data set records gpt-4-1106-preview).
   'gpt-5': perMillion(1.25, 10),
   'gpt-5-mini': perMillion(0.25, 2),
   'gpt-5-nano': perMillion(0.05, 0.4),
@@ -36,13 +43,21 @@ export const defaultPrices: PriceTable = Object.freeze({
   o3: perMillion(2, 8),
   'o3-mini': perMillion(1.1, 4.4),
   'o4-mini': perMillion(1.1, 4.4),
-  // Anthropic
+  // Anthropic, current.
+  'claude-fable-5-2': perMillion(8, 40),
+  'claude-fable-5-1': perMillion(10, 50),
+  'claude-opus-5-5': perMillion(4, 20),
+  'claude-opus-5': perMillion(5, 25),
+  'claude-sonnet-5-5': perMillion(2, 10),
+  'claude-sonnet-5': perMillion(2, 10),
+  'claude-haiku-4-5': perMillion(1, 5),
+  // Anthropic, older (claude-sonnet-4-5 reached end of life on 2026-11-30).
+  'claude-sonnet-4-6': perMillion(3, 15),
   'claude-opus-4-5': perMillion(5, 25),
   'claude-opus-4-1': perMillion(15, 75),
   'claude-opus-4': perMillion(15, 75),
   'claude-sonnet-4-5': perMillion(3, 15),
   'claude-sonnet-4': perMillion(3, 15),
-  'claude-haiku-4-5': perMillion(1, 5),
   'claude-3-7-sonnet': perMillion(3, 15),
   'claude-3-5-sonnet': perMillion(3, 15),
   'claude-3-5-haiku': perMillion(0.8, 4),

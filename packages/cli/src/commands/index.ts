@@ -6,6 +6,7 @@ import { register as benchOverhead } from './bench-overhead.ts';
 import { register as benchFaults } from './bench-faults.ts';
 import { register as benchQueue } from './bench-queue.ts';
 import { register as benchSynthetic } from './bench-synthetic.ts';
+import { register as config } from './config.ts';
 import { register as demo } from './demo.ts';
 import { register as runMath } from './run-math.ts';
 import { register as runPatch } from './run-patch.ts';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   benchFaults(program);
   benchQueue(program);
   benchSynthetic(program);
+  config(program);
   demo(program);
   runMath(program);
   runPatch(program);

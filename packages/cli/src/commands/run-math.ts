@@ -1,73 +1,54 @@
 import { readFileSync } from 'node:fs';
-import * as adapters from '@baton/adapters';
+import { dirname, resolve } from 'node:path';
+import { modelBindingSchema, modelFromBinding } from '@baton/adapters';
 import { DRAFT_FEATURES, QUESTION_FEATURES, createMathCascade, newMathDraft, type MathFeature } from '@baton/agents';
-import { InProcessRuntime, UserError, type BatonEvent, type ModelAdapter } from '@baton/core';
+import { InProcessRuntime, UserError, type BatonEvent } from '@baton/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadHeads } from '../gsm8k/heads-file.ts';
 import { API_KEY_HELP } from '../help.ts';
 import { runCommand } from './run.ts';
-import { loadRecorded } from './train.ts';
+import { userPath } from '../paths.ts';
 
-const modelSchema = z.object({
-  provider: z.enum(['openai', 'anthropic', 'replay']),
-  model: z.string().min(1),
-  /** For `replay`: the recorded data (RouteLLM directory or RouterBench CSV). */
-  data: z.string().optional(),
-  baseURL: z.string().optional(),
-});
-const agentsSchema = z.object({
-  weak: modelSchema,
-  strong: modelSchema,
+// The weak and strong models are model bindings, as in workflow config files (docs/config.md): strict, with prices
+// for a model outside the price table and keys only where they belong.
+const agentsSchema = z.strictObject({
+  weak: modelBindingSchema,
+  strong: modelBindingSchema,
   heads: z.string().optional(),
   costWeight: z.number().nonnegative().optional(),
 });
-type ModelConfig = z.infer<typeof modelSchema>;
-
-/** The provider factories `@baton/adapters` exports (createOpenAIModel, createAnthropicModel), looked up by name. */
-const FACTORIES = { openai: 'createOpenAIModel', anthropic: 'createAnthropicModel' } as const;
-
-function createModel(config: ModelConfig, field: string): ModelAdapter {
-  if (config.provider === 'replay') {
-    if (!config.data) throw new UserError('a replay model needs "data"', { field: `${field}.data` });
-    return adapters.createReplayModel({ model: config.model, records: loadRecorded(config.data) });
-  }
-  const name = FACTORIES[config.provider];
-  const factory: unknown = (adapters as Record<string, unknown>)[name];
-  if (typeof factory !== 'function') {
-    throw new UserError(`provider "${config.provider}" needs ${name} from @baton/adapters, which this build does not have yet`, {
-      field: `${field}.provider`,
-      code: 'user.provider-unavailable',
-    });
-  }
-  return (factory as (c: { model: string; baseURL?: string }) => ModelAdapter)({
-    model: config.model,
-    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-  });
-}
 
 export function register(program: Command): void {
   runCommand(program)
     .command('math')
     .description('Solve one problem with the cascade (weak solver -> checker -> strong solver) and trained heads.')
     .requiredOption('--problem <text>', 'the problem')
-    .requiredOption('--agents <file>', 'JSON: {"weak": {"provider","model"}, "strong": {...}, "heads"?: "heads.json", "costWeight"?: n}')
+    .requiredOption(
+      '--agents <file>',
+      'JSON: {"weak": binding, "strong": binding, "heads"?: "heads.json", "costWeight"?: n}; a binding is {"provider", "model", "baseURL"?, "apiKeyEnv"?, "prices"?, "data"?} (docs/config.md)',
+    )
     .option('--heads <file>', 'trained heads (from `baton train math --out`)')
     .addHelpText('after', API_KEY_HELP)
     .action(async (opts: { problem: string; agents: string; heads?: string }) => {
+      const agentsFile = userPath(opts.agents);
       let raw: unknown;
       try {
-        raw = JSON.parse(readFileSync(opts.agents, 'utf8'));
+        raw = JSON.parse(readFileSync(agentsFile, 'utf8'));
       } catch (error) {
         throw new UserError(`cannot read ${opts.agents}: ${(error as Error).message}`, { field: '--agents', cause: error });
       }
       const parsed = agentsSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new UserError(
-          `${opts.agents}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-          { field: '--agents' },
-        );
-      const headsPath = opts.heads ?? parsed.data.heads;
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const what = issue?.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue?.message;
+        throw new UserError(`${opts.agents}: ${issue?.path.join('.') || '(top level)'}: ${what ?? 'invalid'}`, { field: '--agents' });
+      }
+      // The models first: a bad binding is reported before any heads are read.
+      const weak = modelFromBinding(parsed.data.weak, process.env, { field: 'weak', baseDir: dirname(agentsFile) });
+      const strong = modelFromBinding(parsed.data.strong, process.env, { field: 'strong', baseDir: dirname(agentsFile) });
+      const inFile = parsed.data.heads === undefined ? undefined : resolve(dirname(agentsFile), parsed.data.heads);
+      const headsPath = opts.heads === undefined ? inFile : userPath(opts.heads);
       if (!headsPath) throw new UserError('trained heads are required (--heads or "heads" in the agents file)', { field: '--heads' });
       const saved = loadHeads(headsPath);
       if (saved.workflow !== 'math-cascade') throw new UserError(`heads are for ${saved.workflow}, not math-cascade`, { field: '--heads' });
@@ -86,8 +67,8 @@ export function register(program: Command): void {
         checkerFeatures: featuresOf('checker'),
         strongFeatures: featuresOf('strong'),
         discount: 1,
-        weak: createModel(parsed.data.weak, 'weak'),
-        strong: createModel(parsed.data.strong, 'strong'),
+        weak,
+        strong,
         grader: () => 0,
         costWeight: parsed.data.costWeight ?? saved.costWeight,
       });

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { runCommand } from './run.ts';
-import { BullmqRuntime, type connectRedis } from '@baton/adapters';
-import { InProcessRuntime, UserError, type EpisodeResult, type Runtime } from '@baton/core';
+import { BullmqRuntime, loadHeadsFor, saveHeadsFile, type connectRedis } from '@baton/adapters';
+import { InProcessRuntime, UserError, type EpisodeResult, type HandoffHead, type Runtime } from '@baton/core';
 import { outputFile, positiveInt } from '../program.ts';
 import { connectChecked } from '../redis.ts';
-import { builtinWorkflowNames, loadWorkflowDefinition } from '../workflows.ts';
+import { userPath } from '../paths.ts';
+import { builtinWorkflowNames, loadWorkflowDefinition, MODULE_SHAPE } from '../workflows.ts';
 
 interface RunFlags {
   runtime: 'inprocess' | 'bullmq';
@@ -16,6 +17,8 @@ interface RunFlags {
   prefix: string;
   json?: string;
   episodeTimeout: number;
+  heads?: string;
+  out?: string;
 }
 
 /**
@@ -30,7 +33,11 @@ export function register(program: Command): void {
     parent
       .command('file')
       .description('run the workflow a module exports (in-process or on BullMQ workers)')
-      .argument('<module>', 'workflow module file'),
+      .argument('<module>', 'workflow module file (.ts or .js), resolved from your folder')
+      .addHelpText(
+        'after',
+        `\nThe module's default export (or its \`definition\` export) is\n  ${MODULE_SHAPE}.\nExample: packages/adapters/src/test/example-workflows.ts (relayDefinition).`,
+      ),
     (arg) => arg ?? '',
   );
 }
@@ -50,6 +57,8 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
       positiveInt('--episode-timeout'),
       300,
     )
+    .option('--heads <file>', 'in-process: start from saved heads (a heads file of this workflow)')
+    .option('--out <file>', 'in-process: save the heads after the run', outputFile('--out'))
     .action(async (...args: unknown[]) => {
       const arg = typeof args[0] === 'string' ? args[0] : undefined;
       const flags = (arg === undefined ? args[0] : args[1]) as RunFlags;
@@ -59,8 +68,13 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
       if (!input) throw new UserError(`workflow "${workflow.name}" defines no input; cannot start episodes`, { field: 'workflow' });
       const results: EpisodeResult<unknown>[] = [];
       const started = Date.now();
+      if (flags.runtime === 'bullmq' && (flags.heads !== undefined || flags.out !== undefined))
+        throw new UserError('applies to --runtime inprocess only: BullMQ workers keep and save their own heads', {
+          field: flags.heads !== undefined ? '--heads' : '--out',
+        });
       let runtime: Runtime<unknown>;
       let redis: ReturnType<typeof connectRedis> | undefined;
+      let heads: Record<string, HandoffHead> | undefined;
       if (flags.runtime === 'bullmq') {
         redis = await connectChecked();
         try {
@@ -77,7 +91,10 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
           throw error;
         }
       } else {
-        const heads = Object.fromEntries(workflow.agents.map((a) => [a.id, definition.createHead(a.id)]));
+        heads =
+          flags.heads === undefined
+            ? Object.fromEntries(workflow.agents.map((a) => [a.id, definition.createHead(a.id)]))
+            : loadHeadsFor(definition, userPath(flags.heads));
         runtime = new InProcessRuntime({ workflow, heads });
       }
       try {
@@ -86,6 +103,10 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
       } finally {
         await runtime.close();
         redis?.disconnect();
+      }
+      if (heads !== undefined && flags.out !== undefined) {
+        saveHeadsFile(flags.out, workflow.name, heads);
+        console.log(`heads saved to ${flags.out}`);
       }
       const seconds = (Date.now() - started) / 1000;
       const mean = results.reduce((s, r) => s + r.return, 0) / results.length;
@@ -96,7 +117,7 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
       if (flags.json) {
         const rows = results.map(({ artifact, ...r }) => ({ ...r, artifactHash: artifact.hash }));
         await writeFile(
-          flags.json,
+          userPath(flags.json),
           `${JSON.stringify({ workflow: workflow.name, runtime: flags.runtime, seconds, meanReturn: mean, episodes: rows }, null, 2)}\n`,
         );
       }

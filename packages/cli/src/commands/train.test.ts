@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../program.ts';
+import { runCli } from '../test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-cli-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,14 +27,7 @@ function routerBenchCsv(): string {
   return file;
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(args);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('baton train route --models', () => {
   const data = routerBenchCsv();

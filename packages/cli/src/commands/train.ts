@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { loadRouteLLM, loadRouterBench, recordedLabel, replayPair, type ReplayDataset } from '@baton/adapters';
+import { loadRecordedOutputs, recordedLabel, replayPair, type ReplayDataset } from '@baton/adapters';
 import { cascadeWorkflow, newCascadeHeads } from '@baton/agents';
 import { InProcessRuntime, Rng, UserError, type HandoffHead } from '@baton/core';
 import { LinearIcqHead } from '@baton/learner';
@@ -8,12 +7,11 @@ import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, t
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
 import { decileThresholds, routingMetrics, type CurvePoint, type RoutingMetrics } from '../gsm8k/metrics.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
+import { trainCommand } from './run.ts';
 
 /** RouteLLM directory or responses CSV, or a RouterBench wide CSV (told apart by its `|model_response` columns). */
 export function loadRecorded(path: string): ReplayDataset {
-  if (!existsSync(path)) throw new UserError(`${path} does not exist`, { field: '--data' });
-  if (statSync(path).isDirectory() || path.endsWith('gsm8k_responses.csv')) return loadRouteLLM(path);
-  return loadRouterBench(path);
+  return loadRecordedOutputs(path, '--data');
 }
 
 /**
@@ -141,14 +139,14 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('train').description('Train handoff heads on recorded model outputs and print the accuracy-cost table.');
+  const cmd = trainCommand(program);
   for (const kind of ['math', 'route'] as const) {
     cmd
       .command(kind)
       .description(
         kind === 'math'
-          ? 'the cascade: weak solver -> checker -> strong solver'
-          : 'routing: a dispatcher picks a solver from the problem alone',
+          ? 'the cascade on recorded outputs: weak solver -> checker -> strong solver; prints the accuracy-cost table'
+          : 'routing on recorded outputs: a dispatcher picks a solver from the problem alone; prints the accuracy-cost table',
       )
       .requiredOption('--data <path>', 'RouteLLM GSM8K directory / responses CSV, or a RouterBench wide CSV')
       .option('--models <a,b>', 'the two recorded models to use (default: the first two in the file); the weaker becomes the weak model')
