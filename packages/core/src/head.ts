@@ -25,6 +25,21 @@ export interface Transition {
   readonly target: number;
   /** The legal set the action was chosen from (kept for replay buffers and audits). */
   readonly legal: readonly Action[];
+  /**
+   * The target's ingredients when it bootstraps on this head's own value (a `continue`): target = reward + discount *
+   * value(view, legal). A replay buffer keeps them to recompute the target with its current target network later.
+   * Absent for a handoff (the receiver's scalar cannot be recomputed by the sender) and for submit (R is final).
+   */
+  readonly bootstrap?: TargetIngredients;
+}
+
+/** What a `continue` target is made of: the reward and discount of the work, and the interface it led to. */
+export interface TargetIngredients {
+  readonly reward: number;
+  /** gamma^tau of the unit of work. */
+  readonly discount: number;
+  readonly view: InterfaceView;
+  readonly legal: readonly Action[];
 }
 
 /** One of this agent's decisions in a finished episode with its discounted return-to-go (for Monte Carlo baselines). */

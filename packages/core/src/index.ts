@@ -3,7 +3,7 @@ export { createArtifact, reviseArtifact, verifyArtifact, MemoryArtifactStore, ty
 export { BatonError, UserError, ProviderError, ModelBehaviorError, EpisodeError } from './errors.ts';
 export type { BatonEvent, BatonEventType, EventSink } from './events.ts';
 export { canonicalJson, sha256 } from './hash.ts';
-export type { Decision, DecideContext, DecisionOutcome, HandoffHead, Transition } from './head.ts';
+export type { Decision, DecideContext, DecisionOutcome, HandoffHead, TargetIngredients, Transition } from './head.ts';
 export {
   flattenView,
   viewKey,

@@ -13,6 +13,8 @@ import {
   syntheticActions,
   syntheticFeatures,
   syntheticInput,
+  syntheticOptimum,
+  syntheticRandomReturn,
   syntheticWorkflow,
   TabularIcqHead,
   trainEpisodes,
@@ -180,6 +182,71 @@ describe('IC-Q neural head', () => {
     restored.dispose();
   });
 
+  it('recomputes replayed continue targets from their ingredients with the current target network (switchable)', async () => {
+    await ensureTfBackend();
+    const actions: Action[] = ['continue', 'submit'];
+    const make = (replayTargets: 'recompute' | 'stored') =>
+      new NeuralIcqHead({
+        actions,
+        features: [{ key: 'x', from: 'projection' }],
+        hidden: [8],
+        trainEvery: 1,
+        batchSize: 4,
+        learningRate: 0.05,
+        seed: 2,
+        replayTargets,
+      });
+    const z = view({ x: 1 });
+    const next = view({ x: 0 });
+    // A stored target of 5 whose ingredients say 0 + 0.5 * max Qbar(next) = 0 (an untrained net outputs ~0 there).
+    const transition = {
+      view: z,
+      action: 'continue' as const,
+      target: 5,
+      legal: actions,
+      bootstrap: { reward: 0, discount: 0.5, view: next, legal: actions },
+    };
+    const recompute = make('recompute');
+    const stored = make('stored');
+    for (let i = 0; i < 300; i++) {
+      recompute.learn(transition);
+      stored.learn(transition);
+    }
+    const q = (h: NeuralIcqHead) => h.decide(z, ['continue'], { rng: new Rng(1), explore: false }).qValues.continue ?? NaN;
+    expect(Math.abs(q(recompute))).toBeLessThan(0.5);
+    expect(q(stored)).toBeGreaterThan(4);
+    recompute.dispose();
+    stored.dispose();
+  });
+
+  it('gets continue ingredients from the runtime that reproduce the target it was sent', async () => {
+    const seen: { target: number; recomputed: number }[] = [];
+    const inner = methodHeads('icq-tabular', 1).heads;
+    const heads = Object.fromEntries(
+      Object.entries(inner).map(([id, h]) => [
+        id,
+        {
+          ...h,
+          kind: h.kind,
+          decide: h.decide.bind(h),
+          value: h.value.bind(h),
+          toJSON: h.toJSON.bind(h),
+          learn: (t: Parameters<HandoffHead['learn']>[0]) => {
+            if (t.bootstrap)
+              seen.push({
+                target: t.target,
+                recomputed: t.bootstrap.reward + t.bootstrap.discount * h.value(t.bootstrap.view, t.bootstrap.legal),
+              });
+            h.learn(t);
+          },
+        } satisfies HandoffHead,
+      ]),
+    );
+    await trainEpisodes(new InProcessRuntime({ workflow: syntheticWorkflow(), heads }), { episodes: 20, seed: 3, input: syntheticInput });
+    expect(seen.length).toBeGreaterThan(10);
+    for (const { target, recomputed } of seen) expect(recomputed).toBe(target);
+  });
+
   it('rejects an action outside its option set', async () => {
     await ensureTfBackend();
     const head = new NeuralIcqHead({ actions: ['continue', 'submit'], features: [{ key: 'x', from: 'projection' }] });
@@ -201,8 +268,8 @@ describe('the synthetic IC-SMDP', () => {
 
   it('IC-Q tabular learns a policy far above random within 1,500 episodes', async () => {
     const { heads } = methodHeads('icq-tabular', 2);
-    const random = -0.03;
-    const optimum = valueIteration(DEFAULT_SYNTHETIC).startValue;
+    const random = syntheticRandomReturn(DEFAULT_SYNTHETIC);
+    const optimum = syntheticOptimum(DEFAULT_SYNTHETIC);
     await trainEpisodes(new InProcessRuntime({ workflow: syntheticWorkflow(), heads }), { episodes: 1500, seed: 2, input: syntheticInput });
     const normalized = (exactGreedyValue(DEFAULT_SYNTHETIC, heads) - random) / (optimum - random);
     expect(normalized).toBeGreaterThan(0.85);

@@ -29,6 +29,13 @@ export interface NeuralIcqConfig {
   readonly trainEvery?: number;
   /** Local replay buffer. Replayed handoff scalars are stale (they were the receiver's estimate then). Default on. */
   readonly replay?: boolean;
+  /**
+   * How a `continue` target is formed when it is trained on: `recompute` (default) keeps its ingredients (reward,
+   * gamma^tau, the next interface and its legal set) and recomputes r + gamma^tau max Qbar(z') with the current
+   * target network, so replayed bootstrap targets are never stale; `stored` trains on the value computed when the
+   * transition happened. Handoff scalars are always stored: only the receiver could recompute them.
+   */
+  readonly replayTargets?: 'recompute' | 'stored';
   readonly replayCapacity?: number;
   /** Copy the online network into the target network every this many gradient steps. Default 25. */
   readonly targetSyncEvery?: number;
@@ -58,6 +65,11 @@ export class NeuralIcqHead implements HandoffHead {
   private readonly bufX: Float32Array;
   private readonly bufA: Int32Array;
   private readonly bufY: Float32Array;
+  /** Continue ingredients per slot: reward, gamma^tau (NaN when the slot has none), next input, next legal mask. */
+  private readonly bufR: Float32Array;
+  private readonly bufD: Float32Array;
+  private readonly bufNextX: Float32Array;
+  private readonly bufNextLegal: Uint8Array;
   private bufLen = 0;
   private bufNext = 0;
   private fresh = 0;
@@ -75,6 +87,7 @@ export class NeuralIcqHead implements HandoffHead {
       batchSize: config.batchSize ?? 64,
       trainEvery: config.trainEvery ?? 8,
       replay: config.replay ?? true,
+      replayTargets: config.replayTargets ?? 'recompute',
       replayCapacity: config.replayCapacity ?? 4096,
       targetSyncEvery: config.targetSyncEvery ?? 25,
       huberDelta: config.huberDelta ?? 1,
@@ -114,6 +127,10 @@ export class NeuralIcqHead implements HandoffHead {
     this.bufX = new Float32Array(cap * inputs);
     this.bufA = new Int32Array(cap);
     this.bufY = new Float32Array(cap);
+    this.bufR = new Float32Array(cap);
+    this.bufD = new Float32Array(cap);
+    this.bufNextX = new Float32Array(cap * inputs);
+    this.bufNextLegal = new Uint8Array(cap * c.actions.length);
   }
 
   private indices(legal: readonly Action[]): number[] {
@@ -154,6 +171,15 @@ export class NeuralIcqHead implements HandoffHead {
     this.bufX.set(encodeView(this.config.features, t.view, this.x), slot * n);
     this.bufA[slot] = a as number;
     this.bufY[slot] = t.target;
+    const b = t.bootstrap;
+    this.bufD[slot] = b && this.config.replayTargets === 'recompute' ? b.discount : Number.NaN;
+    if (b && this.config.replayTargets === 'recompute') {
+      this.bufR[slot] = b.reward;
+      this.bufNextX.set(encodeView(this.config.features, b.view, this.x), slot * n);
+      const k = this.config.actions.length;
+      this.bufNextLegal.fill(0, slot * k, (slot + 1) * k);
+      for (const i of this.indices(b.legal)) this.bufNextLegal[slot * k + i] = 1;
+    }
     this.bufNext = (slot + 1) % this.bufA.length;
     this.bufLen = Math.min(this.bufLen + 1, this.bufA.length);
     if (++this.fresh >= this.config.trainEvery) this.trainStep();
@@ -170,11 +196,23 @@ export class NeuralIcqHead implements HandoffHead {
       const j = this.config.replay ? this.rng.int(this.bufLen) : k;
       xs.set(this.bufX.subarray(j * n, (j + 1) * n), k * n);
       as[k] = this.bufA[j] as number;
-      ys[k] = this.bufY[j] as number;
+      ys[k] = this.targetOf(j);
     }
     if (!this.config.replay) this.bufLen = this.bufNext = 0;
     this.net.train(xs, as, ys, size);
     if (++this.steps % this.config.targetSyncEvery === 0) this.net.syncTarget();
+  }
+
+  /** Slot j's target: recomputed from its ingredients with the current target network, or as stored. */
+  private targetOf(j: number): number {
+    const d = this.bufD[j] as number;
+    if (Number.isNaN(d)) return this.bufY[j] as number;
+    const n = this.x.length;
+    const k = this.config.actions.length;
+    const q = this.net.predict(this.bufNextX.subarray(j * n, (j + 1) * n), true);
+    let best = -Infinity;
+    for (let i = 0; i < k; i++) if (this.bufNextLegal[j * k + i]) best = Math.max(best, q[i] as number);
+    return (this.bufR[j] as number) + d * best;
   }
 
   endEpisode(_outcomes: readonly DecisionOutcome[]): void {
@@ -238,6 +276,7 @@ const serializedSchema = z.object({
     batchSize: z.number().int(),
     trainEvery: z.number().int(),
     replay: z.boolean(),
+    replayTargets: z.enum(['recompute', 'stored']).default('recompute'),
     replayCapacity: z.number().int(),
     targetSyncEvery: z.number().int(),
     huberDelta: z.number(),

@@ -8,12 +8,29 @@ export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
 }
 
+/** The two-sided 95% Student-t critical value for `df` degrees of freedom (df >= 1). */
+export function t95(df: number): number {
+  return T95[df - 1] ?? 1.96;
+}
+
+function variance(xs: readonly number[]): number {
+  const m = mean(xs);
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+}
+
 /** Half-width of the 95% confidence interval of the mean (Student t); 0 for fewer than two samples. */
 export function ci95(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
-  const m = mean(xs);
-  const variance = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
-  return (T95[xs.length - 2] ?? 1.96) * Math.sqrt(variance / xs.length);
+  return t95(xs.length - 1) * Math.sqrt(variance(xs) / xs.length);
+}
+
+/**
+ * Half-width of the 95% CI of mean(a) - mean(b) for independent samples (Welch's standard error, with the
+ * conservative min(n_a, n_b) - 1 degrees of freedom); 0 when either sample has fewer than two values.
+ */
+export function differenceCi95(a: readonly number[], b: readonly number[]): number {
+  if (a.length < 2 || b.length < 2) return 0;
+  return t95(Math.min(a.length, b.length) - 1) * Math.sqrt(variance(a) / a.length + variance(b) / b.length);
 }
 
 export function median(xs: readonly number[]): number {

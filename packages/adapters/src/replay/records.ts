@@ -21,6 +21,8 @@ export interface ReplayDataset {
   readonly records: readonly ReplayRecord[];
   /** Where it was read from, for messages. */
   readonly source: string;
+  /** Prompts the loader left out on purpose, keyed by `promptKey`, with the reason (said when one is asked for). */
+  readonly excluded?: ReadonlyMap<string, string>;
 }
 
 /** The key a prompt is looked up by: whitespace runs collapsed, ends trimmed. */

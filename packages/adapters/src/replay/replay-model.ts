@@ -7,11 +7,16 @@ export class ReplayUnknownPromptError extends BatonError {
   readonly model: string;
   readonly prompt: string;
 
-  constructor(model: string, prompt: string) {
+  /** Why the loader left this prompt out, when it did (e.g. a contaminated GSM8K prompt). */
+  readonly reason: string | undefined;
+
+  constructor(model: string, prompt: string, reason?: string) {
     super(
       'replay.unknown-prompt',
-      `replay of "${model}" has no recorded output for the prompt "${prompt.slice(0, 80)}${prompt.length > 80 ? '...' : ''}"`,
+      `replay of "${model}" has no recorded output for the prompt "${prompt.slice(0, 80)}${prompt.length > 80 ? '...' : ''}"` +
+        (reason ? `: ${reason}` : ''),
     );
+    this.reason = reason;
     this.model = model;
     this.prompt = prompt;
   }
@@ -36,6 +41,7 @@ export interface ReplayModelConfig {
  */
 export function createReplayModel(config: ReplayModelConfig): ModelAdapter {
   const records = 'records' in config.records ? config.records.records : config.records;
+  const excluded = 'records' in config.records ? config.records.excluded : undefined;
   const byPrompt = new Map<string, ReplayRecord>();
   for (const record of records) {
     if (record.outputs[config.model]) byPrompt.set(promptKey(record.prompt), record);
@@ -51,7 +57,7 @@ export function createReplayModel(config: ReplayModelConfig): ModelAdapter {
       const user = [...messages].reverse().find((m) => m.role === 'user');
       const prompt = user?.content ?? '';
       const output = byPrompt.get(promptKey(prompt))?.outputs[config.model];
-      if (!output) throw new ReplayUnknownPromptError(config.model, prompt);
+      if (!output) throw new ReplayUnknownPromptError(config.model, prompt, excluded?.get(promptKey(prompt)));
       options?.onDelta?.(output.text);
       const inputTokens = messages.reduce((n, m) => n + countTokens(m.content), 0);
       const outputTokens = countTokens(output.text);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError, UserError } from '@baton/core';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +54,20 @@ describe('RouteLLM loader', () => {
     expect(ds.records.find((r) => r.prompt.startsWith('James decides'))?.gold).toBe(540);
     const mixtral = ds.records.reduce((s, r) => s + (r.outputs['mistralai/Mixtral-8x7B-Instruct-v0.1']?.score ?? 0), 0);
     expect(mixtral).toBe(739 + 94);
+  });
+
+  it('says so when a replay is asked for a prompt dropped as contaminated', async () => {
+    const dir = fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
+    const ds = loadRouteLLM(dir);
+    const first = JSON.parse(readFileSync(join(dir, 'contaminated_prompts.jsonl'), 'utf8').split('\n')[0] as string) as {
+      eval_prompt: string;
+    };
+    const model = createReplayModel({ model: 'gpt-4-1106-preview', records: ds });
+    const asked = model.generate([{ role: 'user', content: first.eval_prompt }]);
+    await expect(asked).rejects.toBeInstanceOf(ReplayUnknownPromptError);
+    await expect(asked).rejects.toThrow(/contaminated_prompts\.jsonl \(contaminated: RouteLLM's evaluation drops it/);
+    await expect(model.generate([{ role: 'user', content: 'not a GSM8K prompt' }])).rejects.toThrow(
+      /no recorded output for the prompt "not a GSM8K prompt"$/,
+    );
   });
 });

@@ -77,12 +77,13 @@ export function loadRouteLLM(dirOrFiles: string | RouteLLMFiles): RouteLLMDatase
   }
 
   const records: ReplayRecord[] = [];
-  let dropped = 0;
+  const excluded = new Map<string, string>();
+  const why = `it is listed in ${files.contaminated ?? 'contaminated_prompts.jsonl'} (contaminated: RouteLLM's evaluation drops it, and so does Baton)`;
   for (const { line, fields } of rows) {
     const prompt = fields.prompt ?? '';
     if (!prompt.trim()) throw cellError(files.responses, line, 'prompt', 'is empty');
     if (contaminated.has(promptKey(prompt))) {
-      dropped += 1;
+      excluded.set(promptKey(prompt), why);
       continue;
     }
     const outputs: Record<string, RecordedOutput> = {};
@@ -95,5 +96,5 @@ export function loadRouteLLM(dirOrFiles: string | RouteLLMFiles): RouteLLMDatase
     if (files.gold && g === undefined) throw cellError(files.responses, line, 'prompt', `no gold answer in ${files.gold}`);
     records.push({ prompt, outputs, ...(g === undefined ? {} : { gold: g }) });
   }
-  return { models, records, source: files.responses, dropped };
+  return { models, records, source: files.responses, dropped: excluded.size, excluded };
 }

@@ -199,7 +199,14 @@ export function decisionEpoch<T>(
         scalar: target,
       });
       run.sendScalar(pending, target);
-    } else head.learn({ view: pending.view, action: pending.action, target, legal: pending.legal });
+    } else
+      head.learn({
+        view: pending.view,
+        action: pending.action,
+        target,
+        legal: pending.legal,
+        bootstrap: { reward, discount: Math.pow(gamma, tau), view, legal },
+      });
   }
 
   const decision = head.decide(view, legal, { rng: run.rng, explore: run.explore });

@@ -2,11 +2,11 @@ import { UserError } from '@baton/core';
 
 /**
  * The synthetic IC-SMDP (the paper's controlled experiment), as one set of dynamics shared by the simulator (a real
- * Workflow run by the runtime) and the exact model (value iteration). Three agents pass one artifact
+ * Workflow run by the runtime) and the exact model (`model.ts`, scored in `exact.ts`). Three agents pass one artifact
  * (kind, progress, flaw):
  * - `drafter` (entry) is good at kind 0, `solver` at kinds 1 and 2; both advance progress and may introduce a flaw;
  * - `checker` fixes flaws and is the only agent allowed to submit;
- * - each unit of work takes a random duration, costs per unit of duration, and gets less effective with fatigue
+ * - each unit of work takes a random duration, has a price, and gets less effective with fatigue
  *   (consecutive work by the same holder: the agents' private state).
  * Projections: drafter and solver see (kind, progress) but not the flaw; the checker sees (progress, flaw) but not
  * the kind. No agent sees the whole artifact.
@@ -14,7 +14,10 @@ import { UserError } from '@baton/core';
 export interface SyntheticConfig {
   /** Interface-gap knob in [0, 1]: probability that a drafter/solver projection shows a random kind. */
   readonly interfaceGap: number;
-  /** Mixing knob in [0, 1]: heavier-tailed work durations at the same mean (slower mixing of the handoff chain). */
+  /**
+   * Mixing knob in [0, 1]: share of work units whose duration is heavy-tailed (slower mixing of the handoff chain),
+   * at the same E[gamma^tau], so the optimum does not move (see `durationDistribution`).
+   */
   readonly mixing: number;
   /** gamma per unit of duration. */
   readonly discount: number;
@@ -39,7 +42,7 @@ const SKILL: Record<SyntheticAgent, readonly number[]> = {
 /** P(an advance introduces a flaw) when there is none. */
 const FLAW_RATE: Record<SyntheticAgent, number> = { drafter: 0.35, solver: 0.2, checker: 0 };
 const FIX_RATE = 0.9;
-/** Cost per unit of duration. */
+/** Cost per unit of base duration (a unit of work costs COST * BASE_DURATION, however long it took). */
 const COST: Record<SyntheticAgent, number> = { drafter: 0.01, solver: 0.02, checker: 0.01 };
 const BASE_DURATION: Record<SyntheticAgent, number> = { drafter: 1, solver: 2, checker: 1 };
 const FATIGUE_PENALTY = 0.1;
@@ -76,54 +79,59 @@ export function checkSyntheticConfig(config: SyntheticConfig): SyntheticConfig {
 
 /** The distribution of progress/flaw after one unit of work by `agent` with `fatigue` prior consecutive units. */
 export function workOutcomes(config: SyntheticConfig, agent: SyntheticAgent, s: SyntheticState, fatigue: number): Outcome[] {
-  const effective = 1;
   const factor = 1 - FATIGUE_PENALTY * Math.min(fatigue, MAX_FATIGUE);
   const same: Outcome = { progress: s.progress, flaw: s.flaw, p: 0 };
   const out: Outcome[] = [];
   let pSame = 0;
   if (agent === 'checker' && s.flaw === 1) {
-    out.push({ progress: s.progress, flaw: 0, p: effective * FIX_RATE });
-    pSame += effective * (1 - FIX_RATE);
+    out.push({ progress: s.progress, flaw: 0, p: FIX_RATE });
+    pSame += 1 - FIX_RATE;
   } else if (s.progress < LEVELS) {
-    const advance = effective * (SKILL[agent][s.kind] as number) * factor;
+    const advance = (SKILL[agent][s.kind] as number) * factor;
     const flawRate = s.flaw === 0 ? FLAW_RATE[agent] : 0;
     if (flawRate > 0) out.push({ progress: s.progress + 1, flaw: 1, p: advance * flawRate });
     out.push({ progress: s.progress + 1, flaw: s.flaw, p: advance * (1 - flawRate) });
-    pSame += effective - advance;
+    pSame += 1 - advance;
   } else {
-    pSame += effective;
+    pSame += 1;
   }
   out.push({ ...same, p: pSame });
   return out.filter((o) => o.p > 0);
 }
 
+/** The long stall of the heavy duration law, in multiples of the agent's base duration. */
+const STALL = 20;
+/** The short side of the heavy duration law. */
+const QUICK = 0.1;
+
 /**
- * The distribution of one work unit's duration: base * Z with E[Z] = 1 whatever the knob, so the mixing knob changes
- * the tail, not the mean. With probability `mixing`, Z comes from a heavy two-point law (0.25 w.p. 0.9, 7.75 w.p. 0.1,
- * variance 5.06); otherwise Z = 1.
+ * The distribution of one work unit's duration. With probability `1 - mixing` it is the agent's base duration b;
+ * otherwise it comes from a heavy two-point law (b * 0.1, or a stall of b * 20) whose stall probability (7 % for
+ * b = 1, 10 % for b = 2 at gamma = 0.95) is set so that E[gamma^tau] = gamma^b exactly. A unit's cost does not depend on its duration, so E[r] and E[gamma^tau]
+ * - all the Bellman equation sees - are the same at every knob value: the optimum and every policy's exact value
+ * stay put, and only the variance of gamma^tau (the noise in bootstrap targets and returns) grows with the knob.
  */
 export function durationDistribution(config: SyntheticConfig, agent: SyntheticAgent): { tau: number; p: number }[] {
   const base = BASE_DURATION[agent];
+  const g = (z: number) => Math.pow(config.discount, base * z);
+  const stall = (g(QUICK) - g(1)) / (g(QUICK) - g(STALL));
   return [
     { tau: base, p: 1 - config.mixing },
-    { tau: base * 0.25, p: config.mixing * 0.9 },
-    { tau: base * 7.75, p: config.mixing * 0.1 },
+    { tau: base * QUICK, p: config.mixing * (1 - stall) },
+    { tau: base * STALL, p: config.mixing * stall },
   ].filter((d) => d.p > 0);
 }
 
-/** E[r] and E[gamma^tau] of one work unit (reward = -cost * tau). */
+/** E[r] and E[gamma^tau] of one work unit. */
 export function workMoments(config: SyntheticConfig, agent: SyntheticAgent): { reward: number; discount: number } {
-  let reward = 0;
   let discount = 0;
-  for (const { tau, p } of durationDistribution(config, agent)) {
-    reward += p * -COST[agent] * tau;
-    discount += p * Math.pow(config.discount, tau);
-  }
-  return { reward, discount };
+  for (const { tau, p } of durationDistribution(config, agent)) discount += p * Math.pow(config.discount, tau);
+  return { reward: workCost(agent), discount };
 }
 
-export function workCost(agent: SyntheticAgent, tau: number): number {
-  return -COST[agent] * tau;
+/** The reward of one unit of work: its price, whatever it took (cost per base duration times the base duration). */
+export function workCost(agent: SyntheticAgent): number {
+  return -COST[agent] * BASE_DURATION[agent];
 }
 
 /** The grader: 1 for a complete, flawless artifact; a little for complete-but-flawed or nearly complete. */

@@ -1,11 +1,11 @@
-import { CONTINUE, SUBMIT, handoff, type Action, type DecisionOutcome, type HandoffHead } from '@baton/core';
+import type { DecisionOutcome, HandoffHead } from '@baton/core';
 import { IndependentMcHead, RandomHead, UcbBanditHead, fixedPipelineHeads } from '../baselines.ts';
-import type { FeatureSpec } from '../encoder.ts';
+import type { SyntheticView } from '../exact.ts';
 import type { Exploration } from '../exploration.ts';
 import { NeuralIcqHead, type NeuralIcqConfig } from '../neural.ts';
 import { TabularIcqHead } from '../tabular.ts';
-import { AGENTS, KINDS, LEVELS, MAX_FATIGUE, SUCCESSORS, type SyntheticAgent } from './dynamics.ts';
-import type { SyntheticView } from './workflow.ts';
+import type { Pipeline } from './agents.ts';
+import { DEFAULT_ENVIRONMENT, environmentOf, type Environment } from './environment.ts';
 
 export const METHOD_NAMES = [
   'icq-tabular',
@@ -18,49 +18,45 @@ export const METHOD_NAMES = [
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
+/** One line per method, for tables that a newcomer reads. */
+export const METHOD_DESCRIPTIONS: Record<MethodName, string> = {
+  'icq-tabular': 'IC-Q, one table per agent over its own interface; learns from the one scalar its receiver sends back',
+  'icq-neural': 'IC-Q with a small MLP per agent (tfjs), same targets',
+  'centralized-oracle':
+    'one SMDP Q-learner over the whole artifact and every private state (not decentralized; its larger table can learn slower than IC-Q)',
+  'independent-mc': 'no-scalar independent learners: each agent learns from the Monte Carlo return of the episode',
+  'ucb-bandit': 'UCB1 bandit per interface signature, rewarded with the return-to-go (AgensFlow-style)',
+  'fixed-pipeline': 'the best fixed pipeline (each agent works k units, then passes on), chosen by a search',
+  random: 'uniformly random legal actions (the floor: normalized 0)',
+};
+
 /** Exploration used by every learning method in the experiment, so they differ only in what they learn from. */
 export const EXPERIMENT_EXPLORATION: Exploration = { type: 'epsilon', start: 0.3, end: 0.02, halfLife: 400 };
 /**
- * Neural IC-Q settings for the experiment: no replay (a replayed handoff scalar is the receiver's stale estimate;
- * measured 0.90 with replay vs 0.95 without, 2 seeds x 2,500 episodes), one Adam step per 8 fresh transitions.
+ * Neural IC-Q settings for the experiment: no replay, one Adam step per 8 fresh transitions. Measured on the default
+ * synthetic IC-SMDP (5 seeds x 3,000 episodes, issue 14): 0.940 ± 0.023 without replay; 0.856 ± 0.042 with replay
+ * recomputing continue targets from their ingredients; 0.880 ± 0.038 with replay of stored targets. A replayed
+ * handoff scalar stays the receiver's old estimate either way (ICQ.md), and here replay costs more than it gives.
  */
 export const NEURAL_SETTINGS: Partial<NeuralIcqConfig> = { replay: false, trainEvery: 8, learningRate: 0.005 };
 /** Optimistic initial values (R_max = 1) for the table-based learners. */
 const OPTIMISTIC = 1;
 
-/** O_i. Submit is in every agent's set: an exhausted budget forces it even on agents that may not choose it. */
-export function agentActions(agent: SyntheticAgent): Action[] {
-  return [CONTINUE, ...SUCCESSORS[agent].map(handoff), SUBMIT];
-}
-
-export function agentFeatures(agent: SyntheticAgent): FeatureSpec[] {
-  const fatigue: FeatureSpec = { key: 'fatigue', from: 'private', oneHot: MAX_FATIGUE + 1 };
-  const progress: FeatureSpec = { key: 'progress', from: 'projection', oneHot: LEVELS + 1 };
-  if (agent === 'checker') return [progress, { key: 'flaw', from: 'projection' }, fatigue];
-  return [{ key: 'kind', from: 'projection', oneHot: KINDS }, progress, fatigue];
-}
-
-/** The best fixed pipeline found by search on the default setting (see `searchFixedPipeline`). */
-export const DEFAULT_PIPELINE: readonly (readonly [SyntheticAgent, number])[] = [
-  ['drafter', 4],
-  ['checker', 1],
-];
-
 /**
- * One central learner that sees the joint state: SMDP Q-learning on (holder, whole artifact, fatigue) with one table
- * shared by all agents. Each agent's head is a view on it; the schedule advances once per episode.
+ * One central learner that sees the joint state: SMDP Q-learning on (holder, whole artifact, private state) with
+ * one table shared by all agents. Each agent's head is a view on it; the schedule advances once per episode (on the
+ * entry agent, which decides in every episode).
  */
-function centralizedHeads(): Record<string, HandoffHead> {
+function centralizedHeads(agents: readonly string[], entry: string): Record<string, HandoffHead> {
   const central = new TabularIcqHead({ exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC });
   const heads: Record<string, HandoffHead> = {};
-  for (const agent of AGENTS) {
+  for (const agent of agents) {
     heads[agent] = {
       kind: 'centralized-oracle',
       decide: (view, legal, ctx) => central.decide(view, legal, ctx),
       value: (view, legal) => central.value(view, legal),
       learn: (t) => central.learn(t),
-      // Every agent reports its decisions; the shared schedule counts the episode once (on the checker, who submits).
-      endEpisode: (outcomes: readonly DecisionOutcome[]) => (agent === 'checker' ? central.endEpisode(outcomes) : undefined),
+      endEpisode: (outcomes: readonly DecisionOutcome[]) => (agent === entry ? central.endEpisode(outcomes) : undefined),
       toJSON: () => central.toJSON(),
     };
   }
@@ -73,13 +69,16 @@ export interface MethodHeads {
   readonly learns: boolean;
 }
 
-/** Fresh heads for `method`. Neural heads need the tfjs backend: `await ensureTfBackend()` first. */
-export function methodHeads(
-  method: MethodName,
-  seed: number,
-  options: { width?: number; pipeline?: readonly (readonly [string, number])[]; neural?: Partial<NeuralIcqConfig> } = {},
-): MethodHeads {
-  const each = (make: (agent: SyntheticAgent, i: number) => HandoffHead) => Object.fromEntries(AGENTS.map((a, i) => [a, make(a, i)]));
+export interface MethodOptions {
+  /** Hidden width of the neural heads. */
+  readonly width?: number;
+  readonly pipeline?: Pipeline;
+  readonly neural?: Partial<NeuralIcqConfig>;
+}
+
+/** Fresh heads for `method` on `env`. Neural heads need the tfjs backend: `await ensureTfBackend()` first. */
+export function environmentHeads(env: Environment, method: MethodName, seed: number, options: MethodOptions = {}): MethodHeads {
+  const each = (make: (agent: string, i: number) => HandoffHead) => Object.fromEntries(env.agents.map((a, i) => [a, make(a, i)]));
   switch (method) {
     case 'icq-tabular':
       return {
@@ -92,8 +91,7 @@ export function methodHeads(
         heads: each(
           (agent, i) =>
             new NeuralIcqHead({
-              actions: agentActions(agent),
-              features: agentFeatures(agent),
+              ...env.neural(agent),
               hidden: [options.width ?? 32],
               seed: seed * 31 + i,
               exploration: EXPERIMENT_EXPLORATION,
@@ -106,7 +104,7 @@ export function methodHeads(
         learns: true,
       };
     case 'centralized-oracle':
-      return { heads: centralizedHeads(), view: 'joint', learns: true };
+      return { heads: centralizedHeads(env.agents, env.entry), view: 'joint', learns: true };
     case 'independent-mc':
       return {
         heads: each(() => new IndependentMcHead({ exploration: EXPERIMENT_EXPLORATION, initialQ: OPTIMISTIC })),
@@ -116,28 +114,13 @@ export function methodHeads(
     case 'ucb-bandit':
       return { heads: each(() => new UcbBanditHead()), view: 'interface', learns: true };
     case 'fixed-pipeline':
-      return { heads: fixedPipelineHeads(options.pipeline ?? DEFAULT_PIPELINE, AGENTS), view: 'interface', learns: false };
+      return { heads: fixedPipelineHeads(options.pipeline ?? env.defaultPipeline, env.agents), view: 'interface', learns: false };
     case 'random':
       return { heads: each(() => new RandomHead()), view: 'interface', learns: false };
   }
 }
 
-/** Every fixed pipeline the search considers: drafter first, checker last, 1..4 units per stage. */
-export function candidatePipelines(): (readonly [SyntheticAgent, number])[][] {
-  const out: (readonly [SyntheticAgent, number])[][] = [];
-  for (let a = 1; a <= 4; a++) {
-    for (let c = 1; c <= 2; c++) {
-      out.push([
-        ['drafter', a],
-        ['checker', c],
-      ]);
-      for (let s = 1; s <= 4; s++)
-        out.push([
-          ['drafter', a],
-          ['solver', s],
-          ['checker', c],
-        ]);
-    }
-  }
-  return out;
+/** Fresh heads for `method` on the default synthetic IC-SMDP (three agents). */
+export function methodHeads(method: MethodName, seed: number, options: MethodOptions = {}): MethodHeads {
+  return environmentHeads(environmentOf(DEFAULT_ENVIRONMENT), method, seed, options);
 }

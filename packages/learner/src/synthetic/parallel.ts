@@ -38,6 +38,31 @@ type WorkerMessage =
   | { type: 'error'; message: string };
 
 /**
+ * Runs the experiment on a worker thread (its progress reported through `options.onProgress`). The audit sink
+ * cannot cross threads and is left behind.
+ */
+export function runSyntheticExperimentInWorker(options: ExperimentOptions): Promise<ExperimentResult> {
+  const { onProgress, auditSink: _auditSink, ...plain } = options;
+  // The workspace runs from TypeScript sources (docs/decisions/0001): the worker registers tsx before loading them.
+  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, {
+    eval: true,
+    workerData: plain,
+  });
+  const result = new Promise<ExperimentResult>((resolve, reject) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') onProgress?.(message.done, message.total, message.label);
+      else if (message.type === 'result') resolve(message.result);
+      else reject(new Error(`experiment worker failed: ${message.message}`));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`experiment worker exited with code ${code}`))));
+  });
+  return result.finally(() => worker.terminate());
+}
+
+/**
  * Runs the experiment on two threads: this one and a worker thread, each with half the methods (by cost). The
  * results are identical to a single-threaded run: every method's seeds and episode streams are fixed.
  */
@@ -46,45 +71,25 @@ export async function runSyntheticExperimentOnTwoThreads(options: ExperimentOpti
   const [here, there] = splitMethods(options.methods ?? METHOD_NAMES);
   if (there.length === 0) return runSyntheticExperiment(options);
   const progress = { here: { done: 0, total: 1 }, there: { done: 0, total: 1 } };
-  const report = (label: string) =>
-    options.onProgress?.(progress.here.done + progress.there.done, progress.here.total + progress.there.total, label);
-
-  const { onProgress: _onProgress, auditSink: _auditSink, ...plain } = options;
-  // The workspace runs from TypeScript sources (docs/decisions/0001): the worker registers tsx before loading them.
-  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, {
-    eval: true,
-    workerData: { ...plain, methods: there, measureThroughput: false },
-  });
-  const remote = new Promise<ExperimentResult>((resolve, reject) => {
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'progress') {
-        progress.there = { done: message.done, total: message.total };
-        report(message.label);
-      } else if (message.type === 'result') resolve(message.result);
-      else reject(new Error(`experiment worker failed: ${message.message}`));
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`experiment worker exited with code ${code}`))));
-  });
-  const local = runSyntheticExperiment({
+  const track = (side: 'here' | 'there', methods: MethodName[]): ExperimentOptions => ({
     ...options,
-    methods: here,
+    methods,
     measureThroughput: false,
     onProgress: (done, total, label) => {
-      progress.here = { done, total };
-      report(label);
+      progress[side] = { done, total };
+      options.onProgress?.(progress.here.done + progress.there.done, progress.here.total + progress.there.total, label);
     },
   });
-  const [a, b] = await Promise.all([local, remote.finally(() => worker.terminate())]);
+  const remote = runSyntheticExperimentInWorker(track('there', there));
+  const local = runSyntheticExperiment(track('here', here));
+  const [a, b] = await Promise.all([local, remote]);
   const order = options.methods ?? METHOD_NAMES;
   const methods: MethodResult[] = [...a.methods, ...b.methods].sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
   return {
     ...a,
     methods,
     // Measured once both threads are idle, so the figure is the engine's, not half a busy machine's.
-    decisionsPerSecond: options.measureThroughput === false ? 0 : await measureThroughput(options.config),
+    decisionsPerSecond: options.measureThroughput === false ? 0 : await measureThroughput(options.environment),
     pipeline: there.includes('fixed-pipeline') ? b.pipeline : a.pipeline,
     seconds: (performance.now() - started) / 1000,
   };

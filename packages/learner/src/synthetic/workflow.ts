@@ -18,6 +18,7 @@ import {
   type SyntheticConfig,
   type SyntheticState,
 } from './dynamics.ts';
+import type { SyntheticView } from '../exact.ts';
 
 export const syntheticArtifact = z.object({
   kind: z
@@ -29,12 +30,6 @@ export const syntheticArtifact = z.object({
   flaw: z.union([z.literal(0), z.literal(1)]),
 });
 export type SyntheticArtifact = z.infer<typeof syntheticArtifact>;
-
-/**
- * `interface`: each agent sees only its own projection (the IC-SMDP). `joint`: every agent sees the whole artifact,
- * the holder and its fatigue - the view a centralized learner has.
- */
-export type SyntheticView = 'interface' | 'joint';
 
 const fatigueOf = (consecutiveWork: number): number => Math.min(consecutiveWork, MAX_FATIGUE);
 
@@ -80,7 +75,7 @@ function option(agent: SyntheticAgent, view: SyntheticView, config: SyntheticCon
       const changed = outcome.progress !== s.progress || outcome.flaw !== s.flaw;
       return {
         ...(changed ? { value: { kind: s.kind, progress: outcome.progress, flaw: outcome.flaw } } : {}),
-        reward: workCost(agent, tau),
+        reward: workCost(agent),
         duration: tau,
       };
     },
