@@ -28,6 +28,17 @@ afterEach(async () => {
 });
 
 describe('createAnthropicModel against the wire server', () => {
+  it('drops temperature for good once the model says it is deprecated for it (Sonnet 5 and later)', async () => {
+    const model = await modelWith([
+      { fault: { type: 'error', status: 400, message: '`temperature` is deprecated for this model.' } },
+      '42',
+      '43',
+    ]);
+    expect((await model.generate(ask, { temperature: 0 })).text).toBe('42');
+    expect((await model.generate(ask, { temperature: 0, onDelta: () => undefined })).text).toBe('43');
+    expect(server?.requests.map((r) => 'temperature' in r.body)).toEqual([true, false, false]);
+  });
+
   it('returns text, usage, dollars, model and id; sends the system prompt apart', async () => {
     const model = await modelWith([{ reply: { text: '42', usage: { inputTokens: 2000, outputTokens: 100 } } }]);
     const result = await model.generate(ask, { maxTokens: 64, temperature: 0 });
@@ -128,9 +139,9 @@ describe('createAnthropicModel against the wire server', () => {
 
   it('needs ANTHROPIC_API_KEY unless a baseURL is given', () => {
     vi.stubEnv('ANTHROPIC_API_KEY', '');
-    expect(() => createAnthropicModel({ model: 'claude-sonnet-4-5' })).toThrow(UserError);
-    expect(() => createAnthropicModel({ model: 'claude-sonnet-4-5' })).toThrow(/ANTHROPIC_API_KEY/);
+    expect(() => createAnthropicModel({ model: 'claude-sonnet-5-5' })).toThrow(UserError);
+    expect(() => createAnthropicModel({ model: 'claude-sonnet-5-5' })).toThrow(/ANTHROPIC_API_KEY/);
     vi.stubEnv('ANTHROPIC_API_KEY', KEY);
-    expect(createAnthropicModel({ model: 'claude-sonnet-4-5' }).provider).toBe('anthropic');
+    expect(createAnthropicModel({ model: 'claude-sonnet-5-5' }).provider).toBe('anthropic');
   });
 });

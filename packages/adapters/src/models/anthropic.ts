@@ -1,11 +1,11 @@
-import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, TokenUsage, ToolCall } from '@baton/core';
+import type { ChatMessage, GenerateOptions, ModelAdapter, TokenUsage, ToolCall } from '@baton/core';
 import { UserError } from '@baton/core';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, MessageCreateParamsBase, MessageParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 import { invalidResponse } from './provider-error.ts';
-import { callWithRetries } from './retry.ts';
-import { deadlinesOf, deltaTracker, dollars, resolveSettings, shaped, truncatedStream, type ModelSettings } from './shared.ts';
+import { resolveSettings, shaped, truncatedStream, type ModelSettings } from './shared.ts';
+import { vendorGenerate, type Answer } from './vendor-call.ts';
 import { checkedBaseURL, expectEventStream, guardedFetch, VENDOR_API, vendorApiKey } from './transport.ts';
 
 /** Settings of {@link createAnthropicModel}. */
@@ -29,7 +29,7 @@ const PROVIDER = 'anthropic';
  *
  * @example
  * ```ts
- * const model = createAnthropicModel({ model: 'claude-3-5-haiku-latest' });
+ * const model = createAnthropicModel({ model: 'claude-haiku-4-5' });
  * const { text, costUsd } = await model.generate([{ role: 'user', content: 'What is 6 * 7?' }]);
  * ```
  */
@@ -56,27 +56,16 @@ export function createAnthropicModel(settings: AnthropicModelSettings): ModelAda
   return {
     provider: PROVIDER,
     model: resolved.model,
-    async generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<GenerateResult> {
-      const params = requestParams(resolved.model, messages, options, defaultMaxTokens);
-      const started = performance.now();
-      const deltas = deltaTracker(options.onDelta);
-      const answer = await callWithRetries(
-        (signal) => (options.onDelta ? streamed(client, params, signal, deltas.emit) : whole(client, params, signal)),
-        {
-          provider: PROVIDER,
-          policy: resolved.retry,
-          ...deadlinesOf(resolved, options.onDelta !== undefined),
-          signal: options.signal,
-          secrets,
-          delivered: () => deltas.delivered,
-        },
-      );
-      return { ...answer, costUsd: dollars(answer.usage, answer.model, resolved), latencyMs: performance.now() - started };
-    },
+    generate: vendorGenerate({
+      provider: PROVIDER,
+      settings: resolved,
+      secrets,
+      params: (messages, chosen) => requestParams(resolved.model, messages, chosen, defaultMaxTokens),
+      whole: (params, signal) => whole(client, params, signal),
+      streamed: (params, signal, emit) => streamed(client, params, signal, emit),
+    }),
   };
 }
-
-type Answer = Omit<GenerateResult, 'costUsd' | 'latencyMs'>;
 
 /** Cached input is counted as input (priced at the full input rate: an upper bound). */
 function usageOf(usage: z.infer<typeof usageShape>): TokenUsage {

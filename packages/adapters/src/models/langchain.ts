@@ -35,7 +35,7 @@ const PROVIDER = 'langchain';
  *
  * @example
  * ```ts
- * const model = createLangChainModel(new ChatOpenAI({ model: 'gpt-4o-mini', maxRetries: 0 }));
+ * const model = createLangChainModel(new ChatOpenAI({ model: 'gpt-6-luna', maxRetries: 0 }));
  * const { text } = await model.generate([{ role: 'user', content: 'Hello' }]);
  * ```
  */

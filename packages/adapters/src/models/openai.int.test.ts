@@ -173,6 +173,20 @@ describe('createOpenAIModel against the wire server', () => {
     expect(server?.requests).toHaveLength(1);
   });
 
+  it('drops temperature for good once the model refuses it (reasoning models take only the default)', async () => {
+    const refusal = "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.";
+    const model = await modelWith([{ fault: { type: 'error', status: 400, message: refusal } }, '42', '43']);
+    expect((await model.generate(ask, { temperature: 0 })).text).toBe('42');
+    expect((await model.generate(ask, { temperature: 0 })).text).toBe('43');
+    expect(server?.requests.map((r) => 'temperature' in r.body)).toEqual([true, false, false]);
+  });
+
+  it('does not hide other 400s behind the temperature fallback', async () => {
+    const model = await modelWith([{ fault: { type: 'error', status: 400, message: 'max_tokens is too large' } }, '42']);
+    await expect(model.generate(ask, { temperature: 0 })).rejects.toMatchObject({ status: 400 });
+    expect(server?.requests).toHaveLength(1);
+  });
+
   it('never puts the API key into an error', async () => {
     server = await startWireServer({ script: ['42'], requireApiKey: 'the-right-key' });
     const model = createOpenAIModel({ model: 'gpt-4o-mini', apiKey: KEY, baseURL: server.openaiBaseURL });

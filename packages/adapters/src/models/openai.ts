@@ -1,11 +1,11 @@
-import type { ChatMessage, GenerateOptions, GenerateResult, ModelAdapter, ToolCall, ProviderError } from '@baton/core';
+import type { ChatMessage, GenerateOptions, ModelAdapter, ToolCall, ProviderError } from '@baton/core';
 import { UserError } from '@baton/core';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { invalidResponse } from './provider-error.ts';
-import { callWithRetries } from './retry.ts';
-import { deadlinesOf, deltaTracker, dollars, resolveSettings, shaped, truncatedStream, type ModelSettings } from './shared.ts';
+import { resolveSettings, shaped, truncatedStream, type ModelSettings } from './shared.ts';
+import { vendorGenerate, type Answer } from './vendor-call.ts';
 import { checkedBaseURL, expectEventStream, guardedFetch, isVendorHost, VENDOR_API, vendorApiKey } from './transport.ts';
 
 /** Settings of {@link createOpenAIModel}. */
@@ -29,7 +29,7 @@ const PROVIDER = 'openai';
  *
  * @example
  * ```ts
- * const model = createOpenAIModel({ model: 'gpt-4o-mini', retry: { maxAttempts: 3 } });
+ * const model = createOpenAIModel({ model: 'gpt-6-luna', retry: { maxAttempts: 3 } });
  * const { text, costUsd } = await model.generate([{ role: 'user', content: 'What is 6 * 7?' }]);
  * ```
  */
@@ -55,31 +55,16 @@ export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
   return {
     provider: PROVIDER,
     model: resolved.model,
-    async generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<GenerateResult> {
-      const params = requestParams(resolved.model, messages, options, !vendor);
-      const started = performance.now();
-      const deltas = deltaTracker(options.onDelta);
-      const answer = await callWithRetries(
-        (signal) => (options.onDelta ? streamed(client, params, signal, deltas.emit) : whole(client, params, signal)),
-        {
-          provider: PROVIDER,
-          policy: resolved.retry,
-          ...deadlinesOf(resolved, options.onDelta !== undefined),
-          signal: options.signal,
-          secrets,
-          delivered: () => deltas.delivered,
-        },
-      );
-      return {
-        ...answer,
-        costUsd: dollars(answer.usage, answer.model, resolved),
-        latencyMs: performance.now() - started,
-      };
-    },
+    generate: vendorGenerate({
+      provider: PROVIDER,
+      settings: resolved,
+      secrets,
+      params: (messages, chosen) => requestParams(resolved.model, messages, chosen, !vendor),
+      whole: (params, signal) => whole(client, params, signal),
+      streamed: (params, signal, emit) => streamed(client, params, signal, emit),
+    }),
   };
 }
-
-type Answer = Omit<GenerateResult, 'costUsd' | 'latencyMs'>;
 
 // The parts of an answer Baton reads, checked: a body of another shape is an unusable answer, not a TypeError.
 const usageShape = z.object({ prompt_tokens: z.number(), completion_tokens: z.number() });

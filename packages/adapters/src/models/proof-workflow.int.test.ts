@@ -36,12 +36,12 @@ async function judges(script: readonly (WireStep | string)[]) {
   const openai = createJudge({
     rubric: proofRubric,
     maxRepairs: 1,
-    model: createOpenAIModel({ model: 'gpt-4o', apiKey: KEY, baseURL: server.openaiBaseURL, retry }),
+    model: createOpenAIModel({ model: 'gpt-6.1-sol', apiKey: KEY, baseURL: server.openaiBaseURL, retry }),
   });
   const anthropic = createJudge({
     rubric: proofRubric,
     maxRepairs: 1,
-    model: createAnthropicModel({ model: 'claude-sonnet-4-5', apiKey: KEY, baseURL: server.anthropicBaseURL, retry }),
+    model: createAnthropicModel({ model: 'claude-sonnet-5-5', apiKey: KEY, baseURL: server.anthropicBaseURL, retry }),
   });
   return { openai, anthropic, server };
 }
@@ -54,7 +54,7 @@ describe('judges through the real SDKs', () => {
     const v = await openai.grade(subject);
     expect(v.attempts).toBe(2);
     expect(v.score).toBeCloseTo((3 * 1 + 2 * 1 + 1 * 0.5) / 6, 12);
-    expect(v).toMatchObject({ provider: 'openai', model: 'gpt-4o', rubric: { id: 'proof', version: proofRubric.version } });
+    expect(v).toMatchObject({ provider: 'openai', model: 'gpt-6.1-sol', rubric: { id: 'proof', version: proofRubric.version } });
     expect(v.costUsd).toBeGreaterThan(0);
     expect(server.requests[0]?.body).toMatchObject({ temperature: 0, seed: 7 });
     expect(server.requests[1]?.lastUserMessage).toMatch(/did not match the required schema/);
@@ -108,15 +108,15 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     const anthropic = (model: string) => createAnthropicModel({ model, apiKey: KEY, baseURL: server?.anthropicBaseURL ?? '', retry });
     const panel = createJudgePanel({
       judges: [
-        createJudge({ model: openai('gpt-4o'), rubric: proofRubric }),
-        createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric }),
+        createJudge({ model: openai('gpt-6.1-sol'), rubric: proofRubric }),
+        createJudge({ model: anthropic('claude-sonnet-5-5'), rubric: proofRubric }),
       ],
       lambda: 0.5,
     });
     const workflow = createProofWorkflow({
-      prover: openai('gpt-4o-mini'),
+      prover: openai('gpt-6-luna'),
       critic: anthropic('claude-haiku-4-5'),
-      reviser: openai('gpt-4o-mini'),
+      reviser: openai('gpt-6-luna'),
       panel,
     });
     const events: BatonEvent[] = [];
@@ -126,7 +126,7 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     const final = result.artifact.value;
     expect(final.critiques).toMatchObject([{ id: 0, status: 'closed', severity: 'major' }]);
     expect(final.assessment).toBe('sound');
-    expect(final.verdict?.judges.map((j) => j.model)).toEqual(['gpt-4o', 'claude-sonnet-4-5']);
+    expect(final.verdict?.judges.map((j) => j.model)).toEqual(['gpt-6.1-sol', 'claude-sonnet-5-5']);
     expect(final.verdict?.disagreement.range).toBeGreaterThan(0);
     expect(result.terminalReward).toBe(final.verdict?.reward);
     expect(result.terminalReward).toBeLessThan(final.verdict?.score ?? 0);
@@ -145,15 +145,15 @@ describe('proof workflow on recorded drafts and verdicts', () => {
     const anthropic = (model: string) => createAnthropicModel({ model, apiKey: KEY, baseURL: server?.anthropicBaseURL ?? '', retry });
     const panel = createJudgePanel({
       judges: [
-        createJudge({ model: openai('gpt-4o'), rubric: proofRubric }),
-        createJudge({ model: anthropic('claude-sonnet-4-5'), rubric: proofRubric }),
+        createJudge({ model: openai('gpt-6.1-sol'), rubric: proofRubric }),
+        createJudge({ model: anthropic('claude-sonnet-5-5'), rubric: proofRubric }),
       ],
       lambda: 0.5,
     });
     const workflow = createProofWorkflow({
-      prover: openai('gpt-4o-mini'),
+      prover: openai('gpt-6-luna'),
       critic: anthropic('claude-haiku-4-5'),
-      reviser: openai('gpt-4o-mini'),
+      reviser: openai('gpt-6-luna'),
       panel,
       budget: { maxSteps: 10, maxHandoffs: 8, maxDollars: 1e-9 },
     });

@@ -1,4 +1,4 @@
-import { ProviderError, UserError, type TokenUsage } from '@baton/core';
+import { ProviderError, UserError, type GenerateOptions, type TokenUsage } from '@baton/core';
 import type { z } from 'zod';
 import { invalidResponse } from './provider-error.ts';
 import { costOf, mergePrices, missingPrice, priceFor, type PriceTable } from './prices.ts';
@@ -114,4 +114,27 @@ export function shaped<T>(provider: string, schema: z.ZodType<T>, value: unknown
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw invalidResponse(provider, `${what} has the wrong shape (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected'})`);
+}
+
+/**
+ * Current models refuse sampling settings: Anthropic's since Opus 4.7 and Sonnet 5 answer HTTP 400 "`temperature` is
+ * deprecated for this model", OpenAI's reasoning models refuse any temperature but the default. Baton's agents ask
+ * for temperature 0, so the first such refusal makes the adapter drop `temperature` for the rest of its life and ask
+ * again at once, rather than fail every call. Returns the runner an adapter routes each call through.
+ */
+export function temperatureFallback(): <T>(options: GenerateOptions, call: (options: GenerateOptions) => Promise<T>) => Promise<T> {
+  let refused = false;
+  const without = ({ temperature: _dropped, ...rest }: GenerateOptions): GenerateOptions => rest;
+  return async (options, call) => {
+    if (options.temperature === undefined) return call(options);
+    if (refused) return call(without(options));
+    try {
+      return await call(options);
+    } catch (error) {
+      const refusal = error instanceof ProviderError && error.status === 400 && /temperature/i.test(error.providerMessage);
+      if (!refusal) throw error;
+      refused = true;
+      return call(without(options));
+    }
+  };
 }

@@ -16,7 +16,7 @@ const ROUTES: Readonly<Record<string, WireProtocol>> = { '/v1/chat/completions':
  * @example
  * ```ts
  * const server = await startWireServer({ script: [{ fault: { type: 'rate-limit', retryAfterMs: 20 } }, 'Hello!'] });
- * const model = createOpenAIModel({ model: 'gpt-4o-mini', baseURL: server.openaiBaseURL, apiKey: 'test' });
+ * const model = createOpenAIModel({ model: 'gpt-6-luna', baseURL: server.openaiBaseURL, apiKey: 'test' });
  * await model.generate([{ role: 'user', content: 'Hi' }]); // retried once, answers "Hello!"
  * await server.close();
  * ```

@@ -96,7 +96,7 @@ function costOf(calls: readonly GenerateResult[]): JudgeCost {
  * A judge grader: temperature 0, a fixed seed where the provider takes one, bounded repair of malformed verdicts
  * (core's `generateStructured`), then a typed ModelBehaviorError; never a default score.
  * @example
- * const judge = createJudge({ model: createOpenAIModel({ model: 'gpt-4o' }), rubric: proofRubric });
+ * const judge = createJudge({ model: createOpenAIModel({ model: 'gpt-6.1-sol' }), rubric: proofRubric });
  * const verdict = await judge.grade({ task: 'Prove that ...', response: draft });
  * console.log(verdict.score, verdict.axes.correctness.reason);
  */

@@ -15,12 +15,12 @@ export interface ProofRecording {
 /** The statement the recordings answer. */
 export const RECORDED_STATEMENT = 'The sum of two odd integers is even.';
 
-/** The models the recordings came from (what offline runs report and price). */
+/** The default models of `baton run proof` (current ids, 2026-12): what live runs call and offline runs report and price. */
 export const RECORDED_MODELS = {
-  prover: 'openai:gpt-4o-mini',
+  prover: 'openai:gpt-6-luna',
   critic: 'anthropic:claude-haiku-4-5',
-  reviser: 'openai:gpt-4o-mini',
-  judges: ['openai:gpt-4o', 'anthropic:claude-sonnet-4-5'],
+  reviser: 'openai:gpt-6-luna',
+  judges: ['openai:gpt-6.1-sol', 'anthropic:claude-sonnet-5-5'],
 } as const;
 
 const json = (value: unknown): string => JSON.stringify(value);

@@ -25,7 +25,7 @@ export interface RunPatchOptions {
   /** Serve the fixture's recorded replies from the local wire-protocol server instead of calling a provider. */
   readonly offline?: boolean;
   readonly provider?: 'openai' | 'anthropic';
-  /** Model id; default gpt-4o-mini (OpenAI, also offline) or claude-sonnet-4-5 (Anthropic). */
+  /** Model id; default gpt-6-luna (OpenAI, also offline) or claude-sonnet-5-5 (Anthropic). */
   readonly model?: string;
   readonly testTimeoutMs?: number;
   /** How the tests are confined; default `auto`, the strongest mechanism that works on this machine. */
@@ -77,8 +77,8 @@ function recordedScript(fixture: PatchFixture): WireStep[] {
 }
 
 function liveModel(options: RunPatchOptions): ModelAdapter {
-  if (options.provider === 'anthropic') return createAnthropicModel({ model: options.model ?? 'claude-sonnet-4-5' });
-  return createOpenAIModel({ model: options.model ?? 'gpt-4o-mini' });
+  if (options.provider === 'anthropic') return createAnthropicModel({ model: options.model ?? 'claude-sonnet-5-5' });
+  return createOpenAIModel({ model: options.model ?? 'gpt-6-luna' });
 }
 
 /**
@@ -96,7 +96,7 @@ export async function runPatch(options: RunPatchOptions = {}): Promise<PatchRunR
   const server = options.offline ? await startWireServer({ script: recordedScript(fixture) }) : undefined;
   try {
     const model = server
-      ? createOpenAIModel({ model: options.model ?? 'gpt-4o-mini', baseURL: server.openaiBaseURL, apiKey: 'offline' })
+      ? createOpenAIModel({ model: options.model ?? 'gpt-6-luna', baseURL: server.openaiBaseURL, apiKey: 'offline' })
       : liveModel(options);
     const workflow = createPatchWorkflow({
       snapshot: fixture.snapshot,
@@ -178,7 +178,7 @@ export function register(program: Command): void {
         .choices(['openai', 'anthropic'])
         .default('openai'),
     )
-    .option('--model <id>', 'model id (default gpt-4o-mini, or claude-sonnet-4-5 with --provider anthropic)')
+    .option('--model <id>', 'model id (default gpt-6-luna, or claude-sonnet-5-5 with --provider anthropic)')
     .option('--test-timeout <ms>', 'limit of one test run', positiveInt('--test-timeout'), 30_000)
     .addOption(
       new Option(

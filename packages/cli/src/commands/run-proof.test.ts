@@ -13,7 +13,7 @@ describe('baton run proof', () => {
     expect(await main(['run', 'proof', '--offline'])).toBe(0);
     const text = out.join('\n');
     expect(text).toMatch(/^OFFLINE:/);
-    expect(text).toMatch(/judge openai\/gpt-4o\s+score 0\.883/);
+    expect(text).toMatch(/judge openai\/gpt-6\.1-sol\s+score 0\.883/);
     expect(text).toMatch(/panel score 0\.783; disagreement: range 0\.200/);
     expect(text).toMatch(/judges \$[0-9.]+ \(\d+\.\d% of the episode\)/);
   });

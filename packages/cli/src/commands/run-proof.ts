@@ -31,7 +31,7 @@ interface ProofFlags {
   json?: string;
 }
 
-/** `provider:model`, e.g. `openai:gpt-4o-mini` or `anthropic:claude-haiku-4-5`. */
+/** `provider:model`, e.g. `openai:gpt-6-luna` or `anthropic:claude-haiku-4-5`. */
 function modelSpec(flag: string) {
   return (value: string): string => {
     if (!/^(openai|anthropic):\S+$/.test(value))
