@@ -12,12 +12,12 @@ const UNSAFE =
 /**
  * Makes text safe to print on a terminal: control and invisible characters become visible escapes (`\x1b`,
  * `\ufffd`), so bytes taken from a user's file (an error naming a bad CSV cell, say) can neither move the cursor,
- * recolour the screen, nor ring the bell; very long text is cut with a note of how much was left out.
+ * recolour the screen, nor ring the bell; text past `maxLength` is cut with a note of how much was left out.
  */
-export function terminalSafe(text: string): string {
+export function terminalSafe(text: string, maxLength = MAX_MESSAGE): string {
   const escaped = text.replace(UNSAFE, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
-  return escaped.length <= MAX_MESSAGE ? escaped : `${escaped.slice(0, MAX_MESSAGE)}... (${escaped.length - MAX_MESSAGE} more characters)`;
+  return escaped.length <= maxLength ? escaped : `${escaped.slice(0, maxLength)}... (${escaped.length - maxLength} more characters)`;
 }

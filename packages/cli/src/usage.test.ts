@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_USAGE } from './program.ts';
 import { runCli } from './test-support.ts';
@@ -107,4 +109,18 @@ describe('binary or hostile input', () => {
     expect(flag.err).toContain('\\x1b]0;owned\\x07');
     expect(hasControl(flag.err)).toBe(false);
   });
+});
+
+describe('a reader that leaves early', () => {
+  it('`baton ... | head` ends quietly: no EPIPE stack trace, exit 0', async () => {
+    const bin = join(dirname(fileURLToPath(import.meta.url)), 'bin.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Close our end before anything is read: every write of the help text hits a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|^\s+at /m);
+    expect(code).toBe(0);
+  }, 60_000);
 });

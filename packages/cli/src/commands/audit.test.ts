@@ -97,11 +97,11 @@ describe('baton audit', () => {
   it('show prints who handed to whom and why, the scalar back and the cost', async () => {
     const { code, out } = await runCli('audit', 'show', log);
     expect(code).toBe(0);
-    expect(out).toMatch(/episode relay-1-1 +workflow relay, seed 1, entry draft/);
-    expect(out).toMatch(/draft decides \S+ \((greedy|explored)\) +Q: continue[*]?=/);
+    expect(out).toMatch(/episode relay-1-1: workflow relay, seed 1, entry draft/);
+    expect(out).toMatch(/draft +decides \S+ \((greedy|explored)\); Q: continue[*]?=/);
     expect(out).toMatch(/\w+ -> \w+ +handoff relay-\d-\d\/h0/);
     expect(out).toMatch(/scalar [\d.-]+ back for/);
-    expect(out).toMatch(/worked 1: reward -0\.020, \$0\.\d+ +\d+\+\d+ tok +(gpt|claude|llama)/);
+    expect(out).toMatch(/worked 1: reward -0\.020, \$0\.\d+, \d+\+\d+ tok, (gpt|claude|llama)/);
     expect((await runCli('audit', 'show', log, '--episode', 'nope')).code).toBe(2);
   });
 
@@ -176,6 +176,33 @@ describe('baton audit says what it proves', () => {
     expect(bad.code).toBe(1);
     expect(bad.out).not.toMatch(/checkpoint/);
     expect(bad.out).toMatch(/4 records before it verify; the key vouches for lines 1-1/);
+  });
+
+  it('show prints aligned columns, whole-millisecond latencies, and log text terminal-safe', async () => {
+    const chain = new AuditChain(undefined);
+    const events = lines()
+      .map((l) => JSON.parse(l) as { kind: string; event?: { type: string; agent?: string; usage?: Record<string, unknown> } })
+      .flatMap((r) => (r.kind === 'event' && r.event ? [r.event] : []))
+      .map((e) =>
+        e.type === 'work-end' && e.agent === 'check'
+          ? { ...e, agent: 'check\u001b[2J', usage: { ...e.usage, latencyMs: 123.456789 } }
+          : e.type === 'work-start' && e.agent === 'check'
+            ? { ...e, agent: 'check\u001b[2J' }
+            : e,
+      );
+    const crafted = join(dir, 'crafted-show.jsonl');
+    writeFileSync(crafted, [chain.genesis(), ...events.map((e) => chain.event(JSON.stringify(e))), chain.seal()].join('\n') + '\n');
+    const { code, out } = await runCli('audit', 'show', crafted);
+    expect(code).toBe(0);
+    const rows = out.split('\n');
+    expect(rows[0]).toMatch(/^ *record +clock +t +agent +event$/);
+    const eventColumn = (rows[0] as string).indexOf('event');
+    for (const row of rows.slice(1).filter((r) => r !== '' && !r.includes(' episode ')))
+      expect(row.slice(eventColumn - 2, eventColumn)).toBe('  ');
+    expect(out).toMatch(/, 123ms, /);
+    expect(out).not.toMatch(/123\.45/);
+    expect(out).toContain('check\\x1b[2J');
+    expect(out).not.toContain('\u001b');
   });
 
   it.each(['show', 'replay', 'costs'])('%s on a torn or unsealed log warns that it is partial', async (command) => {

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { UserError, type BatonEvent } from '@baton/core';
+import { UserError } from '@baton/core';
 import {
   auditCosts,
   readAuditRecords,
@@ -13,7 +12,10 @@ import {
   type VerifyResult,
 } from '@baton/audit';
 import { checkAuditFile } from './audit-read.ts';
+import { formatTimeline, usd } from './audit-show.ts';
 import { outputFile } from '../program.ts';
+import { createProgress } from '../progress.ts';
+import { terminalSafe } from '../terminal.ts';
 
 /** Reads the HMAC key from the env var named by --key-env; naming an unset var is a usage error. */
 function keyFrom(name: string | undefined): string | undefined {
@@ -25,10 +27,6 @@ function keyFrom(name: string | undefined): string | undefined {
 
 /** Logs larger than this get a progress bar on `verify` (when stderr is a terminal). */
 const PROGRESS_BYTES = 64e6;
-
-const short = (hash: string): string => hash.slice(0, 10);
-const usd = (n: number): string => `$${n.toFixed(n < 0.01 ? 6 : 4)}`;
-const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3));
 
 /**
  * The records of `file` for show/replay/costs, which read a log without checking its hashes. A log that does not end
@@ -78,46 +76,6 @@ export function formatVerdict(result: VerifyResult, keyChecked: boolean): string
   return lines;
 }
 
-/** One readable line per event: who, to whom, why (Q-values, legal set, explored), the scalar back, the cost. */
-export function describeEvent(e: BatonEvent): string {
-  const t = `t=${num(e.time)}`.padEnd(8);
-  switch (e.type) {
-    case 'episode-start':
-      return `episode ${e.episodeId}  workflow ${e.workflow}, seed ${e.seed}, entry ${e.entry}, artifact ${short(e.artifactHash)}${e.learn === false ? ', evaluation' : ''}`;
-    case 'work-start':
-      return `  ${t}${e.agent} starts work on ${short(e.artifactHash)}`;
-    case 'work-end': {
-      const u = e.usage;
-      const tokens =
-        u.inputTokens !== undefined || u.outputTokens !== undefined ? `  ${u.inputTokens ?? 0}+${u.outputTokens ?? 0} tok` : '';
-      const changed =
-        e.artifactHashAfter === e.artifactHashBefore
-          ? 'artifact unchanged'
-          : `artifact ${short(e.artifactHashBefore)} -> ${short(e.artifactHashAfter)}`;
-      return `  ${t}${e.agent} worked ${num(e.duration)}: reward ${num(e.reward)}, ${u.costUsd !== undefined ? usd(u.costUsd) : 'no cost'}${tokens}${u.model ? `  ${u.model}` : ''}${u.latencyMs !== undefined ? `  ${u.latencyMs}ms` : ''}  ${changed}`;
-    }
-    case 'decision': {
-      const q = e.legal
-        .map((a) => `${a}${a === e.action ? '*' : ''}=${e.qValues[a] === undefined ? '?' : num(e.qValues[a] as number)}`)
-        .join(', ');
-      return `  ${t}${e.agent} decides ${e.action}${e.explored ? ' (explored)' : ' (greedy)'}  Q: ${q}`;
-    }
-    case 'handoff':
-      return `  ${t}${e.from} -> ${e.to}  handoff ${e.handoffId}${e.skipped.length ? `, skipping ${e.skipped.join(', ')}` : ''}`;
-    case 'scalar-return':
-      return `  ${t}${e.from} -> ${e.to}  scalar ${num(e.scalar)} back for ${e.handoffId}`;
-    case 'submit':
-      return (
-        `  ${t}${e.agent} submits ${short(e.artifactHash)}: R = ${num(e.reward)}${e.forced ? ' (budget forced)' : ''}` +
-        `${e.usage ? `, grading ${usd(e.usage.costUsd ?? 0)}` : ''}${e.notes ? `  ${JSON.stringify(e.notes)}` : ''}`
-      );
-    case 'episode-end':
-      return `  ${t}end: return ${num(e.return)}, ${e.steps} steps, ${e.handoffs} handoffs, ${usd(e.costUsd)}${e.tokens !== undefined ? `, ${e.tokens} tokens` : ''}`;
-    case 'error':
-      return `  ${t}ERROR ${e.code}${e.agent ? ` in ${e.agent}` : ''}: ${e.message}`;
-  }
-}
-
 function costTable(title: string, rows: Readonly<Record<string, CostLine & { count?: number }>>): string[] {
   const out = [
     title,
@@ -154,17 +112,13 @@ export function register(program: Command): void {
       const hmacKey = keyFrom(opts.keyEnv);
       const size = await checkAuditFile(file);
       // A bar for a log that takes a while (~400k records/s here): bytes checked of the file's size, on a terminal.
-      const bar =
-        process.stderr.isTTY && size > PROGRESS_BYTES
-          ? new SingleBar({ stream: process.stderr, format: 'verify [{bar}] {percentage}% of {size}' })
-          : undefined;
-      bar?.start(size, 0, { size: `${(size / 1e6).toFixed(0)} MB` });
+      const progress = createProgress('verify', Boolean(process.stderr.isTTY) && size > PROGRESS_BYTES, { units: 'bytes' });
       const result = await verifyAuditLog(file, {
         ...(hmacKey === undefined ? {} : { hmacKey }),
         requireSeal: !opts.live,
-        ...(bar ? { onProgress: (bytes: number) => bar.update(bytes) } : {}),
+        onProgress: (bytes: number) => progress.update(bytes, size),
       });
-      bar?.stop();
+      progress.stop();
       for (const line of formatVerdict(result, hmacKey !== undefined)) console.log(line);
       if (!result.ok) process.exitCode = 1;
     });
@@ -175,15 +129,10 @@ export function register(program: Command): void {
     .argument('<file>', 'audit log (JSONL)')
     .option('--episode <id>', 'only this episode')
     .action(async (file: string, opts: { episode?: string }) => {
-      const recs = await records(file);
-      let shown = 0;
-      for (const rec of recs) {
-        if (rec.kind !== 'event' || (opts.episode !== undefined && rec.event.episodeId !== opts.episode)) continue;
-        if (rec.event.type === 'episode-start' && shown > 0) console.log('');
-        console.log(`${String(rec.seq).padStart(6)} ${new Date(rec.ts).toISOString().slice(11, 23)} ${describeEvent(rec.event)}`);
-        shown += 1;
-      }
-      if (opts.episode !== undefined && shown === 0) throw new UserError(`no episode "${opts.episode}" in ${file}`, { field: '--episode' });
+      const lines = formatTimeline(await records(file), opts.episode);
+      if (opts.episode !== undefined && lines.length === 0)
+        throw new UserError(`no episode "${opts.episode}" in ${file}`, { field: '--episode' });
+      for (const line of lines) console.log(line);
     });
 
   audit
@@ -194,11 +143,12 @@ export function register(program: Command): void {
     .argument('<file>', 'audit log (JSONL)')
     .action(async (file: string) => {
       const result = await replayAudit(await records(file));
-      for (const p of result.problems) console.log(`record ${p.seq}: ${p.reason}`);
+      // Reasons quote agent names and ids from the log: terminal-safe.
+      for (const p of result.problems) console.log(terminalSafe(`record ${p.seq}: ${p.reason}`));
       for (const e of result.episodes) {
         if (e.ok) continue;
-        console.log(`episode ${e.episodeId}: ${e.outcome}${e.problems.length ? '' : ' (no episode-end)'}`);
-        for (const p of e.problems) console.log(`  record ${p.seq}: ${p.reason}`);
+        console.log(terminalSafe(`episode ${e.episodeId}: ${e.outcome}${e.problems.length ? '' : ' (no episode-end)'}`));
+        for (const p of e.problems) console.log(terminalSafe(`  record ${p.seq}: ${p.reason}`));
       }
       const bad = result.episodes.filter((e) => !e.ok).length;
       console.log(
@@ -214,7 +164,7 @@ export function register(program: Command): void {
     .option('--json <file>', 'also write the figures as JSON', outputFile('--json'))
     .action(async (file: string, opts: { json?: string }) => {
       const costs = await auditCosts(await records(file));
-      console.log(formatCosts(costs));
+      console.log(terminalSafe(formatCosts(costs), Number.POSITIVE_INFINITY));
       if (opts.json) await writeFile(opts.json, `${JSON.stringify(costs, null, 2)}\n`);
     });
 }

@@ -3,7 +3,6 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { loadRouteLLM, recordedLabel, replayPair, type ReplayDataset } from '@baton/adapters';
 import { cascadeWorkflow, newCascadeHeads, newMathDraft } from '@baton/agents';
@@ -12,6 +11,7 @@ import { InProcessRuntime, Rng, UserError, type EventSink } from '@baton/core';
 import { relayInput, relayRuntime } from '@baton/core/test';
 import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
 import { outputFile, positiveInt } from '../program.ts';
+import { createProgress } from '../progress.ts';
 import { benchCommand } from './bench.ts';
 
 const BENCH_KEY = 'bench-hmac-key-0123456789abcdef';
@@ -59,16 +59,19 @@ export interface AuditBenchResult {
   readonly workload: AuditWorkload;
   readonly episodes: number;
   readonly rounds: number;
-  /** Median decisions per wall-clock second of the workload on the in-process runtime, per variant. */
+  /** Each variant's own median of decisions per wall-clock second (the overheads come from `pairs`, not from these). */
   readonly decisionsPerSecond: Variants;
-  /** 100 * (1 - audited / plain): the median over rounds of each round's pair of wall-clock rates. */
+  /** 100 * (1 - audited / plain) of the median round's pair of wall-clock rates (see `pairs`). */
   readonly overheadPercent: { readonly audit: number; readonly signed: number };
+  /** Per audited variant, the round its overhead is taken from, and the spread of the overhead over all rounds. */
+  readonly pairs: { readonly audit: RoundPair; readonly signed: RoundPair };
   /**
    * The same per CPU-second of this process (all threads, including the writes): on a shared, oversubscribed
    * machine wall-clock rates swing with the neighbours' load, CPU time much less.
    */
   readonly decisionsPerCpuSecond: Variants;
   readonly cpuOverheadPercent: { readonly audit: number; readonly signed: number };
+  readonly cpuPairs: { readonly audit: RoundPair; readonly signed: RoundPair };
   readonly eventsPerDecision: number;
   /** Median time of `close()` (seal record, fsync of the whole log of all rounds), not in the rates above. */
   readonly closeMs: number;
@@ -84,6 +87,33 @@ interface Variants {
   readonly none: number;
   readonly audit: number;
   readonly signed: number;
+}
+
+/**
+ * One audited variant against no sink, in the round whose overhead is the median over rounds (the lower median for
+ * an even count): the overhead printed is exactly `1 - audited / plain` of the two rates printed beside it.
+ */
+export interface RoundPair {
+  readonly plain: number;
+  readonly audited: number;
+  readonly overheadPercent: number;
+  /** Lowest and highest overhead of any round. */
+  readonly rangePercent: readonly [number, number];
+}
+
+/** The median round's pair of rates for one audited variant (each round's rates measured back to back). */
+export function medianRoundPair(plain: readonly number[], audited: readonly number[]): RoundPair {
+  const overheads = audited.map((x, i) => 100 * (1 - x / (plain[i] as number)));
+  const order = overheads.map((_, i) => i).sort((a, b) => (overheads[a] as number) - (overheads[b] as number));
+  const round = order[(order.length - 1) >> 1] as number;
+  const p = Math.round(plain[round] as number);
+  const a = Math.round(audited[round] as number);
+  return {
+    plain: p,
+    audited: a,
+    overheadPercent: +(100 * (1 - a / p)).toFixed(1),
+    rangePercent: [+(overheads[order[0] as number] as number).toFixed(1), +(overheads[order.at(-1) as number] as number).toFixed(1)],
+  };
 }
 
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
@@ -166,13 +196,12 @@ export async function benchAudit(options: {
       records = result.records;
     }
     const seconds = median(verifyRuns);
-    // Overheads are paired: each round's audited rate against the same round's plain one, then the median over
-    // rounds, so that drift in the machine's load between rounds cancels instead of landing on one variant.
-    const summarise = (r: typeof rates): { rates: Variants; overhead: { audit: number; signed: number } } => {
-      const m = { none: Math.round(median(r.none)), audit: Math.round(median(r.audit)), signed: Math.round(median(r.signed)) };
-      const paired = (xs: readonly number[]): number => +(100 * median(xs.map((x, i) => 1 - x / (r.none[i] as number)))).toFixed(1);
-      return { rates: m, overhead: { audit: paired(r.audit), signed: paired(r.signed) } };
-    };
+    // Overheads are paired: each round's audited rate against the same round's plain one, and the median round is
+    // reported, so that drift in the machine's load between rounds cancels instead of landing on one variant.
+    const summarise = (r: typeof rates): { rates: Variants; pairs: { audit: RoundPair; signed: RoundPair } } => ({
+      rates: { none: Math.round(median(r.none)), audit: Math.round(median(r.audit)), signed: Math.round(median(r.signed)) },
+      pairs: { audit: medianRoundPair(r.none, r.audit), signed: medianRoundPair(r.none, r.signed) },
+    });
     const wall = summarise(rates);
     const cpu = summarise(cpuRates);
     return {
@@ -180,9 +209,11 @@ export async function benchAudit(options: {
       episodes: options.episodes,
       rounds: options.rounds,
       decisionsPerSecond: wall.rates,
-      overheadPercent: wall.overhead,
+      overheadPercent: { audit: wall.pairs.audit.overheadPercent, signed: wall.pairs.signed.overheadPercent },
+      pairs: wall.pairs,
       decisionsPerCpuSecond: cpu.rates,
-      cpuOverheadPercent: cpu.overhead,
+      cpuOverheadPercent: { audit: cpu.pairs.audit.overheadPercent, signed: cpu.pairs.signed.overheadPercent },
+      cpuPairs: cpu.pairs,
       eventsPerDecision: +((records - 2) / decisionsAudited).toFixed(2),
       closeMs: +median(closeMs).toFixed(1),
       verify: {
@@ -196,6 +227,19 @@ export async function benchAudit(options: {
     await Promise.all(Object.values(sinks).map((audit) => audit.close().catch(() => undefined)));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The overhead lines: each from one round's pair of rates, printed beside it, so the figures cannot disagree. */
+export function formatPairs(result: Pick<AuditBenchResult, 'pairs' | 'cpuPairs' | 'rounds'>): string[] {
+  const line = (unit: string, variant: string, p: RoundPair): string =>
+    `  ${variant.padEnd(7)} overhead ${p.overheadPercent}%: ${p.audited} vs ${p.plain} ${unit} with no sink` +
+    (result.rounds > 1 ? ` (the median round; ${p.rangePercent[0]}% to ${p.rangePercent[1]}% over ${result.rounds} rounds)` : '');
+  return [
+    line('decisions/s', 'audit', result.pairs.audit),
+    line('decisions/s', 'signed', result.pairs.signed),
+    line('decisions/cpu-s', 'audit', result.cpuPairs.audit),
+    line('decisions/cpu-s', 'signed', result.cpuPairs.signed),
+  ];
 }
 
 /** `baton bench audit [--workload relay|icq|gsm8k|all] [--episodes N] [--gsm8k-episodes N] [--rounds R] [--data DIR] [--json FILE]`. */
@@ -235,11 +279,10 @@ export function register(program: Command): void {
             workloads = workloads.filter((w) => w !== 'gsm8k');
           }
         }
-        const bar =
-          process.stderr.isTTY || opts.progress
-            ? new SingleBar({ stream: process.stderr, format: 'bench audit [{bar}] {value}/{total} rounds' })
-            : undefined;
-        bar?.start(opts.rounds * workloads.length, 0);
+        const progress = createProgress('bench audit', Boolean(process.stderr.isTTY) || opts.progress === true);
+        const rounds = opts.rounds * workloads.length;
+        let roundsDone = 0;
+        progress.update(0, rounds, `${workloads[0] ?? ''} rounds`);
         const results: Partial<Record<AuditWorkload, AuditBenchResult>> = {};
         for (const workload of workloads) {
           const episodes = workload === 'gsm8k' ? opts.gsm8kEpisodes : opts.episodes;
@@ -248,22 +291,15 @@ export function register(program: Command): void {
             episodes,
             rounds: opts.rounds,
             ...(gsm8k ? { gsm8k } : {}),
-            onRound: () => bar?.increment(),
+            onRound: () => progress.update(++roundsDone, rounds, `${workload} rounds`),
           });
         }
-        bar?.stop();
+        progress.stop();
         for (const result of Object.values(results)) {
-          const d = result.decisionsPerSecond;
-          const c = result.decisionsPerCpuSecond;
           console.log(
             `${result.workload} workload, ${result.episodes} episodes x ${result.rounds} alternating rounds, ${result.eventsPerDecision} events per decision`,
           );
-          console.log(
-            `  decisions/s      no sink ${d.none}   audit ${d.audit} (overhead ${result.overheadPercent.audit}%)   signed ${d.signed} (overhead ${result.overheadPercent.signed}%)`,
-          );
-          console.log(
-            `  decisions/cpu-s  no sink ${c.none}   audit ${c.audit} (overhead ${result.cpuOverheadPercent.audit}%)   signed ${c.signed} (overhead ${result.cpuOverheadPercent.signed}%)`,
-          );
+          for (const line of formatPairs(result)) console.log(line);
           console.log(`  close            ${result.closeMs} ms per log (seal + fsync; not in the rates above)`);
           console.log(
             `  verify           ${result.verify.records} records in ${result.verify.seconds}s = ${result.verify.recordsPerSecond} records/s (${result.verify.recordsPerCpuSecond} per cpu-s)`,

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { loadRouteLLM } from '@baton/adapters';
 import { UserError } from '@baton/core';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { runGsm8kBench, type Estimate, type Gsm8kBenchResult } from '../gsm8k/bench.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
+import { createProgress } from '../progress.ts';
 import { table } from './synthetic-format.ts';
 import { benchCommand } from './bench.ts';
 
@@ -127,14 +127,7 @@ export function register(program: Command): void {
         if (opts.folds < 2) throw new UserError('must be at least 2', { field: '--folds' });
         if (opts.ablationFolds < 2) throw new UserError('must be at least 2', { field: '--ablation-folds' });
         const dataset = loadRouteLLM(opts.data);
-        const bar =
-          process.stderr.isTTY || opts.progress
-            ? new cliProgress.SingleBar(
-                { stream: process.stderr, etaBuffer: 50, noTTYOutput: Boolean(opts.progress), notTTYSchedule: 5000 },
-                cliProgress.Presets.shades_classic,
-              )
-            : undefined;
-        bar?.start(1, 0);
+        const progress = createProgress('bench gsm8k', Boolean(process.stderr.isTTY) || opts.progress === true);
         const result = await runGsm8kBench(dataset, {
           folds: opts.folds,
           epochs: opts.epochs,
@@ -144,12 +137,9 @@ export function register(program: Command): void {
           seeds: opts.seeds,
           firstSeed: opts.seed,
           strongCallPenalty: opts.strongCallPenalty,
-          onProgress: (done, total) => {
-            bar?.setTotal(total);
-            bar?.update(done);
-          },
+          onProgress: (done, total) => progress.update(done, total, 'episodes'),
         });
-        bar?.stop();
+        progress.stop();
         printGsm8k(result);
         if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
       },

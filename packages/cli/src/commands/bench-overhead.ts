@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { outputFile, positiveInt } from '../program.ts';
+import { createProgress } from '../progress.ts';
 import { benchCommand, loadWorkspaceBench } from './bench.ts';
 
 interface OverheadFlags {
@@ -29,27 +29,13 @@ export function register(program: Command): void {
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(async (flags: OverheadFlags) => {
       const { runOverheadBench, COMPARED, REFERENCES } = await loadWorkspaceBench('bench/overhead', () => import('@baton/bench-overhead'));
-      const bar =
-        process.stderr.isTTY || flags.progress
-          ? new cliProgress.SingleBar(
-              {
-                format: 'bench overhead [{bar}] {value}/{total} {label}',
-                stream: process.stderr,
-                noTTYOutput: !process.stderr.isTTY,
-                notTTYSchedule: 5000,
-              },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
+      const progress = createProgress('bench overhead', Boolean(process.stderr.isTTY) || flags.progress === true);
       const result = await runOverheadBench({
         ...(flags.sizes ? { sizes: flags.sizes } : {}),
         ...(flags.rounds ? { rounds: flags.rounds } : {}),
-        onProgress: (done, total, label) => {
-          if (bar && done === 1) bar.start(total, 0, { label });
-          bar?.update(done, { label });
-        },
+        onProgress: (done, total, label) => progress.update(done, total, label),
       });
-      bar?.stop();
+      progress.stop();
       const sizes = (result.meta.sizes as number[] | undefined) ?? [];
       const cell = (x: number | undefined): string => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(2)).padStart(10);
       console.log(

@@ -4,6 +4,7 @@ import { runCommand } from './run.ts';
 import { BullmqRuntime, loadHeadsFor, saveHeadsFile, type connectRedis } from '@baton/adapters';
 import { InProcessRuntime, UserError, type EpisodeResult, type HandoffHead, type Runtime } from '@baton/core';
 import { outputFile, positiveInt } from '../program.ts';
+import { createProgress } from '../progress.ts';
 import { connectChecked } from '../redis.ts';
 import { userPath } from '../paths.ts';
 import { builtinWorkflowNames, loadWorkflowDefinition, MODULE_SHAPE } from '../workflows.ts';
@@ -97,9 +98,13 @@ function addRun(command: Command, specOf: (arg: string | undefined) => string): 
             : loadHeadsFor(definition, userPath(flags.heads));
         runtime = new InProcessRuntime({ workflow, heads });
       }
+      const progress = createProgress(`run ${workflow.name}`);
       try {
-        for (let i = 0; i < flags.episodes; i++)
+        for (let i = 0; i < flags.episodes; i++) {
           results.push(await runtime.runEpisode({ seed: flags.seed + i, input: input(i), learn: flags.learn }));
+          progress.update(i + 1, flags.episodes, 'episodes');
+        }
+        progress.stop();
       } finally {
         await runtime.close();
         redis?.disconnect();

@@ -7,6 +7,7 @@ import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, t
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
 import { decileThresholds, routingMetrics, type CurvePoint, type RoutingMetrics } from '../gsm8k/metrics.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
+import { createProgress } from '../progress.ts';
 import { trainCommand } from './run.ts';
 
 /** RouteLLM directory or responses CSV, or a RouterBench wide CSV (told apart by its `|model_response` columns). */
@@ -97,7 +98,18 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
       ? { ...newCascadeHeads(wf as ReturnType<typeof cascadeWorkflow>) }
       : newRoutingHeads(wf as ReturnType<typeof routingWorkflow>);
   const runtime = new InProcessRuntime({ workflow: wf, heads });
-  await trainHeads(runtime, trainSet, { epochs: opts.epochs, seed: opts.seed, costWeight });
+  // A bar on a terminal: RouterBench files hold tens of thousands of prompts, times the epochs.
+  const progress = createProgress(`train ${kind}`);
+  const episodes = trainSet.length * opts.epochs;
+  let trained = 0;
+  await trainHeads(runtime, trainSet, {
+    epochs: opts.epochs,
+    seed: opts.seed,
+    costWeight,
+    onEpisode: () =>
+      progress.update(++trained, episodes, `epoch ${Math.min(opts.epochs, Math.floor(trained / trainSet.length) + 1)}/${opts.epochs}`),
+  });
+  progress.stop();
 
   const scores = await escalationScores(runtime, heads, testSet);
   const thresholds = decileThresholds(scores);
