@@ -34,7 +34,7 @@ export interface FaultsBenchResult {
   readonly auditVerified: boolean;
   /** The hash-chained audit log verified (verifyAuditLines with the HMAC key, sealed); null when not written. */
   readonly auditChainVerified: boolean | null;
-  /** Records in the chained log beyond one per event plus genesis and seal (events re-sent after a crash). */
+  /** Records in the chained log beyond one per event plus genesis and seal (0: every redelivered event was dropped before it was sequenced). */
   readonly auditChainExtraRecords: number | null;
   /** Events found twice in the audit stream. */
   readonly auditDuplicates: number;
@@ -206,8 +206,10 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   let auditChainVerified: boolean | null = null;
   let auditChainExtraRecords: number | null = null;
   if (chain) {
-    const sealer = createRedisStreamAuditSink({ redis: connectRedis(server.url), stream: chain.stream, hmacKey: chain.hmacKey });
+    // Sealed on the bench's own connection (closed below with the rest), so the bench exits when it is done.
+    const sealer = createRedisStreamAuditSink({ redis, stream: chain.stream, hmacKey: chain.hmacKey });
     await sealer.seal();
+    await sealer.close();
     const lines = await readRedisAuditStream({ redis, stream: chain.stream });
     const verdict = verifyAuditLines(lines, { hmacKey: chain.hmacKey });
     auditChainVerified = verdict.ok;

@@ -63,3 +63,22 @@ describe('Redis stream audit sink', () => {
     expect((await verifyAuditLog(await readRedisAuditStream({ redis, stream: forged }))).ok).toBe(false);
   });
 });
+
+describe('Redis stream audit sink under at-least-once delivery', () => {
+  it('sequences a redelivered event once, whichever writer delivers it again', async () => {
+    const stream = `${prefix}:redeliver`;
+    const sink = createRedisStreamAuditSink({ redis, stream, hmacKey: KEY });
+    const event = { type: 'error', episodeId: 'e1', time: 0, code: 'x', message: 'once' } as const;
+    await sink.sink(event, { eventId: 'fx-1#0' });
+    await sink.sink(event, { eventId: 'fx-1#0' }); // the same delivery again (a worker replaying its outbox)
+    await sink.sink({ ...event, message: 'twice' }, { eventId: 'fx-2#0' });
+    // A restarted worker (another connection, another sink) replays the same outbox: still dropped.
+    const other = createRedisStreamAuditSink({ redis: second, stream, hmacKey: KEY });
+    await other.sink(event, { eventId: 'fx-1#0' });
+    await other.sink({ ...event, message: 'from another writer' }, { eventId: 'fx-3#0' });
+    await sink.seal();
+    const lines = await readRedisAuditStream({ redis, stream });
+    expect(lines).toHaveLength(1 + 3 + 1); // genesis, three distinct events, seal
+    expect(await verifyAuditLog(lines, { hmacKey: KEY })).toMatchObject({ ok: true, sealed: true });
+  });
+});
