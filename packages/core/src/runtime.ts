@@ -12,7 +12,6 @@ import {
   newLedger,
   settleSubmit,
   workContext,
-  type AgentLedger,
   type DecisionRecord,
   type EpisodeRun,
   type Holder,
@@ -109,10 +108,12 @@ export class InProcessRuntime<T> implements Runtime<T> {
     const events: BatonEvent[] = [];
     const emitting = this.sinks.length > 0;
     const heads = this.heads;
+    const rng = new Rng(options.seed);
     const run: EpisodeRun<T> = {
       workflow: wf,
       episodeId,
-      rng: new Rng(options.seed),
+      rng,
+      rand: () => rng.next(),
       learn,
       explore,
       book,
@@ -122,7 +123,18 @@ export class InProcessRuntime<T> implements Runtime<T> {
     };
     let artifact = createArtifact(wf.artifact, options.input);
     let holderId = wf.entry;
-    const ledgers = new Map<string, AgentLedger>([[holderId, newLedger(1)]]);
+    // One holder (option, head, own counters) per agent that takes part, made when it first gets the artifact.
+    const holders = new Map<string, Holder<T>>();
+    const holderOf = (id: string): Holder<T> => {
+      let holder = holders.get(id);
+      if (holder) return holder;
+      const agent = wf.agentById.get(id);
+      const head = heads[id];
+      if (!agent || !head) throw new EpisodeError(`artifact reached unknown agent "${id}"`, { episodeId });
+      holders.set(id, (holder = { agent, head, ledger: newLedger() }));
+      return holder;
+    };
+    holderOf(holderId).ledger.receipts = 1;
     const path = [holderId];
     const skipped: Record<string, number> = {};
     const records = learn ? new Map<string, DecisionRecord[]>() : undefined;
@@ -145,11 +157,8 @@ export class InProcessRuntime<T> implements Runtime<T> {
 
     let sent: Promise<void> | undefined;
     for (;;) {
-      const agent = wf.agentById.get(holderId);
-      const head = heads[holderId];
-      const ledger = ledgers.get(holderId);
-      if (!agent || !head || !ledger) throw new EpisodeError(`artifact reached unknown agent "${holderId}"`, { episodeId });
-      const holder: Holder<T> = { agent, head, ledger };
+      const holder = holderOf(holderId);
+      const agent = holder.agent;
       checkAborted(signal, episodeId);
       if (emitting) {
         events.push({ type: 'work-start', episodeId, time: book.time, agent: holderId, artifactHash: artifact.hash });
@@ -198,8 +207,7 @@ export class InProcessRuntime<T> implements Runtime<T> {
       for (const id of epoch.skipped) skipped[id] = (skipped[id] ?? 0) + 1;
       holderId = epoch.to;
       path.push(holderId);
-      let next = ledgers.get(holderId);
-      if (!next) ledgers.set(holderId, (next = newLedger()));
+      const next = holderOf(holderId).ledger;
       next.consecutiveWork = 0;
       next.receipts += 1;
     }

@@ -448,6 +448,7 @@ export class AgentWorker<T> {
       workflow: wf,
       episodeId,
       rng,
+      rand: () => rng.next(),
       learn: ctx.learn,
       explore: ctx.explore,
       book,

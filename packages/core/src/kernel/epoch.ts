@@ -65,6 +65,8 @@ export interface EpisodeRun<T> {
   readonly workflow: Workflow<T>;
   readonly episodeId: string;
   readonly rng: Rng;
+  /** `() => rng.next()`, made once per episode (interfaces that blur on purpose draw from it). */
+  readonly rand: () => number;
   readonly learn: boolean;
   readonly explore: boolean;
   readonly book: EpisodeBook;
@@ -107,14 +109,11 @@ export function budgetLeft<T>(workflow: Workflow<T>, book: EpisodeBook): BudgetL
 /** What `work` receives. The ledger is copied: work that outlives the epoch never sees later counts. */
 export function workContext<T>(run: EpisodeRun<T>, holder: Holder<T>): WorkContext {
   const { consecutiveWork, workUnits, receipts } = holder.ledger;
-  return {
-    agentId: holder.agent.id,
-    episodeId: run.episodeId,
-    local: { consecutiveWork, workUnits, receipts },
-    budget: budgetLeft(run.workflow, run.book),
-    rng: run.rng,
-    ...(run.signal ? { signal: run.signal } : {}),
-  };
+  const local = { consecutiveWork, workUnits, receipts };
+  const budget = budgetLeft(run.workflow, run.book);
+  return run.signal
+    ? { agentId: holder.agent.id, episodeId: run.episodeId, local, budget, rng: run.rng, signal: run.signal }
+    : { agentId: holder.agent.id, episodeId: run.episodeId, local, budget, rng: run.rng };
 }
 
 /** Throws the typed error of a cancelled episode if `signal` is aborted. */
@@ -176,7 +175,7 @@ export function decisionEpoch<T>(
   const local: LocalState = ledger;
   const iface = holder.agent.interface;
   const view: InterfaceView = {
-    projection: iface.project(artifact, () => run.rng.next()),
+    projection: iface.project(artifact, run.rand),
     privateState: iface.privateState?.(local, budgetLeft(workflow, book)) ?? {},
   };
   const exhausted = budgetExhausted(workflow.budget, book.steps, book.tokens, book.costUsd);
@@ -226,17 +225,22 @@ export function decisionEpoch<T>(
     artifactHash: artifact.hash,
   });
 
-  const kept: DecisionRecord = { time: book.time, discounted: book.discounted, view, action: decision.action, legal };
-  const base = { artifact, view, legal, decision, exhausted, record: kept };
-  if (decision.action === SUBMIT) return { ...base, pending: undefined, to: undefined, skipped: NONE };
-  if (decision.action === CONTINUE) return { ...base, pending: { agent: id, view, action: CONTINUE, legal }, to: undefined, skipped: NONE };
-  const to = handoffTarget(decision.action) as string;
+  const action = decision.action;
+  const kept: DecisionRecord = { time: book.time, discounted: book.discounted, view, action, legal };
+  if (action === SUBMIT)
+    return { artifact, view, legal, decision, exhausted, record: kept, pending: undefined, to: undefined, skipped: NONE };
+  if (action === CONTINUE) {
+    const own: PendingTarget = { agent: id, view, action, legal };
+    return { artifact, view, legal, decision, exhausted, record: kept, pending: own, to: undefined, skipped: NONE };
+  }
+  const to = handoffTarget(action) as string;
   const handoffId = `${episodeId}/h${book.handoffs}`;
   const skipped = jumpedBy(workflow, id, to);
   book.handoffs += 1;
   record?.({ type: 'handoff', episodeId, time: book.time, handoffId, from: id, to, artifactHash: artifact.hash, skipped });
   book.time += workflow.transferTime;
-  return { ...base, pending: { agent: id, view, action: decision.action, legal, handoffId }, to, skipped };
+  const owed: PendingTarget = { agent: id, view, action, legal, handoffId };
+  return { artifact, view, legal, decision, exhausted, record: kept, pending: owed, to, skipped };
 }
 
 const NONE: readonly string[] = Object.freeze([]);
