@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { createAuditSink } from '@baton/audit';
 import { InProcessRuntime, defineWorkflow, type AgentOption, type BatonEvent, type HandoffHead } from '@baton/core';
 import { ARTIFACT_TEXT, agentName, probe, type Chain } from './chain.ts';
 import { TabularIcqHead } from '@baton/learner';
@@ -11,6 +15,8 @@ export interface BatonChainOptions {
   readonly learn: boolean;
   /** Attach an event sink (events are only built when someone listens). */
   readonly events: boolean;
+  /** Also write the hash-chained, signed JSONL audit log (createAuditSink) to a temporary file. */
+  readonly audit?: boolean;
   /** Builds one head per agent; default `new TabularIcqHead()` (IC-Q, tabular, default schedules). */
   readonly head?: () => HandoffHead;
 }
@@ -54,10 +60,17 @@ export function buildBatonChain(handoffs: number, options: BatonChainOptions): C
   const sink = (_event: BatonEvent): void => {
     eventCount += 1;
   };
-  const runtime = new InProcessRuntime<Draft>({ workflow, heads, ...(options.events ? { sinks: [sink] } : {}) });
+  const dir = options.audit ? mkdtempSync(join(tmpdir(), 'baton-overhead-')) : undefined;
+  const audit = dir ? createAuditSink({ path: join(dir, 'audit.jsonl'), hmacKey: 'overhead-bench-key-0123456789' }) : undefined;
+  const sinks = [...(options.events ? [sink] : []), ...(audit ? [audit.sink] : [])];
+  const runtime = new InProcessRuntime<Draft>({ workflow, heads, sinks });
   let seed = 1;
   return {
     events: () => eventCount,
+    async close() {
+      await audit?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
     async run() {
       const result = await runtime.runEpisode({
         seed: seed++,

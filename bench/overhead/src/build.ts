@@ -8,6 +8,8 @@ export async function buildChain(framework: Framework, handoffs: number): Promis
   switch (framework) {
     case 'baton':
       return (await import('./baton.ts')).buildBatonChain(handoffs, { learn: true, events: true });
+    case 'batonAudit':
+      return (await import('./baton.ts')).buildBatonChain(handoffs, { learn: true, events: true, audit: true });
     case 'batonEval':
       return (await import('./baton.ts')).buildBatonChain(handoffs, { learn: false, events: false });
     case 'langgraph':

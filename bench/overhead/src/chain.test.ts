@@ -10,7 +10,7 @@ describe('every implementation really hands the artifact along the chain', () =>
     probe.hop = () => {};
   });
 
-  it.each<Framework>(['baton', 'batonEval', 'langgraph', 'openaiAgents', 'openaiAgentsFullHistory'])(
+  it.each<Framework>(['baton', 'batonAudit', 'batonEval', 'langgraph', 'openaiAgents', 'openaiAgentsFullHistory'])(
     '%s: N handoffs, in order, twice',
     async (framework) => {
       const chain = await buildChain(framework, N);

@@ -15,10 +15,12 @@ export interface ChainRun {
 /** A built chain, ready to run repeatedly. */
 export interface Chain {
   run(): Promise<ChainRun>;
+  /** Releases what the chain holds (an audit log's file), after the last run. */
+  close?(): Promise<void>;
 }
 
 /** The frameworks (and Baton variants) the benchmark knows how to build. */
-export const FRAMEWORKS = ['baton', 'batonEval', 'langgraph', 'openaiAgents', 'openaiAgentsFullHistory', 'bareHop'] as const;
+export const FRAMEWORKS = ['baton', 'batonAudit', 'batonEval', 'langgraph', 'openaiAgents', 'openaiAgentsFullHistory', 'bareHop'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
 /** The name of agent i; the same in every framework so paths compare directly. */

@@ -26,6 +26,8 @@ export interface SizeReport {
   readonly handoffs: number;
   /** Microseconds per handoff of each timed run (run wall time / handoffs). */
   readonly usPerHandoff: readonly number[];
+  /** The same runs' CPU time (user + system of this process) per handoff, in microseconds. */
+  readonly cpuUsPerHandoff: readonly number[];
   /** Resident set size after building this size's chain, before its runs. */
   readonly rssBeforeMb: number;
   /** The process's RSS high-water mark (getrusage maxrss) once this size's runs are done. */
@@ -72,14 +74,18 @@ async function measureSize(framework: Framework, request: SizeRequest): Promise<
 
   let heapPeakMb: number | undefined;
   const usPerHandoff: number[] = [];
+  const cpuUsPerHandoff: number[] = [];
   for (let i = 0; i < request.timedRuns; i++) {
     const stopHeap = request.heap === 'timed' && i === 0 ? sampleHeap() : undefined;
+    const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     const run = await chain.run();
     const ns = Number(process.hrtime.bigint() - start);
+    const used = process.cpuUsage(cpu);
     if (stopHeap) heapPeakMb = stopHeap();
     if (run.handoffs !== handoffs) throw new Error(`${framework} made ${run.handoffs} handoffs, expected ${handoffs}`);
     usPerHandoff.push(ns / 1000 / handoffs);
+    cpuUsPerHandoff.push((used.user + used.system) / handoffs);
   }
   if (request.heap === 'extra') {
     const stopHeap = sampleHeap();
@@ -89,9 +95,11 @@ async function measureSize(framework: Framework, request: SizeRequest): Promise<
       heapPeakMb = stopHeap();
     }
   }
+  await chain.close?.();
   return {
     handoffs,
     usPerHandoff,
+    cpuUsPerHandoff,
     rssBeforeMb,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     ...(heapPeakMb === undefined ? {} : { heapPeakMb }),

@@ -9,14 +9,14 @@ const run = promisify(execFile);
 
 /** The three sides the issue compares, plus reference points reported beside them. */
 export const COMPARED = ['baton', 'langgraph', 'openaiAgents'] as const satisfies readonly Framework[];
-export const REFERENCES = ['batonEval', 'openaiAgentsFullHistory', 'bareHop'] as const satisfies readonly Framework[];
+export const REFERENCES = ['batonAudit', 'batonEval', 'openaiAgentsFullHistory', 'bareHop'] as const satisfies readonly Framework[];
 
 export interface OverheadOptions {
   /** Chain lengths (handoffs per run). Default 10, 100, 1000. */
   readonly sizes?: readonly number[];
   /**
    * Rounds; each round runs every framework once (one process each, covering its sizes), in an order rotated every
-   * round. Default 3. At 1000 handoffs or more the peers run in the first round only, Baton in the first two.
+   * round. Default 3 (2 at N >= 1000, where one LangGraph run takes tens of seconds).
    */
   readonly rounds?: number;
   /** Called after each measurement process, for a progress bar. */
@@ -24,8 +24,10 @@ export interface OverheadOptions {
 }
 
 export interface SizeFigures {
-  /** Median over every timed run in every round. */
+  /** Median over every timed run in every round (wall clock). */
   readonly usPerHandoff: number;
+  /** Median CPU time (user + system) per handoff over the same runs. */
+  readonly cpuUsPerHandoff: number;
   readonly minUs: number;
   readonly maxUs: number;
   readonly runs: number;
@@ -42,37 +44,46 @@ export interface FrameworkFigures {
   readonly byN: Readonly<Record<string, SizeFigures>>;
 }
 
+/** A peer's median per-handoff cost over Baton's at one N, by wall clock and by CPU time. */
+export interface PeerRatios {
+  readonly langgraph: number;
+  readonly openaiAgents: number;
+  readonly langgraphCpu: number;
+  readonly openaiAgentsCpu: number;
+}
+
 export type OverheadResult = Partial<Record<Framework, FrameworkFigures>> & {
-  readonly ratios: Readonly<Record<string, { readonly langgraph: number; readonly openaiAgents: number }>>;
+  readonly ratios: Readonly<Record<string, PeerRatios>>;
   readonly goal: { readonly atLeastTimesLower: number; readonly met: boolean };
   readonly meta: Readonly<Record<string, unknown>>;
 };
 
 const HEADLINE_N = 100;
 
-/** How many runs one size gets in one process: enough handoffs to be steady, few enough to keep the bench short. */
-function plan(framework: Framework, handoffs: number, round: number): SizeRequest {
-  const fast = framework === 'baton' || framework === 'batonEval' || framework === 'bareHop';
-  const hops = fast ? 5_000 : handoffs < 100 ? 50 : 100;
-  return {
-    handoffs,
-    warmupRuns: fast ? 20 : 3,
-    timedRuns: Math.max(1, Math.min(fast ? 1000 : 10, Math.round(hops / handoffs))),
-    heap: round > 0 ? 'none' : fast ? 'extra' : 'timed',
-  };
+/**
+ * How many runs one size gets in one process. Every side gets the same: the same warm-up runs and the same timed
+ * runs per round (6 at N <= 10, 2 at N <= 100, 1 beyond), so medians are over equally many runs of equal length.
+ */
+function plan(handoffs: number, round: number): SizeRequest {
+  const fast = handoffs <= 10 ? 6 : handoffs <= 100 ? 2 : 1;
+  return { handoffs, warmupRuns: 5, timedRuns: fast, heap: round > 0 ? 'none' : 'timed' };
 }
 
-/** Whether a framework runs at a size in a round. */
-function takesPart(framework: Framework, handoffs: number, round: number): boolean {
-  // References need one round; the unfiltered OpenAI transcript is O(N) per handoff (over a minute per run at 1000).
-  if (framework === 'bareHop') return round === 0;
+/** Rounds at a size: the default, fewer at N >= 1000 (a single LangGraph run there takes tens of seconds). */
+function roundsAt(handoffs: number, rounds: number | undefined): number {
+  return rounds ?? (handoffs >= 1000 ? 2 : 3);
+}
+
+/** Whether a framework runs at a size in a round: every compared side in every round; references once. */
+function takesPart(framework: Framework, handoffs: number, round: number, rounds: number | undefined): boolean {
+  if (round >= roundsAt(handoffs, rounds)) return false;
+  // The unfiltered OpenAI transcript is O(N) per handoff (over a minute per run at 1000): a reference at N <= 100.
   if (framework === 'openaiAgentsFullHistory') return round === 0 && handoffs <= 100;
-  // At 1000 handoffs a peer's single run takes seconds on a shared machine: one run (round 0) for them, two for Baton.
-  if (handoffs >= 1000) return round === 0 || (round === 1 && (framework === 'baton' || framework === 'batonEval'));
+  if (framework === 'bareHop') return round === 0;
   return true;
 }
 
-const FRAMEWORK_ORDER: readonly Framework[] = [...COMPARED, 'batonEval', 'openaiAgentsFullHistory', 'bareHop'];
+const FRAMEWORK_ORDER: readonly Framework[] = [...COMPARED, ...REFERENCES];
 
 /**
  * Third-party packages stay external (loaded from node_modules, as published); workspace sources are bundled. An
@@ -138,12 +149,12 @@ export async function runOverheadBench(options: OverheadOptions = {}): Promise<O
   const sizes = options.sizes ?? [10, 100, 1000];
   const started = Date.now();
   const loadBefore = loadavg();
-  const rounds = options.rounds ?? 3;
+  const rounds = Math.max(...sizes.map((n) => roundsAt(n, options.rounds)));
   const schedule: MeasureRequest[] = [];
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < FRAMEWORK_ORDER.length; k++) {
       const framework = FRAMEWORK_ORDER[(k + r) % FRAMEWORK_ORDER.length] as Framework;
-      const mine = sizes.filter((n) => takesPart(framework, n, r)).map((n) => plan(framework, n, r));
+      const mine = sizes.filter((n) => takesPart(framework, n, r, options.rounds)).map((n) => plan(n, r));
       if (mine.length) schedule.push({ framework, sizes: mine });
     }
   }
@@ -165,9 +176,11 @@ export async function runOverheadBench(options: OverheadOptions = {}): Promise<O
       const mine = reports.filter((r) => r.framework === framework).flatMap((r) => r.sizes.filter((s) => s.handoffs === handoffs));
       if (!mine.length) continue;
       const us = mine.flatMap((r) => r.usPerHandoff);
+      const cpu = mine.flatMap((r) => r.cpuUsPerHandoff);
       const heap = mine.flatMap((r) => (r.heapPeakMb === undefined ? [] : [r.heapPeakMb]));
       byN[handoffs] = {
         usPerHandoff: round2(median(us)),
+        cpuUsPerHandoff: round2(median(cpu)),
         minUs: round2(Math.min(...us)),
         maxUs: round2(Math.max(...us)),
         runs: us.length,
@@ -184,15 +197,20 @@ export async function runOverheadBench(options: OverheadOptions = {}): Promise<O
     result[framework] = { usPerHandoff: headline.usPerHandoff, peakRssMb: largest.peakRssMb, heapPeakMb: largest.heapPeakMb, byN };
   }
 
-  const ratios: Record<string, { langgraph: number; openaiAgents: number }> = {};
+  const ratios: Record<string, PeerRatios> = {};
   let met = true;
   for (const handoffs of sizes) {
-    const baton = result.baton?.byN[handoffs]?.usPerHandoff;
-    const lg = result.langgraph?.byN[handoffs]?.usPerHandoff;
-    const oa = result.openaiAgents?.byN[handoffs]?.usPerHandoff;
-    if (baton === undefined || lg === undefined || oa === undefined) continue;
-    ratios[handoffs] = { langgraph: round2(lg / baton), openaiAgents: round2(oa / baton) };
-    met &&= lg / baton >= 10 && oa / baton >= 10;
+    const baton = result.baton?.byN[handoffs];
+    const lg = result.langgraph?.byN[handoffs];
+    const oa = result.openaiAgents?.byN[handoffs];
+    if (!baton || !lg || !oa) continue;
+    ratios[handoffs] = {
+      langgraph: round2(lg.usPerHandoff / baton.usPerHandoff),
+      openaiAgents: round2(oa.usPerHandoff / baton.usPerHandoff),
+      langgraphCpu: round2(lg.cpuUsPerHandoff / baton.cpuUsPerHandoff),
+      openaiAgentsCpu: round2(oa.cpuUsPerHandoff / baton.cpuUsPerHandoff),
+    };
+    met &&= lg.usPerHandoff / baton.usPerHandoff >= 10 && oa.usPerHandoff / baton.usPerHandoff >= 10;
   }
 
   return {
@@ -212,6 +230,9 @@ export async function runOverheadBench(options: OverheadOptions = {}): Promise<O
       rounds,
       processes: seconds,
       usPerHandoff: 'median over timed runs of (run wall time / handoffs); each run is one whole chain',
+      cpuUsPerHandoff: 'median over the same runs of (process user + system CPU time / handoffs)',
+      runsPerSide:
+        'every compared side: 5 warm-up runs, then per round 6 timed runs at N <= 10, 2 at N <= 100, 1 beyond; 3 rounds (2 at N >= 1000)',
     },
   };
 }

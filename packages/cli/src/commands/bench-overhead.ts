@@ -25,7 +25,11 @@ export function register(program: Command): void {
     .description('Per-handoff overhead (µs) and peak memory of a chain of N agents: Baton vs LangGraph.js vs OpenAI Agents SDK')
     .option('--json <file>', 'write the figures as JSON', outputFile('--json'))
     .option('--sizes <list>', 'chain lengths in handoffs (default 10,100,1000)', sizeList)
-    .option('--rounds <n>', 'rounds per size, frameworks alternating (default 3; 2 at N >= 1000)', positiveInt('--rounds'))
+    .option(
+      '--rounds <n>',
+      'rounds per size, frameworks in rotated order, the same runs for every side (default 3; 2 at N >= 1000)',
+      positiveInt('--rounds'),
+    )
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(async (flags: OverheadFlags) => {
       const { runOverheadBench, COMPARED, REFERENCES } = await loadWorkspaceBench('bench/overhead', () => import('@baton/bench-overhead'));
@@ -39,16 +43,21 @@ export function register(program: Command): void {
       const sizes = (result.meta.sizes as number[] | undefined) ?? [];
       const cell = (x: number | undefined): string => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(2)).padStart(10);
       console.log(
-        `${'µs per handoff (median)'.padEnd(26)}${sizes.map((n) => `N=${n}`.padStart(10)).join('')}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}`,
+        `${'µs per handoff (median)'.padEnd(26)}${sizes.map((n) => `N=${n}`.padStart(10)).join('')}${sizes.map((n) => `cpu N=${n}`.padStart(12)).join('')}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}`,
       );
       for (const framework of [...COMPARED, ...REFERENCES]) {
         const figures = result[framework];
         if (!figures) continue;
         const memory = `${figures.peakRssMb.toFixed(0).padStart(13)}${figures.heapPeakMb.toFixed(1).padStart(9)}`;
-        console.log(`${framework.padEnd(26)}${sizes.map((n) => cell(figures.byN[n]?.usPerHandoff)).join('')}${memory}`);
+        const wall = sizes.map((n) => cell(figures.byN[n]?.usPerHandoff)).join('');
+        const cpu = sizes.map((n) => `  ${cell(figures.byN[n]?.cpuUsPerHandoff)}`).join('');
+        console.log(`${framework.padEnd(26)}${wall}${cpu}${memory}`);
       }
       for (const [n, ratio] of Object.entries(result.ratios))
-        console.log(`N=${n}: LangGraph.js ${ratio.langgraph}x, OpenAI Agents SDK ${ratio.openaiAgents}x Baton's overhead`);
+        console.log(
+          `N=${n}: LangGraph.js ${ratio.langgraph}x (CPU ${ratio.langgraphCpu}x), OpenAI Agents SDK ${ratio.openaiAgents}x (CPU ${ratio.openaiAgentsCpu}x) Baton's overhead`,
+        );
+      console.log('(every side: the same warm-up and timed runs per round; batonAudit is Baton writing the signed JSONL audit log)');
       console.log(`goal (Baton >= 10x lower than both at every N): ${result.goal.met ? 'met' : 'NOT met'}`);
       if (flags.json) await writeFile(flags.json, `${JSON.stringify(result, null, 2)}\n`);
     });
