@@ -93,7 +93,9 @@ export function App() {
         </section>
         <section className="card live">
           <h2>Live handoffs</h2>
-          <PanelBoundary name="live">{workflow && <BatonView workflow={workflow} episode={episode} seen={seen} />}</PanelBoundary>
+          <PanelBoundary name="live">
+            {workflow && <BatonView agents={status?.agents ?? workflow.agents} episode={episode} seen={seen} />}
+          </PanelBoundary>
         </section>
         <section className="card curves">
           <h2>

@@ -9,7 +9,7 @@ const STEP_MS = 180;
  * Animates the latest streamed episode (the holder lights up, handoffs draw an arrow) above the tally: the handoff
  * count and the latest decisions, which follow every episode (see `tally`), not only the animated one.
  */
-export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo; episode: EpisodeMessage | null; seen: Tally }) {
+export function BatonView({ agents, episode, seen }: { agents: WorkflowInfo['agents']; episode: EpisodeMessage | null; seen: Tally }) {
   const [holder, setHolder] = useState<string | null>(null);
   const [edge, setEdge] = useState<[string, string] | null>(null);
   const [outcome, setOutcome] = useState<string>('');
@@ -50,9 +50,11 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
     return () => clearInterval(timer);
   }, [episode]);
 
-  const n = workflow.agents.length;
+  const n = agents.length;
+  // Small circles once the ring is crowded (a relay of 8 stages has 15 agents).
+  const r = n > 6 ? Math.max(11, 30 - 2.5 * (n - 6)) : 30;
   const pos = (id: string) => {
-    const i = workflow.agents.findIndex((a) => a.id === id);
+    const i = agents.findIndex((a) => a.id === id);
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
     return { x: 160 + 110 * Math.cos(angle), y: 130 + 95 * Math.sin(angle) };
   };
@@ -65,7 +67,7 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#f59e0b" />
           </marker>
         </defs>
-        {workflow.agents.flatMap((a) =>
+        {agents.flatMap((a) =>
           a.successors.map((s) => {
             const p = pos(a.id),
               q = pos(s);
@@ -76,7 +78,7 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
           (() => {
             const p = pos(edge[0]),
               q = pos(edge[1]);
-            const t = 34 / Math.hypot(q.x - p.x, q.y - p.y);
+            const t = (r + 4) / Math.hypot(q.x - p.x, q.y - p.y);
             return (
               <line
                 className="handoff-arrow"
@@ -90,25 +92,25 @@ export function BatonView({ workflow, episode, seen }: { workflow: WorkflowInfo;
               />
             );
           })()}
-        {workflow.agents.map((a) => {
+        {agents.map((a) => {
           const p = pos(a.id);
           const on = a.id === holder;
           return (
             <g key={a.id} data-agent={a.id} data-holder={on ? 'yes' : 'no'}>
-              <circle cx={p.x} cy={p.y} r={30} fill={on ? '#2563eb' : '#f1f5f9'} stroke={on ? '#1d4ed8' : '#94a3b8'} strokeWidth={2} />
-              <text x={p.x} y={p.y + 4} textAnchor="middle" fontSize={11} fill={on ? 'white' : '#0f172a'}>
+              <circle cx={p.x} cy={p.y} r={r} fill={on ? '#2563eb' : '#f1f5f9'} stroke={on ? '#1d4ed8' : '#94a3b8'} strokeWidth={2} />
+              <text x={p.x} y={p.y + 4} textAnchor="middle" fontSize={n > 6 ? 7 : 11} fill={on ? 'white' : '#0f172a'}>
                 {a.id}
               </text>
               {on && (
                 <rect
                   className="baton-stick"
                   x={p.x - 14}
-                  y={p.y - 44}
+                  y={p.y - r - 14}
                   width={28}
                   height={7}
                   rx={3}
                   fill="#f59e0b"
-                  transform={`rotate(-20 ${p.x} ${p.y - 40})`}
+                  transform={`rotate(-20 ${p.x} ${p.y - r - 10})`}
                 />
               )}
             </g>

@@ -35,6 +35,7 @@ export {
   type RunStatus,
   type TrainSettings,
 } from './training.ts';
+export { relayPlaygroundWorkflow } from './relay-workflow.ts';
 export { DEFAULT_COST_WEIGHT, DEFAULT_GSM8K_DIR, mathPlaygroundWorkflow, type MathPlaygroundOptions } from './math-workflow.ts';
 export {
   defaultWorkflows,

@@ -3,7 +3,7 @@ import { Rng, UserError, type BatonEvent } from '@baton/core';
 import { ci95, mean } from '@baton/learner';
 import type { AuditBackend, AuditWriter } from './audit.ts';
 import { explainDecision, type DecisionInsight } from './insight.ts';
-import type { PlaygroundWorkflow } from './workflows.ts';
+import type { PlaygroundWorkflow, WorkflowInfo } from './workflows.ts';
 
 /** What the browser asks for when it starts a run. */
 export interface TrainSettings {
@@ -40,6 +40,8 @@ export interface RunStatus {
   readonly episodesDone: number;
   readonly episodesTotal: number;
   readonly auditLog: string;
+  /** The agents of this run's workflow at its knob values (absent until it has opened, or when they are the workflow's). */
+  readonly agents?: WorkflowInfo['agents'];
   readonly error?: string;
 }
 
@@ -115,6 +117,7 @@ export class TrainingRun {
   private seed: number | null = null;
   private episodesDone = 0;
   private error: string | undefined;
+  private agents: WorkflowInfo['agents'] | undefined;
   /** method -> checkpoint index -> per-seed scores. */
   private readonly scores = new Map<string, number[][]>();
   /** method -> checkpoint index -> per-seed extra figures. */
@@ -159,6 +162,7 @@ export class TrainingRun {
       episodesDone: this.episodesDone,
       episodesTotal: this.episodesTotal,
       auditLog: this.auditLog,
+      ...(this.agents !== undefined ? { agents: this.agents } : {}),
       ...(this.error !== undefined ? { error: this.error } : {}),
     };
   }
@@ -253,6 +257,7 @@ export class TrainingRun {
       this.auditWriting = true;
       writer = await this.audit.createSink(this.auditPath);
       const session = await this.workflow.open(this.settings.knobs);
+      this.agents = session.agents;
       if (this.state === 'stopped') return;
       this.setState('running');
       const { episodes, seeds, checkpointEvery, sampleIntervalMs } = this.settings;

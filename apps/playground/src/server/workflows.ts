@@ -1,5 +1,6 @@
 import { InProcessRuntime, type BatonEvent, type HandoffHead, type Rng } from '@baton/core';
 import { mathPlaygroundWorkflow } from './math-workflow.ts';
+import { relayPlaygroundWorkflow } from './relay-workflow.ts';
 import {
   DEFAULT_SYNTHETIC,
   ensureTfBackend,
@@ -63,6 +64,8 @@ export interface Learner {
 /** A workflow opened with concrete knob values. */
 export interface WorkflowSession {
   createLearner(method: string, seed: number): Promise<Learner>;
+  /** The agents at these knob values, when they differ from `WorkflowInfo.agents` (a relay's length is a knob). */
+  readonly agents?: WorkflowInfo['agents'];
 }
 
 /** A workflow the playground can train. Register more in `defaultWorkflows` (e.g. the math workflow on recorded outputs). */
@@ -153,4 +156,8 @@ export const syntheticPlaygroundWorkflow: PlaygroundWorkflow = {
   },
 };
 
-export const defaultWorkflows: readonly PlaygroundWorkflow[] = [syntheticPlaygroundWorkflow, mathPlaygroundWorkflow()];
+export const defaultWorkflows: readonly PlaygroundWorkflow[] = [
+  syntheticPlaygroundWorkflow,
+  relayPlaygroundWorkflow,
+  mathPlaygroundWorkflow(),
+];
