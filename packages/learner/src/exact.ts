@@ -24,7 +24,10 @@ export interface EpochModel {
   /** Number of joint decision-epoch states, indexed 0..size-1. */
   readonly size: number;
   holder(state: number): string;
-  /** What the holder's head sees at `state`, as a distribution (an interface gap makes it random). */
+  /**
+   * What the holder's head sees at `state`, as a distribution (an interface gap makes it random). One distribution
+   * per joint state: an interface whose private state reads the budget left is not described by this model.
+   */
   views(state: number, view: SyntheticView): readonly { readonly view: InterfaceView; readonly p: number }[];
   /** E[R] when `state` is submitted (forced or chosen). */
   terminal(state: number): number;

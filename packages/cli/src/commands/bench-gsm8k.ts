@@ -3,6 +3,7 @@ import { loadRouteLLM } from '@baton/adapters';
 import { UserError } from '@baton/core';
 import type { Command } from 'commander';
 import { runGsm8kBench, type Estimate, type Gsm8kBenchResult } from '../gsm8k/bench.ts';
+import { ROUTING_TERMS } from '../gsm8k/metrics.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { table } from './synthetic-format.ts';
@@ -21,11 +22,7 @@ export function printGsm8k(result: Gsm8kBenchResult): void {
     `GSM8K handoffs: ${result.prompts} prompts (RouteLLM's recorded outputs); ${result.weakModel} ${pct(result.weakAccuracy)}, ` +
       `${result.strongModel} ${pct(result.strongAccuracy)}. ${seeds} seeds (${result.seeds.join(', ')}) x ${result.folds}-fold CV x ${result.epochs} epochs.`,
   );
-  console.log(
-    'strong share: the fraction of prompts that reach the strong model. CPT(x%): the strong share needed to recover x% of the\n' +
-      'accuracy gap between the weak and the strong model (lower is better). APGR: the area under accuracy vs strong share,\n' +
-      `scaled so that random routing scores 0.5 and a perfect one about 1 (higher is better). Figures: mean ± 95% CI over ${seeds} seeds.`,
-  );
+  console.log(`${ROUTING_TERMS} Figures: mean ± 95% CI over ${seeds} seeds.`);
   console.log(
     `\nheadline (the cascade): CPT(50%) = ${pctCi(result.rows[0]?.cpt50 ?? { mean: result.cpt50, ci95: result.ci95.cpt50 })}, ` +
       `CPT(80%) = ${pctCi({ mean: result.cpt80, ci95: result.ci95.cpt80 })}, APGR = ${numCi({ mean: result.apgr, ci95: result.ci95.apgr })}` +

@@ -5,7 +5,7 @@ import { LinearIcqHead } from '@baton/learner';
 import type { Command } from 'commander';
 import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, trainHeads } from '../gsm8k/experiment.ts';
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
-import { decileThresholds, routingMetrics, type CurvePoint, type RoutingMetrics } from '../gsm8k/metrics.ts';
+import { decileThresholds, ROUTING_TERMS, routingMetrics, type CurvePoint, type RoutingMetrics } from '../gsm8k/metrics.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { trainCommand } from './run.ts';
@@ -137,6 +137,7 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
       `${(p.strongShare * 100).toFixed(1).padStart(11)}%  ${(p.accuracy * 100).toFixed(1).padStart(7)}%  $${(p.dollarsPerPrompt ?? 0).toFixed(5)}`,
     );
   console.log(formatMetrics(metrics, weakAccuracy, strongAccuracy, testSet.length));
+  console.log(ROUTING_TERMS);
   if (opts.out) {
     const linear: Record<string, LinearIcqHead> = {};
     for (const [id, h] of Object.entries(heads)) if (h instanceof LinearIcqHead) linear[id] = h;

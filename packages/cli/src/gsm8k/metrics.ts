@@ -5,6 +5,13 @@
  * area of accuracy over strong share, normalised between the weak and strong models' areas.
  */
 
+/** What the routing figures mean, printed wherever they are. */
+export const ROUTING_TERMS = [
+  'strong share: the fraction of prompts that reach the strong model. CPT(x%): the strong share needed to recover x% of the',
+  'accuracy gap between the weak and the strong model (lower is better). APGR: the area under accuracy vs strong share,',
+  'scaled so that random routing scores 0.5 and a perfect one about 1 (higher is better).',
+].join('\n');
+
 export interface CurvePoint {
   /** Share of prompts that reach the strong model, in [0, 1]. */
   readonly strongShare: number;
