@@ -5,3 +5,7 @@ export { loadRouteLLM, routeLLMFiles, type RouteLLMDataset, type RouteLLMFiles }
 export { loadRouterBench } from './routerbench.ts';
 export { loadRecordedOutputs } from './load.ts';
 export { modelPair, recordedLabel, replayPair } from './pair.ts';
+export { parsePythonStringList, PythonLiteralError, pythonStringListRepr } from './python-literal.ts';
+export { loadRecordedTask, promptHashId, type RecordedTaskFile, type RecordedTaskOptions } from './recorded-task.ts';
+export { loadRecordedSplits, loadRouteLLMSplits, ROUTELLM_TRAIN_SHARE, type RecordedSplitsOptions } from './recorded-splits.ts';
+export { formatWideCsv, type WideCsvCell, type WideCsvRow } from './wide-format.ts';

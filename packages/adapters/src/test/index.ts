@@ -17,3 +17,4 @@ export type {
 export { PrivateRedis } from './redis-server.ts';
 export { chainDefinition, chainInput, relayDefinition, type RelayHeads } from './example-workflows.ts';
 export { decisionTrail, deploy, inProcessTwin, type Deployment } from './deployment.ts';
+export { writeWideCsv } from './wide-csv.ts';
