@@ -60,3 +60,5 @@ export {
   type LinearIcqHeadState,
   type StepSize as LinearStepSize,
 } from './linear.ts';
+export { GatedHead } from './gated.ts';
+export { LinearMonteCarloHead } from './linear-mc.ts';

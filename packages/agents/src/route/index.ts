@@ -18,6 +18,7 @@ export {
 export {
   bestModel,
   modelMeans,
+  paretoModels,
   selectModels,
   type RecordedDraft,
   type RecordedPrompt,
@@ -26,3 +27,26 @@ export {
   type SkippedRow,
 } from './task.ts';
 export type { CurvePoint, RouteMethod, SplitScore } from './bench/method.ts';
+export { routeArtifactSchema, routeDraftSchema, routeInput, submittedDraft, type RouteArtifact, type RouteDraft } from './artifact.ts';
+export {
+  dispatcherInterface,
+  DRAFT_FEATURES,
+  PROMPT_FEATURES,
+  promptFeatures,
+  routeFeatureKeys,
+  routeFeatures,
+  routeInterface,
+} from './interface.ts';
+export {
+  DISPATCHER,
+  routeActions,
+  routeWorkflow,
+  withDraft,
+  type ModelReply,
+  type RouteModel,
+  type RouteWorkflowConfig,
+} from './workflow.ts';
+export { costScaleOf, recordedAnswers, recordedModels, recordedRouteWorkflow, type RecordedRouteOptions } from './recorded.ts';
+export { onDiscreteView, ROUTE_LEARNING, routeHead, routeHeads, type RouteLearner, type RouteLearning } from './heads.ts';
+export { evaluateRoute, trainRoute, type RouteScore, type RouteTrainOptions, type TrainedRoute } from './train.ts';
+export { DEFAULT_LAMBDAS, learnedMethod, type LearnedMethodOptions } from './methods.ts';

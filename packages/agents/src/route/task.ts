@@ -84,3 +84,18 @@ export function selectModels(task: RecordedTask, models: readonly string[]): Rec
       throw new UserError(`${task.source}: no model "${m}" (has: ${task.models.join(', ')})`, { field: 'models', code: 'user.bad-data' });
   return { ...task, models: [...models] };
 }
+
+/**
+ * The models no other model dominates on `task` (at least as accurate and at least as cheap, one of them strictly),
+ * cheapest first: the candidate pool a learned router starts from, chosen on the train split.
+ */
+export function paretoModels(task: RecordedTask): string[] {
+  const stats = task.models.map((model) => ({ model, ...modelMeans(task, model) }));
+  const kept = stats.filter(
+    (a) =>
+      !stats.some(
+        (b) => b !== a && b.accuracy >= a.accuracy && b.costUsd <= a.costUsd && (b.accuracy > a.accuracy || b.costUsd < a.costUsd),
+      ),
+  );
+  return kept.sort((a, b) => a.costUsd - b.costUsd).map((s) => s.model);
+}
