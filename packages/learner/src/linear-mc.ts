@@ -27,11 +27,11 @@ export class LinearMonteCarloHead implements HandoffHead {
     return this.q.decide(view, legal, ctx);
   }
 
-  value(): number {
-    return 0;
+  value(_view?: InterfaceView, _legal?: readonly Action[]): number {
+    return 0; // sends no scalar
   }
 
-  learn(): void {
+  learn(_transition?: Transition): void {
     // Bootstrap targets are ignored on purpose: only returns-to-go are learned (endEpisode).
   }
 
