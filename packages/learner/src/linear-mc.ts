@@ -6,6 +6,7 @@ import {
   type DecisionOutcome,
   type HandoffHead,
   type InterfaceView,
+  type Transition,
 } from '@baton/core';
 import { LinearIcqHead, type LinearIcqHeadConfig } from './linear.ts';
 
