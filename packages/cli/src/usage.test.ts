@@ -44,10 +44,10 @@ describe('usage errors name the flag, exit 2, and start no work', () => {
     [[...SMALL_DEMO, '--json', join(dir, 'missing', 'out.json')], /--json .*the folder .*missing does not exist/],
     [[...SMALL_DEMO, '--audit', join(dir, 'missing', 'audit.jsonl')], /--audit .*the folder .*missing does not exist/],
     [
-      ['train', 'route', '--data', join(dir, 'x.csv'), '--strong-call-penalty', '-1e308'],
+      ['train', 'math', '--data', join(dir, 'x.csv'), '--strong-call-penalty', '-1e308'],
       /--strong-call-penalty must be a number from 0 to 1000/,
     ],
-    [['train', 'route', '--data', join(dir, 'x.csv'), '--out', join(dir, 'missing', 'heads.json')], /--out .*does not exist/],
+    [['train', 'math', '--data', join(dir, 'x.csv'), '--out', join(dir, 'missing', 'heads.json')], /--out .*does not exist/],
   ])('%j', async (args, message) => {
     const { code, out, err } = await run(args);
     expect(code).toBe(EXIT_USAGE);
@@ -75,14 +75,14 @@ describe('usage errors name the flag, exit 2, and start no work', () => {
 describe('train on data too small to measure', () => {
   it('prints n/a with the reason instead of APGR=NaN when the models are equally accurate on the held-out prompts', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `"q${i}",1,"a",0.001,1,"b",0.01`);
-    const { code, out } = await run(['train', 'route', '--data', csv('equal.csv', rows), '--epochs', '1']);
+    const { code, out } = await run(['train', 'math', '--data', csv('equal.csv', rows), '--epochs', '1']);
     expect(code).toBe(0);
     expect(out).not.toMatch(/NaN/);
     expect(out).toMatch(/APGR=n\/a: both models score 100\.0% on the \d+ held-out prompts, so there is no gap to recover/);
   });
 
   it('refuses a split that leaves nothing to train on or to evaluate', async () => {
-    const { code, err } = await run(['train', 'route', '--data', csv('one.csv', ['"q",1,"a",0.001,0,"b",0.01']), '--epochs', '1']);
+    const { code, err } = await run(['train', 'math', '--data', csv('one.csv', ['"q",1,"a",0.001,0,"b",0.01']), '--epochs', '1']);
     expect(code).toBe(EXIT_USAGE);
     expect(err).toMatch(/--holdout: .*has 1 prompts; --holdout 0.2 leaves 0 to train on and 1 to evaluate/);
   });
@@ -95,14 +95,14 @@ describe('binary or hostile input', () => {
       file,
       Buffer.concat([Buffer.from('prompt,weak,weak|model_response\n"x\u001b[2J",0.5'), Buffer.from([0xff, 0xfe, 0x00, 0x07])]),
     );
-    const { code, err } = await run(['train', 'route', '--data', file]);
+    const { code, err } = await run(['train', 'math', '--data', file]);
     expect(code).toBe(EXIT_USAGE);
     expect(err).toMatch(/binary\.csv:2: not UTF-8 text/);
     expect(hasControl(err)).toBe(false);
   });
 
   it('control characters in an argument or a file name are printed as escapes', async () => {
-    const { code, err } = await run(['train', 'route', '--data', join(dir, 'no\u001b[31mred.csv')]);
+    const { code, err } = await run(['train', 'math', '--data', join(dir, 'no\u001b[31mred.csv')]);
     expect(code).toBe(EXIT_USAGE);
     expect(err).toContain('no\\x1b[31mred.csv does not exist');
     const flag = await run([...SMALL_DEMO, '--seeds', '\u001b]0;owned\u0007']);

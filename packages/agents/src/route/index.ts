@@ -49,4 +49,13 @@ export {
 export { costScaleOf, recordedAnswers, recordedModels, recordedRouteWorkflow, type RecordedRouteOptions } from './recorded.ts';
 export { onDiscreteView, ROUTE_LEARNING, routeHead, routeHeads, type RouteLearner, type RouteLearning } from './heads.ts';
 export { evaluateRoute, trainRoute, type RouteScore, type RouteTrainOptions, type TrainedRoute } from './train.ts';
+export {
+  loadRouteHeads,
+  ROUTE_HEADS_FORMAT,
+  ROUTE_HEADS_VERSION,
+  saveRouteHeads,
+  type LoadedRouteHeads,
+  type RouteHeadsFile,
+  type RouteHeadsMeta,
+} from './heads-file.ts';
 export { DEFAULT_LAMBDAS, learnedMethod, type LearnedMethodOptions } from './methods.ts';

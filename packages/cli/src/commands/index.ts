@@ -14,6 +14,7 @@ import { register as runProof } from './run-proof.ts';
 import { register as runWorkflow } from './run-workflow.ts';
 import { register as serve } from './serve.ts';
 import { register as train } from './train.ts';
+import { register as trainRoute } from './train-route.ts';
 import { register as worker } from './worker.ts';
 
 /** Every `baton` command, one registration per line (keep sorted). */
@@ -33,5 +34,6 @@ export function registerCommands(program: Command): void {
   runWorkflow(program);
   serve(program);
   train(program);
+  trainRoute(program);
   worker(program);
 }

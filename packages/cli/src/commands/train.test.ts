@@ -29,12 +29,12 @@ function routerBenchCsv(): string {
 
 const run = runCli;
 
-describe('baton train route --models', () => {
+describe('baton train math --models', () => {
   const data = routerBenchCsv();
 
   it('trains on the two models named, the weaker as the weak model, and saves heads that say so', async () => {
     const heads = join(dir, 'heads.json');
-    const { code, out } = await run(['train', 'route', '--data', data, '--models', 'big,mid', '--epochs', '1', '--out', heads]);
+    const { code, out } = await run(['train', 'math', '--data', data, '--models', 'big,mid', '--epochs', '1', '--out', heads]);
     expect(code).toBe(0);
     expect(out).toMatch(/mid vs big/);
     expect(out).toMatch(/CPT\(50%\)=/);
@@ -42,16 +42,16 @@ describe('baton train route --models', () => {
   });
 
   it('without --models says which two of the recorded models it used', async () => {
-    const { code, out } = await run(['train', 'route', '--data', data, '--epochs', '1']);
+    const { code, out } = await run(['train', 'math', '--data', data, '--epochs', '1']);
     expect(code).toBe(0);
     expect(out).toMatch(/records 3 models; using tiny and mid \(choose with --models a,b\)/);
   });
 
   it('names the option and the models the file has when a name is wrong or missing', async () => {
-    const unknown = await run(['train', 'route', '--data', data, '--models', 'big,huge']);
+    const unknown = await run(['train', 'math', '--data', data, '--models', 'big,huge']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toMatch(/--models.*no model "huge".*tiny, mid, big/);
-    const one = await run(['train', 'route', '--data', data, '--models', 'big']);
+    const one = await run(['train', 'math', '--data', data, '--models', 'big']);
     expect(one.err).toMatch(/--models.*two different model names/);
   });
 });

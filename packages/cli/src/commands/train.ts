@@ -3,7 +3,7 @@ import { cascadeWorkflow, newCascadeHeads } from '@baton/agents';
 import { InProcessRuntime, Rng, UserError, type HandoffHead } from '@baton/core';
 import { LinearIcqHead } from '@baton/learner';
 import type { Command } from 'commander';
-import { escalationScores, evaluateAtOffset, newRoutingHeads, routingWorkflow, trainHeads } from '../gsm8k/experiment.ts';
+import { escalationScores, evaluateAtOffset, trainHeads } from '../gsm8k/experiment.ts';
 import { loadHeads, saveHeads } from '../gsm8k/heads-file.ts';
 import { decileThresholds, ROUTING_TERMS, routingMetrics, type CurvePoint, type RoutingMetrics } from '../gsm8k/metrics.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
@@ -68,7 +68,7 @@ interface TrainOpts {
   strongCallPenalty: number;
 }
 
-async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
+async function trainMath(opts: TrainOpts): Promise<void> {
   if (!(opts.holdout > 0 && opts.holdout < 1)) throw new UserError(`must be in (0, 1), got ${opts.holdout}`, { field: '--holdout' });
   const dataset = selectModels(loadRecorded(opts.data), opts.models);
   if (opts.models === undefined && dataset.models.length > 2) {
@@ -89,17 +89,13 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
     );
   const strongUsd = (await Promise.all(prompts.map((p) => models.strong.generate([{ role: 'user', content: p }])))).map((r) => r.costUsd);
   const costWeight = strongCallCostWeight(opts.strongCallPenalty, strongUsd);
-  const wf = kind === 'math' ? cascadeWorkflow(recordedLabel(dataset), models, costWeight) : routingWorkflow(dataset, models, costWeight);
+  const wf = cascadeWorkflow(recordedLabel(dataset), models, costWeight);
   const saved = opts.heads ? loadHeads(opts.heads) : undefined;
   if (saved && saved.workflow !== wf.name) throw new UserError(`heads are for ${saved.workflow}, not ${wf.name}`, { field: '--heads' });
-  const heads: Record<string, HandoffHead> = saved
-    ? { ...saved.heads }
-    : kind === 'math'
-      ? { ...newCascadeHeads(wf as ReturnType<typeof cascadeWorkflow>) }
-      : newRoutingHeads(wf as ReturnType<typeof routingWorkflow>);
+  const heads: Record<string, HandoffHead> = saved ? { ...saved.heads } : { ...newCascadeHeads(wf) };
   const runtime = new InProcessRuntime({ workflow: wf, heads });
   // A bar on a terminal: RouterBench files hold tens of thousands of prompts, times the epochs.
-  const progress = createProgress(`train ${kind}`);
+  const progress = createProgress('train math');
   const episodes = trainSet.length * opts.epochs;
   let trained = 0;
   await trainHeads(runtime, trainSet, {
@@ -142,7 +138,7 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
     const linear: Record<string, LinearIcqHead> = {};
     for (const [id, h] of Object.entries(heads)) if (h instanceof LinearIcqHead) linear[id] = h;
     saveHeads(opts.out, {
-      workflow: kind === 'math' ? 'math-cascade' : 'math-routing',
+      workflow: 'math-cascade',
       models: { weak: models.names.weak, strong: models.names.strong },
       costWeight,
       heads: linear,
@@ -152,33 +148,26 @@ async function train(kind: 'math' | 'route', opts: TrainOpts): Promise<void> {
 }
 
 export function register(program: Command): void {
-  const cmd = trainCommand(program);
-  for (const kind of ['math', 'route'] as const) {
-    cmd
-      .command(kind)
-      .description(
-        kind === 'math'
-          ? 'the cascade on recorded outputs: weak solver -> checker -> strong solver; prints the accuracy-cost table'
-          : 'routing on recorded outputs: a dispatcher picks a solver from the problem alone; prints the accuracy-cost table',
-      )
-      .requiredOption('--data <path>', 'RouteLLM GSM8K directory / responses CSV, or a RouterBench wide CSV')
-      .option('--models <a,b>', 'the two recorded models to use (default: the first two in the file); the weaker becomes the weak model')
-      .option('--out <file>', 'save the trained heads (JSON)', outputFile('--out'))
-      .option('--heads <file>', 'warm start from saved heads')
-      .option('--epochs <n>', 'training passes', positiveInt('--epochs'), 4)
-      .option(
-        '--holdout <share>',
-        'share of prompts held out for the table',
-        finiteNumber('--holdout', { min: 0, max: 1, exclusive: true }),
-        0.2,
-      )
-      .option(
-        '--strong-call-penalty <r>',
-        'reward cost of one mean strong-model call (sets the cost weight)',
-        finiteNumber('--strong-call-penalty', STRONG_CALL_PENALTY),
-        0,
-      )
-      .option('--seed <n>', 'seed', positiveInt('--seed'), 7)
-      .action((opts: TrainOpts) => train(kind, opts));
-  }
+  trainCommand(program)
+    .command('math')
+    .description('the cascade on recorded outputs: weak solver -> checker -> strong solver; prints the accuracy-cost table')
+    .requiredOption('--data <path>', 'RouteLLM GSM8K directory / responses CSV, or a RouterBench wide CSV')
+    .option('--models <a,b>', 'the two recorded models to use (default: the first two in the file); the weaker becomes the weak model')
+    .option('--out <file>', 'save the trained heads (JSON)', outputFile('--out'))
+    .option('--heads <file>', 'warm start from saved heads')
+    .option('--epochs <n>', 'training passes', positiveInt('--epochs'), 4)
+    .option(
+      '--holdout <share>',
+      'share of prompts held out for the table',
+      finiteNumber('--holdout', { min: 0, max: 1, exclusive: true }),
+      0.2,
+    )
+    .option(
+      '--strong-call-penalty <r>',
+      'reward cost of one mean strong-model call (sets the cost weight)',
+      finiteNumber('--strong-call-penalty', STRONG_CALL_PENALTY),
+      0,
+    )
+    .option('--seed <n>', 'seed', positiveInt('--seed'), 7)
+    .action((opts: TrainOpts) => trainMath(opts));
 }
