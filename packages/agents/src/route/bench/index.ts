@@ -1,0 +1,30 @@
+// The route bench (issue 13): baselines, metrics and the report of `baton bench route`, on recorded drafts.
+export { oracle, perfectChecker, randomMix, scorePolicy, singleModel, singleModels } from './baselines.ts';
+export { allCascades, bestFixedCascade, cascadeLabel, type Cascade } from './cascade.ts';
+export { defaultRouteMethods } from './defaults.ts';
+export { DEFAULT_LAMBDAS, knnRouter, type KnnRouterOptions } from './knn.ts';
+export type { CurvePoint, RouteMethod, SplitScore } from './method.ts';
+export {
+  aiq,
+  chooseAtBudget,
+  costToReach,
+  frontier,
+  meanCi,
+  routerbenchHull,
+  trainFrontier,
+  type ChosenPolicy,
+  type CostPoint,
+} from './metrics.ts';
+export { routePlotSvg } from './plot.ts';
+export {
+  DEFAULT_BUDGETS,
+  RULES,
+  runRouteBench,
+  type MethodReport,
+  type ReportPoint,
+  type RouteBenchOptions,
+  type RouteBenchReport,
+} from './run.ts';
+export { byMeanCost, taskTable, type TaskTable } from './table.ts';
+export { VERDICT_BASELINES, verdict } from './verdict.ts';
+export { draftFeatures, fitRidge, supervisedVerifier, VERIFIER_FEATURES, type SupervisedVerifierOptions } from './verifier.ts';
