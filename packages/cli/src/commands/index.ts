@@ -5,6 +5,7 @@ import { register as benchGsm8k } from './bench-gsm8k.ts';
 import { register as benchOverhead } from './bench-overhead.ts';
 import { register as benchFaults } from './bench-faults.ts';
 import { register as benchQueue } from './bench-queue.ts';
+import { register as benchRoute } from './bench-route.ts';
 import { register as benchSynthetic } from './bench-synthetic.ts';
 import { register as config } from './config.ts';
 import { register as demo } from './demo.ts';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   benchOverhead(program);
   benchFaults(program);
   benchQueue(program);
+  benchRoute(program);
   benchSynthetic(program);
   config(program);
   demo(program);

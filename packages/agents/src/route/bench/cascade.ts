@@ -112,6 +112,7 @@ export function bestFixedCascade(maxDrafters = 3): RouteMethod {
     name: 'best-fixed-cascade',
     description: `train frontier of all fixed agree-else-escalate cascades (up to ${maxDrafters} drafters, any expert)`,
     deterministic: true,
-    points: (train, test) => trainFrontier(allCascades(train, test, maxDrafters)).map(({ label, train: tr, test: te }) => ({ label, train: tr, test: te })),
+    points: (train, test) =>
+      trainFrontier(allCascades(train, test, maxDrafters)).map(({ label, train: tr, test: te }) => ({ label, train: tr, test: te })),
   };
 }

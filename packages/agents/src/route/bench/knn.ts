@@ -153,7 +153,8 @@ export function knnRouter(options: KnnRouterOptions = {}): RouteMethod {
     points(train: RecordedTask, test: RecordedTask): CurvePoint[] {
       const a = taskTable(train);
       const b = taskTable(test);
-      if (b.models.some((m, j) => a.models[j] !== m)) throw new Error('knn-router: train and test must list the same models in the same order');
+      if (b.models.some((m, j) => a.models[j] !== m))
+        throw new Error('knn-router: train and test must list the same models in the same order');
       const vecs = tfidf(
         train.prompts.map((p) => p.prompt),
         test.prompts.map((p) => p.prompt),

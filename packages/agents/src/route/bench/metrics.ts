@@ -12,7 +12,9 @@ export interface CostPoint {
  * between the neighbours beats it). Any cost between two adjacent frontier points is reached by such a mix.
  */
 export function frontier(points: readonly CostPoint[]): number[] {
-  const order = [...points.keys()].sort((a, b) => pt(points, a).cost - pt(points, b).cost || pt(points, b).accuracy - pt(points, a).accuracy);
+  const order = [...points.keys()].sort(
+    (a, b) => pt(points, a).cost - pt(points, b).cost || pt(points, b).accuracy - pt(points, a).accuracy,
+  );
   const hull: number[] = [];
   for (const i of order) {
     const p = pt(points, i);
@@ -38,13 +40,13 @@ function pt(points: readonly CostPoint[], i: number): CostPoint {
  * RouterBench's non-decreasing convex hull, ported line for line from withmartian/routerbench
  * `evaluation/AIQ.py::get_non_descreasing_convex_hull_of` (its quirks kept): every point strictly inside the cost range
  * is lifted to the highest chord over it, the cheapest point is kept, the dearest kept if not below the last lifted
- * point, then each point lower than its predecessor (one pass, against the unpruned list) is dropped. Ties in cost are
- * sorted by accuracy, ascending (numpy's argsort leaves their order open). Where the Python raises (no point strictly
+ * point, then each point lower than its predecessor (one pass, against the unpruned list) is dropped. Ties in cost keep
+ * their input order (numpy's argsort leaves it open; cross-checked against the Python on tie-free inputs). Where the Python raises (no point strictly
  * inside the range: one or two distinct costs) this returns the cheapest point, plus the dearest when not lower.
  */
 export function routerbenchHull(points: readonly CostPoint[]): CostPoint[] {
   if (points.length === 0) return [];
-  const s = [...points].sort((a, b) => a.cost - b.cost || a.accuracy - b.accuracy);
+  const s = [...points].sort((a, b) => a.cost - b.cost);
   const first = s[0] as CostPoint;
   const last = s[s.length - 1] as CostPoint;
   // Lifted interior points, in insertion order (which is cost order), one per distinct cost.
@@ -119,16 +121,16 @@ export function trainFrontier(points: readonly CurvePoint[]): CurvePoint[] {
  * The most accurate policy whose TRAIN cost is within `budgetUsd`: a frontier point, or the mix of the two adjacent
  * frontier points that spends the budget exactly. Null when even the cheapest point costs more.
  */
-export function chooseAtBudget(front: readonly CurvePoint[], budget: number): ChosenPolicy | null {
+export function chooseAtBudget(front: readonly CurvePoint[], budgetUsd: number): ChosenPolicy | null {
   // A policy costing the budget to rounding error (a mean summed in another order) is within it.
-  const budgetUsd = budget * (1 + 1e-9);
+  const within = (cost: number): boolean => cost <= budgetUsd * (1 + 1e-9);
   const first = front[0];
-  if (first === undefined || first.train.costUsd > budgetUsd) return null;
+  if (first === undefined || !within(first.train.costUsd)) return null;
   for (let i = 1; i < front.length; i++) {
     const b = front[i] as CurvePoint;
-    if (b.train.costUsd <= budgetUsd) continue;
+    if (within(b.train.costUsd)) continue;
     const a = front[i - 1] as CurvePoint;
-    return mix(a, b, (budgetUsd - a.train.costUsd) / (b.train.costUsd - a.train.costUsd));
+    return mix(a, b, Math.max(0, (budgetUsd - a.train.costUsd) / (b.train.costUsd - a.train.costUsd)));
   }
   return mix(front[front.length - 1] as CurvePoint, front[front.length - 1] as CurvePoint, 0);
 }
@@ -156,15 +158,16 @@ export function costToReach(front: readonly CurvePoint[], targetAccuracy: number
 
 // Two-sided 95 % Student t quantiles for 1..30 degrees of freedom.
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
-  2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 /** Mean and 95 % t-interval over seeds; the interval is null for fewer than two values (no ± from one seed). */
 export function meanCi(values: readonly number[]): { mean: number; ci: [number, number] | null } {
   const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, n);
-  if (n < 2) return { mean: n === 0 ? Number.NaN : mean, ci: null };
+  // Equal values (a deterministic method) give exactly that value, not a rounding-error interval around it.
+  const mean = values.every((v) => v === values[0]) ? (values[0] ?? Number.NaN) : values.reduce((s, v) => s + v, 0) / Math.max(1, n);
+  if (n < 2) return { mean, ci: null };
   const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
   const half = (T975[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
   return { mean, ci: [mean - half, mean + half] };

@@ -23,7 +23,8 @@ export function routePlotSvg(report: RouteBenchReport): string {
   const accs = all.map((p) => p.accuracy);
   const ymin = Math.max(0, Math.floor((Math.min(...accs, 1) - 0.02) * 10) / 10);
   const ymax = Math.min(1, Math.ceil((Math.max(...accs, 0) + 0.01) * 20) / 20);
-  const x = (s: number): number => L + ((Math.log10(Math.max(s, xmin)) - Math.log10(xmin)) / (Math.log10(xmax) - Math.log10(xmin))) * (W - L - R);
+  const x = (s: number): number =>
+    L + ((Math.log10(Math.max(s, xmin)) - Math.log10(xmin)) / (Math.log10(xmax) - Math.log10(xmin))) * (W - L - R);
   const y = (a: number): number => H - B - ((a - ymin) / Math.max(1e-9, ymax - ymin)) * (H - T - B);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
@@ -35,7 +36,9 @@ export function routePlotSvg(report: RouteBenchReport): string {
       const s = k * 10 ** d;
       if (s > xmax * 1.0001) continue;
       out.push(`<line x1="${x(s)}" x2="${x(s)}" y1="${T}" y2="${H - B}" stroke="#eee"/>`);
-      out.push(`<text x="${x(s)}" y="${H - B + 16}" text-anchor="middle">${s >= 1 ? s : `${+(s * 100).toPrecision(2)}%`}${s >= 1 ? 'x' : ''}</text>`);
+      out.push(
+        `<text x="${x(s)}" y="${H - B + 16}" text-anchor="middle">${s >= 1 ? s : `${+(s * 100).toPrecision(2)}%`}${s >= 1 ? 'x' : ''}</text>`,
+      );
     }
   }
   for (let a = ymin; a <= ymax + 1e-9; a += 0.05) {
@@ -44,14 +47,22 @@ export function routePlotSvg(report: RouteBenchReport): string {
   }
   for (const b of report.budgets)
     out.push(`<line x1="${x(b)}" x2="${x(b)}" y1="${T}" y2="${H - B}" stroke="#999" stroke-dasharray="4 4"/>`);
-  out.push(`<line x1="${L}" x2="${W - R}" y1="${y(report.bestAccuracy)}" y2="${y(report.bestAccuracy)}" stroke="#999" stroke-dasharray="2 3"/>`);
+  out.push(
+    `<line x1="${L}" x2="${W - R}" y1="${y(report.bestAccuracy)}" y2="${y(report.bestAccuracy)}" stroke="#999" stroke-dasharray="2 3"/>`,
+  );
   out.push(`<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#333"/>`);
-  out.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">test cost per prompt / ${escape(report.bestModel)}'s (log)</text>`);
+  out.push(
+    `<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">test cost per prompt / ${escape(report.bestModel)}'s (log)</text>`,
+  );
   out.push(`<text x="18" y="${(T + H - B) / 2}" transform="rotate(-90 18 ${(T + H - B) / 2})" text-anchor="middle">test accuracy</text>`);
   for (const m of singles)
     for (const p of m.curve) {
-      out.push(`<circle cx="${x(p.costShare)}" cy="${y(p.accuracy)}" r="3" fill="#555"><title>${escape(`${p.label}: ${(p.accuracy * 100).toFixed(1)}%`)}</title></circle>`);
-      out.push(`<text x="${x(p.costShare) + 5}" y="${y(p.accuracy) - 4}" font-size="9" fill="#555">${escape(p.label.slice(p.label.lastIndexOf('/') + 1))}</text>`);
+      out.push(
+        `<circle cx="${x(p.costShare)}" cy="${y(p.accuracy)}" r="3" fill="#555"><title>${escape(`${p.label}: ${(p.accuracy * 100).toFixed(1)}%`)}</title></circle>`,
+      );
+      out.push(
+        `<text x="${x(p.costShare) + 5}" y="${y(p.accuracy) - 4}" font-size="9" fill="#555">${escape(p.label.slice(p.label.lastIndexOf('/') + 1))}</text>`,
+      );
     }
   curves.forEach((m, i) => {
     const color = PALETTE[i % PALETTE.length] as string;
@@ -68,8 +79,12 @@ export function routePlotSvg(report: RouteBenchReport): string {
   });
   const ly = T + 10 + curves.length * 18;
   out.push(`<circle cx="${W - R + 27}" cy="${ly}" r="3" fill="#555"/><text x="${W - R + 46}" y="${ly + 4}">single models</text>`);
-  out.push(`<text x="${W - R + 15}" y="${ly + 24}" font-size="10" fill="#666">dashed: budgets; dotted: ${escape(report.bestModel.slice(report.bestModel.lastIndexOf('/') + 1))}'s accuracy</text>`);
-  out.push(`<text x="${W - R + 15}" y="${ly + 38}" font-size="10" fill="#666">lines: train-frontier policies (seed ${report.seedList[0]}), on test</text>`);
+  out.push(
+    `<text x="${W - R + 15}" y="${ly + 24}" font-size="10" fill="#666">dashed: budgets; dotted: ${escape(report.bestModel.slice(report.bestModel.lastIndexOf('/') + 1))}'s accuracy</text>`,
+  );
+  out.push(
+    `<text x="${W - R + 15}" y="${ly + 38}" font-size="10" fill="#666">lines: train-frontier policies (seed ${report.seedList[0]}), on test</text>`,
+  );
   out.push('</svg>');
   return out.join('\n');
 }

@@ -44,7 +44,9 @@ export function verdict(methods: readonly MethodReport[], budgets: readonly numb
       });
       const head = `${l.name} vs ${name}: `;
       if (above.length === 0)
-        lines.push(`${head}does NOT beat it beyond the 95% CIs anywhere on the curve${below.length ? `; below it at ${below.join(', ')}` : ''}.`);
+        lines.push(
+          `${head}does NOT beat it beyond the 95% CIs anywhere on the curve${below.length ? `; below it at ${below.join(', ')}` : ''}.`,
+        );
       else lines.push(`${head}above beyond the 95% CIs at ${above.join(', ')}${below.length ? `; below at ${below.join(', ')}` : ''}.`);
     }
   }

@@ -102,7 +102,8 @@ export function supervisedVerifier(options: SupervisedVerifierOptions = {}): Rou
         const predB = Float64Array.from({ length: b.n }, (_, i) => predict(draftFeatures(b, i, cb, scale)));
         const sorted = [...predA].sort((x, y) => x - y);
         const cuts = new Set<number>([-Infinity, Infinity]);
-        for (let s = 0; s < q; s++) cuts.add(sorted[Math.min(sorted.length - 1, Math.floor((s / Math.max(1, q - 1)) * sorted.length))] ?? 0);
+        for (let s = 0; s < q; s++)
+          cuts.add(sorted[Math.min(sorted.length - 1, Math.floor((s / Math.max(1, q - 1)) * sorted.length))] ?? 0);
         for (let e = 0; e < a.m; e++) {
           if (e === c) continue;
           const expert = a.models[e] as string;
