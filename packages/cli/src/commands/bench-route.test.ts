@@ -37,7 +37,7 @@ writeWideCsv(join(dir, 'planted_test.csv'), planted(20, 'test'));
 describe('baton bench route', () => {
   it('prints the table, writes the JSON and the plot next to it', async () => {
     const json = join(dir, 'r.json');
-    const { code, out, err } = await runCli(['bench', 'route', '--data', dir, '--task', 'planted', '--json', json]);
+    const { code, out, err } = await runCli(['bench', 'route', '--data', dir, '--task', 'planted', '--seeds', '2', '--json', json]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toMatch(/best-fixed-cascade\s+[\d.]+\s/);
@@ -45,7 +45,9 @@ describe('baton bench route', () => {
     expect(out).toContain(`plot: ${join(dir, 'r.svg')}`);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.split).toBe('test');
-    expect(report.seeds).toBe(5);
+    expect(report.seeds).toBe(2);
+    expect(report.methods.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['icq', 'independent-mc', 'ucb1', 'random']));
+    expect(report.verdict).toMatch(/^icq vs best-fixed-cascade: /);
     expect(report.bestModel).toBe('x');
     const fixed = report.methods.find((m: { name: string }) => m.name === 'best-fixed-cascade');
     expect(fixed.accAtBudget['1']).toBe(1);

@@ -1,3 +1,4 @@
+import { learnedMethod } from '../methods.ts';
 import type { RecordedTask } from '../task.ts';
 import { oracle, perfectChecker, randomMix, singleModels } from './baselines.ts';
 import { bestFixedCascade } from './cascade.ts';
@@ -5,11 +6,14 @@ import { knnRouter } from './knn.ts';
 import type { RouteMethod } from './method.ts';
 import { supervisedVerifier } from './verifier.ts';
 
+/** IC-Q, no-scalar Monte Carlo and UCB1 (the learned methods of `@baton/agents/route`). */
+export const DEFAULT_LEARNED: readonly RouteMethod[] = [learnedMethod('icq'), learnedMethod('independent-mc'), learnedMethod('ucb1')];
+
 /**
  * The bench's default methods for a task: every single model, the random mix, the best fixed cascade, the kNN prompt
- * router, the supervised verifier, then `learned` (the route package's IC-Q, no-scalar MC and UCB1 methods), and the two
- * ceilings last.
+ * router, the supervised verifier, the learned methods (default: the route package's IC-Q, no-scalar Monte Carlo and
+ * UCB1 at their default lambda sweep), and the two ceilings last.
  */
-export function defaultRouteMethods(task: RecordedTask, learned: readonly RouteMethod[] = []): RouteMethod[] {
+export function defaultRouteMethods(task: RecordedTask, learned: readonly RouteMethod[] = DEFAULT_LEARNED): RouteMethod[] {
   return [...singleModels(task), randomMix, bestFixedCascade(), knnRouter(), supervisedVerifier(), ...learned, perfectChecker, oracle];
 }

@@ -1,8 +1,8 @@
 // The route bench (issue 13): baselines, metrics and the report of `baton bench route`, on recorded drafts.
 export { oracle, perfectChecker, randomMix, scorePolicy, singleModel, singleModels } from './baselines.ts';
 export { allCascades, bestFixedCascade, cascadeLabel, type Cascade } from './cascade.ts';
-export { defaultRouteMethods } from './defaults.ts';
-export { DEFAULT_LAMBDAS, knnRouter, type KnnRouterOptions } from './knn.ts';
+export { DEFAULT_LEARNED, defaultRouteMethods } from './defaults.ts';
+export { KNN_LAMBDAS, knnRouter, type KnnRouterOptions } from './knn.ts';
 export type { CurvePoint, RouteMethod, SplitScore } from './method.ts';
 export {
   aiq,
@@ -27,4 +27,4 @@ export {
 } from './run.ts';
 export { byMeanCost, taskTable, type TaskTable } from './table.ts';
 export { VERDICT_BASELINES, verdict } from './verdict.ts';
-export { draftFeatures, fitRidge, supervisedVerifier, VERIFIER_FEATURES, type SupervisedVerifierOptions } from './verifier.ts';
+export { draftFeatures, fitRidge, supervisedVerifier, type SupervisedVerifierOptions } from './verifier.ts';

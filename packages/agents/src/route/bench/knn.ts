@@ -11,7 +11,7 @@ export interface KnnRouterOptions {
 }
 
 /** 0, 41 log-spaced values from 0.001 to 100, and infinity (the cheapest predicted model). */
-export const DEFAULT_LAMBDAS: readonly number[] = [0, ...Array.from({ length: 41 }, (_, i) => 10 ** (-3 + i / 8)), Infinity];
+export const KNN_LAMBDAS: readonly number[] = [0, ...Array.from({ length: 41 }, (_, i) => 10 ** (-3 + i / 8)), Infinity];
 
 type SparseVector = { readonly terms: Int32Array; readonly weights: Float64Array };
 
@@ -145,7 +145,7 @@ function routed(t: TaskTable, pred: { score: Float64Array; cost: Float64Array },
 /** `knn-router`: a one-step prompt router (picks one model from the prompt alone; no draft is read). */
 export function knnRouter(options: KnnRouterOptions = {}): RouteMethod {
   const k = options.k ?? 25;
-  const lambdas = options.lambdas ?? DEFAULT_LAMBDAS;
+  const lambdas = options.lambdas ?? KNN_LAMBDAS;
   return {
     name: 'knn-router',
     description: `one-step prompt router: ${k}-NN over prompt-word TF-IDF predicts each model's score and cost; argmax score - lambda x cost`,

@@ -1,23 +1,28 @@
+import type { DraftAnswer } from '../answers.ts';
+import type { RouteDraft } from '../artifact.ts';
+import { routeFeatureKeys, routeFeatures } from '../interface.ts';
+import { costScaleOf } from '../recorded.ts';
 import type { CurvePoint, RouteMethod } from './method.ts';
 import { taskTable, type TaskTable } from './table.ts';
 
-/** Names of the draft features the verifier reads, in order. */
-export const VERIFIER_FEATURES = ['well-formed', 'refusal', 'no-answer', 'log-length', 'cost-share'] as const;
-
 /**
- * Generic features of one draft, readable on any task: its form, whether it declines or gives no answer, its log
- * length, and its cost as a share of the dearest model's mean train cost.
- * TODO(route): switch to the route heads' `routeFeatures` (packages/agents/src/route/interface.ts) once it lands.
+ * The features the verifier reads of one cheap draft: the route heads' own interface (`routeFeatures`) for an agent
+ * holding only its own draft (so agreement terms are zero), as a vector in `routeFeatureKeys` order.
  */
 export function draftFeatures(t: TaskTable, i: number, j: number, costScale: number): number[] {
   const k = i * t.m + j;
-  return [
-    t.wellFormed[k] as number,
-    t.refusal[k] as number,
-    (t.answer[k] as number) < 0 ? 1 : 0,
-    Math.log1p(t.length[k] as number),
-    (t.cost[k] as number) / costScale,
-  ];
+  const model = t.models[j] as string;
+  const a = t.drafts[k] as DraftAnswer;
+  const draft: RouteDraft = {
+    model,
+    answer: a.value,
+    wellFormed: a.wellFormed,
+    refusal: a.refusal,
+    length: t.length[k] as number,
+    costUsd: t.cost[k] as number,
+  };
+  const f = routeFeatures({ prompt: '', drafts: [draft] }, model, t.models, costScale);
+  return routeFeatureKeys(model, t.models).map((key) => f[key] ?? 0);
 }
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small and positive definite here). */
@@ -82,12 +87,12 @@ export function supervisedVerifier(options: SupervisedVerifierOptions = {}): Rou
   const q = options.thresholds ?? 21;
   return {
     name: 'supervised-verifier',
-    description: `one-step verifier: ridge on the cheap draft's features (${VERIFIER_FEATURES.join(', ')}) predicts it correct, else the expert`,
+    description: "one-step verifier: ridge on the cheap draft's own route features (routeFeatures) predicts it correct; below a threshold, the expert",
     deterministic: true,
     points(train, test) {
       const a = taskTable(train);
       const b = taskTable(test);
-      const scale = Math.max(...a.meanCost) || 1;
+      const scale = costScaleOf(train);
       const points: CurvePoint[] = [];
       for (let c = 0; c < a.m; c++) {
         const cheap = a.models[c] as string;
