@@ -46,7 +46,9 @@ describe('baton bench route', () => {
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.split).toBe('test');
     expect(report.seeds).toBe(2);
-    expect(report.methods.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['icq', 'independent-mc', 'ucb1', 'random']));
+    expect(report.methods.map((m: { name: string }) => m.name)).toEqual(
+      expect.arrayContaining(['icq', 'independent-mc', 'ucb1', 'random']),
+    );
     expect(report.verdict).toMatch(/^icq vs best-fixed-cascade: /);
     expect(report.bestModel).toBe('x');
     const fixed = report.methods.find((m: { name: string }) => m.name === 'best-fixed-cascade');

@@ -87,7 +87,8 @@ export function supervisedVerifier(options: SupervisedVerifierOptions = {}): Rou
   const q = options.thresholds ?? 21;
   return {
     name: 'supervised-verifier',
-    description: "one-step verifier: ridge on the cheap draft's own route features (routeFeatures) predicts it correct; below a threshold, the expert",
+    description:
+      "one-step verifier: ridge on the cheap draft's own route features (routeFeatures) predicts it correct; below a threshold, the expert",
     deterministic: true,
     points(train, test) {
       const a = taskTable(train);
