@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,9 @@ async function killMidWrite(bytes: number, name: string): Promise<string> {
   return path;
 }
 
+/** Complete (newline-terminated) lines of a file. */
+const completeLines = (text: string): number => text.split('\n').length - 1;
+
 it('a writer SIGKILLed mid-write leaves a log whose complete records all verify', async () => {
   let torn = 0;
   for (let run = 0; run < 3; run++) {
@@ -42,6 +45,7 @@ it('a writer SIGKILLed mid-write leaves a log whose complete records all verify'
     const result = await verifyAuditLog(path);
     expect(result.ok).toBe(false);
     expect(result.records).toBeGreaterThan(100);
+    expect(result.records).toBe(completeLines(readFileSync(path, 'utf8')));
     if (result.tornTail) {
       torn += 1;
       expect(result.firstBad).toBeUndefined();
@@ -51,6 +55,24 @@ it('a writer SIGKILLed mid-write leaves a log whose complete records all verify'
     }
     expect((await verifyAuditLog(path, { requireSeal: false })).records).toBe(result.records);
   }
-  // Not asserted (the kill may land between writes), only reported.
+  // Whether a kill lands inside a write is chance, so the torn case is asserted below on a cut of its own.
   console.log(`crash test: ${torn}/3 kills left a torn tail`);
+});
+
+it('a record cut short (a kill inside a write) is a torn tail: not ok, sealed or not, and every whole record before it verifies', async () => {
+  const killed = await killMidWrite(60_000, 'to-cut.jsonl');
+  const text = readFileSync(killed, 'utf8');
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  const lastStart = complete.lastIndexOf('\n', complete.length - 2) + 1;
+  const path = join(dir, 'torn.jsonl');
+  writeFileSync(path, complete.slice(0, lastStart + Math.floor((complete.length - lastStart) / 2)));
+  const whole = completeLines(complete) - 1;
+  for (const requireSeal of [true, false]) {
+    const result = await verifyAuditLog(path, { requireSeal });
+    expect(result).toMatchObject({ ok: false, tornTail: true, records: whole });
+    expect(result.firstBad).toBeUndefined();
+  }
+  // The same records without the fragment chain intact (only the seal is missing).
+  writeFileSync(path, complete.slice(0, lastStart));
+  expect(await verifyAuditLog(path, { requireSeal: false })).toMatchObject({ ok: true, records: whole });
 });
