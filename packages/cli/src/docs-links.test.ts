@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const markdown = (dir: string): string[] =>
   readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? markdown(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : [],
+    e.isDirectory() && e.name !== 'node_modules' ? markdown(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : [],
   );
 
 describe('docs', () => {
@@ -21,6 +21,25 @@ describe('docs', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('links every README below the root from the root README', () => {
+    const readmes = ['packages', 'apps', 'bench'].flatMap((dir) => markdown(dir).filter((f) => f.endsWith('README.md')));
+    expect(readmes.length).toBeGreaterThan(5);
+    const linked = new Set(
+      [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(([^)\s#]+)/g)].map(([, t]) => resolve(root, t ?? '')),
+    );
+    expect(readmes.filter((f) => !linked.has(join(root, f)) && !linked.has(dirname(join(root, f))))).toEqual([]);
+  });
+
+  it('has the Apache-2.0 licence every package names, at the root', () => {
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    const manifests = ['packages', 'apps', 'bench'].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .map((name) => join(root, dir, name, 'package.json'))
+        .filter((f) => existsSync(f)),
+    );
+    for (const manifest of manifests) expect(JSON.parse(readFileSync(manifest, 'utf8')).license, manifest).toBe('Apache-2.0');
   });
 
   it('has the design notes the code cites (docs/ICQ.md)', () => {
