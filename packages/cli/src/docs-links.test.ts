@@ -29,7 +29,8 @@ describe('docs', () => {
     const linked = new Set(
       [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(([^)\s#]+)/g)].map(([, t]) => resolve(root, t ?? '')),
     );
-    expect(readmes.filter((f) => !linked.has(join(root, f)) && !linked.has(dirname(join(root, f))))).toEqual([]);
+    const unlinked = readmes.filter((f) => !linked.has(join(root, f)) && !linked.has(dirname(join(root, f))));
+    expect(unlinked, 'link these from the Docs list of the root README').toEqual([]);
   });
 
   it('has the Apache-2.0 licence every package names, at the root', () => {
