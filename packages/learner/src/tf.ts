@@ -1,4 +1,5 @@
 import type * as Tf from '@tensorflow/tfjs';
+import { UserError } from '@baton/core';
 
 export type TfBackend = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -23,11 +24,22 @@ export function tfModule(): typeof Tf {
  */
 export function ensureTfBackend(): Promise<TfBackend> {
   ready ??= pick();
+  // A failed load (tfjs missing) is tried again next time, once it is installed.
+  ready.catch(() => (ready = undefined));
   return ready;
 }
 
+/** What to install for neural heads: tfjs is an optional peer, so tabular and linear heads never pull it in. */
+const TF_INSTALL = 'npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm';
+
 async function pick(): Promise<TfBackend> {
-  const tf = await import('@tensorflow/tfjs');
+  const tf = await import('@tensorflow/tfjs').catch((cause: unknown) => {
+    if ((cause as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+    throw new UserError(`neural heads need @tensorflow/tfjs, an optional peer of @baton/learner: ${TF_INSTALL}`, {
+      code: 'learner.tfjs-missing',
+      cause,
+    });
+  });
   const forced = process.env.BATON_TF_BACKEND as TfBackend | undefined;
   if (!forced || forced === 'tensorflow') {
     try {

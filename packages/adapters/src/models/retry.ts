@@ -89,6 +89,8 @@ export interface AttemptOptions {
 export async function callWithRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, options: AttemptOptions): Promise<T> {
   const policy = options.policy ?? {};
   const maxAttempts = checkedInteger(policy.maxAttempts ?? 4, 'retry.maxAttempts', 1);
+  const initialDelayMs = policy.initialDelayMs ?? 500;
+  const maxDelayMs = policy.maxDelayMs ?? 20_000;
   const maxTotalWaitMs = policy.maxTotalWaitMs ?? 60_000;
   const startedAt = performance.now();
   const deadline = AbortSignal.timeout(options.deadlineMs);
@@ -118,20 +120,21 @@ export async function callWithRetries<T>(attempt: (signal: AbortSignal) => Promi
       {
         retries: maxAttempts - 1,
         factor: 2,
-        minTimeout: policy.initialDelayMs ?? 500,
-        maxTimeout: policy.maxDelayMs ?? 20_000,
-        randomize: policy.jitter ?? true,
+        minTimeout: initialDelayMs,
+        maxTimeout: maxDelayMs,
+        // p-retry sleeps the plain exponential backoff after onFailedAttempt; jitter and a server's hint add to it there.
+        randomize: false,
         signal: callSignal,
         // Decides and waits for the server's hint here: throwing ends the retries with that error.
-        onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           if (!(error instanceof ProviderError) || !error.retryable || retriesLeft === 0) throw error;
-          const hinted = retryAfterOf(error) ?? 0;
-          const wait = Math.max(retryDelay, hinted);
+          const backoff = Math.min(initialDelayMs * 2 ** (attemptNumber - 1), maxDelayMs);
+          const jittered = (policy.jitter ?? true) ? Math.min(Math.round(backoff * (1 + Math.random())), maxDelayMs) : backoff;
+          const wait = Math.max(jittered, retryAfterOf(error) ?? 0);
           if (waitedMs + wait > maxTotalWaitMs || wait >= left()) throw error;
           if (policy.budget && !policy.budget.tryConsume(wait)) throw error;
           waitedMs += wait;
-          // p-retry itself sleeps `retryDelay` after this returns; sleep only what the server asked beyond it.
-          if (wait > retryDelay) await sleep(wait - retryDelay, undefined, { signal: callSignal });
+          if (wait > backoff) await sleep(wait - backoff, undefined, { signal: callSignal });
         },
         shouldRetry: () => true,
       },
