@@ -117,7 +117,10 @@ const KEY_PATTERNS = [
   '([?&;](?:[A-Za-z_-]{0,32}(?:[Kk]ey|KEY|[Tt]oken|TOKEN|[Ss]ecret|SECRET|[Pp]assword|PASSWORD|[Pp]asswd|[Ss]ignature|[Cc]redential)|pass|sig|auth|code)=)[^&\\s"\'#<>\\\\]{6,}',
 ];
 
-/** Cheap screen run on every event (case-insensitive regular expressions): only text matching one of these pays for the patterns above. */
+/**
+ * Cheap screen run on every event (case-sensitive, which irregexp scans several times faster than a case-insensitive
+ * alternation): only text matching one of these pays for the patterns above.
+ */
 const KEY_HINTS = [
   'sk-',
   'gh[pousr]_',
@@ -131,18 +134,22 @@ const KEY_HINTS = [
   'npm_',
   'eyJ',
   'c2st',
-  'earer',
-  'authorization',
+  '[Bb]earer',
+  'uthorization',
+  'AUTHORIZATION',
   'A(?:KIA|SIA|GPA|IDA|ROA)',
   'ccess',
+  'CCESS',
   // A URL: its password and its query parameters.
   '://',
 ];
 
 /** What a redactor needs, as plain data (regular-expression sources), so the audit writer thread can build one too. */
 export interface RedactionPlan {
-  /** Literal screen (case-insensitive): text that does not match it has nothing to redact. */
+  /** Screen for secrets (case-sensitive): text that does not match it holds no secret value or key shape. */
   readonly screen: string;
+  /** Screen for secret field names (case-insensitive): text that does not match it has no field to redact. */
+  readonly fieldScreen: string;
   /** Secret values in every form, and key shapes, replaced wherever they appear (flag `g`). */
   readonly secrets: string;
   /** A JSON key that may be a redacted field, followed by a colon (case-insensitive). */
@@ -171,7 +178,8 @@ export function redactionPlan(options: RedactOptions = {}): RedactionPlan {
   return {
     secrets: [...envPatterns, ...KEY_PATTERNS].join('|'),
     // One alternation of literals: irregexp scans it quickly, which keeps the no-secret path to one pass per event.
-    screen: [...envLiterals, ...KEY_HINTS, ...fields.map((f) => `"${escapeRegExp(f)}"`), `${SECRET_FIELD_HINT}"`].join('|'),
+    screen: [...envLiterals, ...KEY_HINTS].join('|'),
+    fieldScreen: [`${SECRET_FIELD_HINT}"`, ...fields.map((f) => `"${escapeRegExp(f)}"`)].join('|'),
     fieldTest: `"(?:[^"\\\\]*${SECRET_FIELD_HINT}|${fields.map(escapeRegExp).join('|')})"\\s*:`,
     fieldName: SECRET_FIELD_NAME,
     fields,
@@ -185,7 +193,8 @@ export function redactionPlan(options: RedactOptions = {}): RedactionPlan {
  */
 export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
   const secrets = new RegExp(plan.secrets, 'g');
-  const screen = new RegExp(plan.screen, 'i');
+  const screen = new RegExp(plan.screen);
+  const fieldScreen = new RegExp(plan.fieldScreen, 'i');
   const fieldTest = new RegExp(plan.fieldTest, 'i');
   const fieldName = new RegExp(plan.fieldName);
   const fields = new Set(plan.fields);
@@ -207,11 +216,16 @@ export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
     return REDACTED;
   };
   return (json) => {
-    if (!screen.test(json)) return json;
+    let shaped = screen.test(json);
+    const named = fieldScreen.test(json);
+    if (!shaped && !named) return json;
     let out = json;
-    if (fieldTest.test(out)) out = JSON.stringify(walk(JSON.parse(out)));
+    if (named && fieldTest.test(out)) {
+      out = JSON.stringify(walk(JSON.parse(out)));
+      shaped = screen.test(out);
+    }
     secrets.lastIndex = 0;
-    if (secrets.test(out)) {
+    if (shaped && secrets.test(out)) {
       secrets.lastIndex = 0;
       out = out.replace(secrets, replace);
     }
