@@ -111,6 +111,25 @@ describe('baton train --config / run --config', () => {
     expect(evaluated.out).not.toMatch(/\$0\.000000 in all/);
   });
 
+  it('ends an episode at deadlines.episodeMs while its model call still waits (issue 17.5)', async () => {
+    vi.stubEnv('LOCAL_LLM_KEY', 'local-secret-123');
+    const hanging = await startWireServer({ script: [{ fault: { type: 'hang' }, reply: '', times: Infinity }] });
+    try {
+      const text = configYaml()
+        .replaceAll(server.openaiBaseURL, hanging.openaiBaseURL)
+        .replace('deadlines: { callMs: 5000, episodeMs: 20000 }', 'deadlines: { callMs: 20000, episodeMs: 600 }');
+      const started = performance.now();
+      const { code, err } = await run(['train', '--config', writeConfig('hanging.yaml', text), '--epochs', '1']);
+      const seconds = (performance.now() - started) / 1000;
+      expect(err).toMatch(/episode 1 passed its deadline of 600 ms \(deadlines\.episodeMs in the config\)/);
+      expect(code).not.toBe(0);
+      expect(seconds).toBeLessThan(5);
+      expect(hanging.requests).toHaveLength(1);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('refuses heads trained on other successors, naming the agent', async () => {
     vi.stubEnv('LOCAL_LLM_KEY', 'local-secret-123');
     const changed = writeConfig('changed.yaml', configYaml({ successors: '  weak: [strong]' }));
