@@ -3,7 +3,7 @@ import { ProviderError, type ModelAdapter } from '@baton/core';
 import { createAnthropicModel, createLangChainModel, createOpenAIModel, type ModelSettings } from '@baton/adapters';
 import { startWireServer, type WireFault, type WireServer } from '@baton/adapters/test';
 import { ChatOpenAI } from '@langchain/openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // Every adapter against the hostile answers of the wire server (issue 17, items 4-6).
 
@@ -127,5 +127,20 @@ describe.each(['openai', 'anthropic'])('%s adapter on oversized and non-stream a
     expect(error).toMatchObject({ code: 'provider.invalid-response', retryable: false });
     expect(error.message).toMatch(/maxResponseBytes/);
     expect(server?.requests).toHaveLength(1);
+  });
+});
+
+describe('openai adapter on a bad event', () => {
+  it("prints none of the server's bytes (the SDK would log the raw chunk to stderr)", async () => {
+    const logged: unknown[] = [];
+    for (const level of ['error', 'warn', 'info', 'log', 'debug'] as const)
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(...args));
+    try {
+      const model = await against('openai', { type: 'invalid-json' });
+      expect((await failure(model, true)).error.code).toBe('provider.invalid-response');
+      expect(logged).toEqual([]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });

@@ -47,6 +47,9 @@ export function createOpenAIModel(settings: OpenAIModelSettings): ModelAdapter {
     ...(settings.organization === undefined ? {} : { organization: settings.organization }),
     fetch: guardedFetch(resolved.maxResponseBytes),
     maxRetries: 0,
+    // Its stream parser logs a bad event's raw bytes (a hostile server's escape sequences) to stderr; the failure
+    // reaches the caller as a ProviderError anyway.
+    logLevel: 'off',
     // Baton's own deadlines (callWithRetries) govern; this only keeps the SDK's from firing first.
     timeout: 3_600_000,
   });
