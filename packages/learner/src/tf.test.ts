@@ -17,7 +17,12 @@ describe('tfjs is an optional peer (issue 18.7)', () => {
   });
 
   it('without tfjs installed, tabular heads train and a neural head says what to install', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, 'tf-missing.fixture.ts')]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--conditions=@baton/source',
+      '--import',
+      'tsx',
+      join(here, 'tf-missing.fixture.ts'),
+    ]);
     expect(JSON.parse(stdout)).toEqual({
       episodes: 50,
       neural: {
