@@ -18,6 +18,7 @@ export {
   type BindingContext,
   type ModelBinding,
 } from './config/binding.ts';
+export { bindingsFileSchema, loadBindings, type LoadedBindings } from './config/bindings-file.ts';
 export { DEFAULT_EPISODE_DEADLINE_MS, type ConfigContext } from './config/common.ts';
 export { loadHeadsFor, readHeadsFile, saveHeadsFile, type HeadsSnapshot } from './config/heads-file.ts';
 export { mathAgentSchema, mathConfigSchema, type MathAgentConfig, type MathConfig } from './config/math-kind.ts';
@@ -25,6 +26,7 @@ export { loadProblems, type Problem } from './config/problems.ts';
 export {
   configuredDefinition,
   loadWorkflowConfig,
+  parseConfigText,
   parseWorkflowConfig,
   workflowConfigJsonSchema,
   workflowConfigSchema,
@@ -37,6 +39,7 @@ export {
   createReplayModel,
   countTokens,
   formatWideCsv,
+  loadPromptFile,
   loadRecordedSplits,
   loadRecordedTask,
   loadRouteLLMSplits,
@@ -56,6 +59,7 @@ export {
   replayDefaultPrices,
   routeLLMFiles,
   ReplayUnknownPromptError,
+  type PromptRow,
   type RecordedOutput,
   type RecordedSplitsOptions,
   type RecordedTaskFile,

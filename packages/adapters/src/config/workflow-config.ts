@@ -53,6 +53,14 @@ export function loadWorkflowConfig(path: string): LoadedConfig {
 
 /** Parses and checks config text; `name` (the file) prefixes every message. JSON unless the name ends in .yaml/.yml. */
 export function parseWorkflowConfig(text: string, name: string): WorkflowConfig {
+  return parseConfigText(text, name, workflowConfigSchema);
+}
+
+/**
+ * Parses `text` (JSON, or YAML when `name` ends in .yaml/.yml) and checks it against `schema`, every problem reported
+ * as `file:line:col: path: what is wrong`: the reading every Baton config file shares (workflow configs, bindings).
+ */
+export function parseConfigText<T>(text: string, name: string, schema: z.ZodType<T>): T {
   const yamlFile = ['.yaml', '.yml'].includes(extname(name).toLowerCase());
   const lines = new LineCounter();
   // YAML 1.2 reads JSON too: one parser gives both formats line numbers, and refuses duplicate keys in both.
@@ -72,7 +80,7 @@ export function parseWorkflowConfig(text: string, name: string): WorkflowConfig 
     const duplicate = doc.errors.find((e) => e.code === 'DUPLICATE_KEY');
     if (duplicate) throw configError(name, [`${where(name, lines, duplicate.pos[0])}: a key appears twice in one object`]);
   }
-  const parsed = workflowConfigSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.slice(0, 12).flatMap((issue) => describeIssue(issue, raw, doc, lines, name));
   throw configError(name, messages);

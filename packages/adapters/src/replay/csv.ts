@@ -68,12 +68,17 @@ export function cellError(file: string, line: number, column: string, message: s
 
 /** Reads a JSONL file; a bad line is a UserError naming file and line. */
 export function readJsonl(file: string): unknown[] {
+  return readJsonlRows(file).map((r) => r.value);
+}
+
+/** Reads a JSONL file keeping each value's line (blank lines skipped); a bad line is a UserError naming file and line. */
+export function readJsonlRows(file: string): { line: number; value: unknown }[] {
   const text = readText(file);
-  const out: unknown[] = [];
+  const out: { line: number; value: unknown }[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      out.push(JSON.parse(line));
+      out.push({ line: i + 1, value: JSON.parse(line) });
     } catch (error) {
       throw new UserError(`${file}:${i + 1}: not JSON (${(error as Error).message})`, {
         field: 'data',

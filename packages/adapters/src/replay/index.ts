@@ -9,3 +9,4 @@ export { parsePythonStringList, PythonLiteralError, pythonStringListRepr } from 
 export { loadRecordedTask, promptHashId, type RecordedTaskFile, type RecordedTaskOptions } from './recorded-task.ts';
 export { loadRecordedSplits, loadRouteLLMSplits, ROUTELLM_TRAIN_SHARE, type RecordedSplitsOptions } from './recorded-splits.ts';
 export { formatWideCsv, type WideCsvCell, type WideCsvRow } from './wide-format.ts';
+export { loadPromptFile, type PromptRow } from './prompt-file.ts';

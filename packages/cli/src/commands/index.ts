@@ -9,6 +9,7 @@ import { register as benchRoute } from './bench-route.ts';
 import { register as benchSynthetic } from './bench-synthetic.ts';
 import { register as config } from './config.ts';
 import { register as demo } from './demo.ts';
+import { register as record } from './record.ts';
 import { register as runMath } from './run-math.ts';
 import { register as runPatch } from './run-patch.ts';
 import { register as runProof } from './run-proof.ts';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   benchSynthetic(program);
   config(program);
   demo(program);
+  record(program);
   runMath(program);
   runPatch(program);
   runProof(program);
