@@ -13,6 +13,7 @@ import { register as record } from './record.ts';
 import { register as runMath } from './run-math.ts';
 import { register as runPatch } from './run-patch.ts';
 import { register as runProof } from './run-proof.ts';
+import { register as runRoute } from './run-route.ts';
 import { register as runWorkflow } from './run-workflow.ts';
 import { register as serve } from './serve.ts';
 import { register as train } from './train.ts';
@@ -35,6 +36,7 @@ export function registerCommands(program: Command): void {
   runMath(program);
   runPatch(program);
   runProof(program);
+  runRoute(program);
   runWorkflow(program);
   serve(program);
   train(program);
