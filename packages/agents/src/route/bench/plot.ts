@@ -18,8 +18,8 @@ export function routePlotSvg(report: RouteBenchReport): string {
   const singles = report.methods.filter((m) => m.name.startsWith('single:'));
   const curves = report.methods.filter((m) => !m.name.startsWith('single:'));
   const all = report.methods.flatMap((m) => m.curve).filter((p) => p.costShare > 0 && Number.isFinite(p.costShare));
-  const xmin = 10 ** Math.floor(Math.log10(Math.min(0.01, ...all.map((p) => p.costShare))));
-  const xmax = 10 ** Math.ceil(Math.log10(Math.max(1, ...all.map((p) => p.costShare))));
+  const xmin = Math.min(0.01, ...all.map((p) => p.costShare)) / 1.2;
+  const xmax = Math.max(1, ...all.map((p) => p.costShare)) * 1.3;
   const accs = all.map((p) => p.accuracy);
   const ymin = Math.max(0, Math.floor((Math.min(...accs, 1) - 0.02) * 10) / 10);
   const ymax = Math.min(1, Math.ceil((Math.max(...accs, 0) + 0.01) * 20) / 20);
@@ -31,10 +31,10 @@ export function routePlotSvg(report: RouteBenchReport): string {
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${L}" y="24" font-size="15">${escape(`${report.task}: test accuracy vs cost (share of ${report.bestModel}'s cost), ${report.testPrompts} test prompts`)}</text>`,
   ];
-  for (let d = Math.log10(xmin); d <= Math.log10(xmax) + 1e-9; d++) {
+  for (let d = Math.floor(Math.log10(xmin)); d <= Math.log10(xmax); d++) {
     for (const k of [1, 2, 5]) {
       const s = k * 10 ** d;
-      if (s > xmax * 1.0001) continue;
+      if (s < xmin || s > xmax) continue;
       out.push(`<line x1="${x(s)}" x2="${x(s)}" y1="${T}" y2="${H - B}" stroke="#eee"/>`);
       out.push(
         `<text x="${x(s)}" y="${H - B + 16}" text-anchor="middle">${s >= 1 ? s : `${+(s * 100).toPrecision(2)}%`}${s >= 1 ? 'x' : ''}</text>`,
@@ -71,7 +71,7 @@ export function routePlotSvg(report: RouteBenchReport): string {
     if (m.curve.length > 1) out.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
     for (const p of m.curve)
       out.push(
-        `<circle cx="${x(p.costShare)}" cy="${y(p.accuracy)}" r="2.5" fill="${color}"><title>${escape(`${m.name} ${p.label}: ${(p.accuracy * 100).toFixed(1)}% at ${(p.costShare * 100).toFixed(1)}%`)}</title></circle>`,
+        `<circle cx="${x(p.costShare)}" cy="${y(p.accuracy)}" r="${m.curve.length > 1 ? 2.5 : 4.5}" fill="${color}"><title>${escape(`${m.name} ${p.label}: ${(p.accuracy * 100).toFixed(1)}% at ${(p.costShare * 100).toFixed(1)}%`)}</title></circle>`,
       );
     const ly = T + 10 + i * 18;
     out.push(`<line x1="${W - R + 15}" x2="${W - R + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
@@ -79,12 +79,13 @@ export function routePlotSvg(report: RouteBenchReport): string {
   });
   const ly = T + 10 + curves.length * 18;
   out.push(`<circle cx="${W - R + 27}" cy="${ly}" r="3" fill="#555"/><text x="${W - R + 46}" y="${ly + 4}">single models</text>`);
-  out.push(
-    `<text x="${W - R + 15}" y="${ly + 24}" font-size="10" fill="#666">dashed: budgets; dotted: ${escape(report.bestModel.slice(report.bestModel.lastIndexOf('/') + 1))}'s accuracy</text>`,
-  );
-  out.push(
-    `<text x="${W - R + 15}" y="${ly + 38}" font-size="10" fill="#666">lines: train-frontier policies (seed ${report.seedList[0]}), on test</text>`,
-  );
+  const notes = [
+    'dashed: the budgets',
+    `dotted: ${report.bestModel.slice(report.bestModel.lastIndexOf('/') + 1)}'s accuracy`,
+    'lines: train-frontier policies',
+    `(seed ${report.seedList[0]}), scored on test`,
+  ];
+  notes.forEach((n, i) => out.push(`<text x="${W - R + 15}" y="${ly + 24 + i * 13}" font-size="10" fill="#666">${escape(n)}</text>`));
   out.push('</svg>');
   return out.join('\n');
 }
