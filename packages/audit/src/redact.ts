@@ -146,8 +146,10 @@ const KEY_HINTS = [
 
 /** What a redactor needs, as plain data (regular-expression sources), so the audit writer thread can build one too. */
 export interface RedactionPlan {
-  /** Screen for secrets (case-sensitive): text that does not match it holds no secret value or key shape. */
+  /** Screen for key shapes (case-sensitive): text that matches neither it nor `valueScreen` holds no secret. */
   readonly screen: string;
+  /** Screen for the secret env values in all their forms (case-sensitive); empty when there are none. */
+  readonly valueScreen: string;
   /** Screen for secret field names (case-insensitive): text that does not match it has no field to redact. */
   readonly fieldScreen: string;
   /** Secret values in every form, and key shapes, replaced wherever they appear (flag `g`). */
@@ -178,7 +180,9 @@ export function redactionPlan(options: RedactOptions = {}): RedactionPlan {
   return {
     secrets: [...envPatterns, ...KEY_PATTERNS].join('|'),
     // One alternation of literals: irregexp scans it quickly, which keeps the no-secret path to one pass per event.
-    screen: [...envLiterals, ...KEY_HINTS].join('|'),
+    // Apart: irregexp scans two short alternations much faster than one long one.
+    screen: KEY_HINTS.join('|'),
+    valueScreen: envLiterals.join('|'),
     fieldScreen: [`${SECRET_FIELD_HINT}"`, ...fields.map((f) => `"${escapeRegExp(f)}"`)].join('|'),
     fieldTest: `"(?:[^"\\\\]*${SECRET_FIELD_HINT}|${fields.map(escapeRegExp).join('|')})"\\s*:`,
     fieldName: SECRET_FIELD_NAME,
@@ -194,6 +198,8 @@ export function redactionPlan(options: RedactOptions = {}): RedactionPlan {
 export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
   const secrets = new RegExp(plan.secrets, 'g');
   const screen = new RegExp(plan.screen);
+  const valueScreen = plan.valueScreen === '' ? undefined : new RegExp(plan.valueScreen);
+  const hasSecret = (text) => screen.test(text) || (valueScreen !== undefined && valueScreen.test(text));
   const fieldScreen = new RegExp(plan.fieldScreen, 'i');
   const fieldTest = new RegExp(plan.fieldTest, 'i');
   const fieldName = new RegExp(plan.fieldName);
@@ -216,13 +222,13 @@ export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
     return REDACTED;
   };
   return (json) => {
-    let shaped = screen.test(json);
+    let shaped = hasSecret(json);
     const named = fieldScreen.test(json);
     if (!shaped && !named) return json;
     let out = json;
     if (named && fieldTest.test(out)) {
       out = JSON.stringify(walk(JSON.parse(out)));
-      shaped = screen.test(out);
+      shaped = hasSecret(out);
     }
     secrets.lastIndex = 0;
     if (shaped && secrets.test(out)) {
