@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { BatonEvent } from '@baton/core';
-import { createCoreAudit, mathPlaygroundWorkflow, startPlayground, type RunningPlayground } from '@baton/playground';
+import { createCoreAudit, mathPlaygroundWorkflow, startPlayground, type RouteView, type RunningPlayground } from '@baton/playground';
 
 const gsm8kMissing = mathPlaygroundWorkflow().info.unavailable;
 
@@ -13,6 +13,7 @@ const SCREENSHOT_MATH = join(import.meta.dirname, '__screenshots__', 'playground
 const SCREENSHOT_MATH_LIVE = join(import.meta.dirname, '__screenshots__', 'playground-math-live.png');
 const SCREENSHOT_TAMPERED = join(import.meta.dirname, '__screenshots__', 'playground-tampered.png');
 const SCREENSHOT_CRAFTED = join(import.meta.dirname, '__screenshots__', 'playground-crafted.png');
+const SCREENSHOT_ROUTE = join(import.meta.dirname, '__screenshots__', 'playground-route.png');
 /** At a 1400 x 1000 viewport. */
 const MAX_PAGE_HEIGHT = 1300;
 
@@ -109,6 +110,46 @@ describe('playground in headless Chromium', () => {
     await page.screenshot({ path: SCREENSHOT_CRAFTED, fullPage: true });
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('shows the route bench: a hull line per method, ceilings as dots, the AIQ / acc@budget table and the verdict', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.getByRole('link', { name: 'Route' }).click();
+    // The default report is the synthetic bench, computed on this first request (a few seconds).
+    await page.getByTestId('route-chart').waitFor({ timeout: 60_000 });
+    const view = (await (await fetch(new URL('api/route', server.url))).json()) as RouteView;
+    expect(view.source).toBe('synthetic');
+    expect(await page.getByTestId('route-label').textContent()).toMatch(/^SYNTHETIC data, not a benchmark/);
+
+    const drawn = view.methods.filter((m) => m.kind !== 'single' && m.kind !== 'ceiling' && m.hull.length > 1).map((m) => m.name);
+    expect(drawn).toContain('icq');
+    const curves = page.locator('[data-testid=route-curve]');
+    expect((await curves.evaluateAll((ps) => ps.map((p) => p.getAttribute('data-method')))).sort()).toEqual([...drawn].sort());
+    for (const d of await curves.evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '')))
+      expect(d).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$/);
+    // The learned method is the thick line; the ceilings are dots.
+    expect(await page.locator('[data-testid=route-curve][data-method=icq]').getAttribute('stroke-width')).toBe('3');
+    for (const ceiling of ['oracle', 'perfect-checker'])
+      expect(await page.locator(`[data-testid=route-dot][data-method=${ceiling}]`).count(), ceiling).toBeGreaterThan(0);
+
+    const rows = page.locator('[data-testid=route-table] tbody tr');
+    expect(await rows.count()).toBe(view.methods.length);
+    expect(await page.locator('[data-testid=route-table] thead th').allTextContents()).toEqual([
+      'method',
+      'AIQ',
+      'acc@10%',
+      'acc@25%',
+      'acc@50%',
+      'acc@100%',
+    ]);
+    expect(await page.getByTestId('route-verdict').textContent()).toBe(view.verdict);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(MAX_PAGE_HEIGHT);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
+    await page.screenshot({ path: SCREENSHOT_ROUTE, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 90_000);
 
   // Outside CI a checkout without ../shared skips this; in CI (where the data must be present) it runs and fails loudly.
   it.skipIf(gsm8kMissing !== undefined && !process.env.CI)(

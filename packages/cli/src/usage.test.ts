@@ -34,11 +34,15 @@ function hasControl(text: string): boolean {
   });
 }
 
+const BAD_ROUTE_REPORT = join(dir, 'route.json');
+writeFileSync(BAD_ROUTE_REPORT, JSON.stringify({ split: 'test', task: 7 }));
+
 const SMALL_DEMO = ['demo', '--seeds', '1', '--episodes', '20', '--neural-episodes', '20', '--methods', 'icq-tabular', '--no-progress'];
 
 describe('usage errors name the flag, exit 2, and start no work', () => {
   it.each([
     [['serve', '--port', '99999'], /--port must be a port from 0 to 65535, got "99999"/],
+    [['serve', '--port', '0', '--route-report', BAD_ROUTE_REPORT], /route\.json is not a route bench report .*: task: /],
     [[...SMALL_DEMO, '--threads', '3'], /--threads must be one of 1, 2, got "3"/],
     [[...SMALL_DEMO, '--episodes', '0x10'], /--episodes must be a whole number \(1 or more\), got "0x10"/],
     [[...SMALL_DEMO, '--json', join(dir, 'missing', 'out.json')], /--json .*the folder .*missing does not exist/],

@@ -4,10 +4,16 @@ import { AuditBrowser } from './AuditBrowser.tsx';
 import { BatonView } from './BatonView.tsx';
 import { PanelBoundary } from './Boundary.tsx';
 import { ExtraCurves, LearningCurves } from './LearningCurves.tsx';
+import { RouteBench } from './RouteView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { EMPTY_TALLY, tally, type Tally } from './tally.ts';
 
+/** The page's views, by the address's hash: training (the default) or the route bench's curves (`#route`). */
+type View = 'train' | 'route';
+const viewOf = (hash: string): View => (hash === '#route' ? 'route' : 'train');
+
 export function App() {
+  const [view, setView] = useState<View>(() => viewOf(window.location.hash));
   const [workflows, setWorkflows] = useState<readonly WorkflowInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<RunStatus | null>(null);
@@ -19,7 +25,12 @@ export function App() {
 
   useEffect(() => {
     api.workflows().then(setWorkflows, (e: Error) => setError(e.message));
-    return () => source.current?.close();
+    const onHash = () => setView(viewOf(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      source.current?.close();
+      window.removeEventListener('hashchange', onHash);
+    };
   }, []);
 
   const follow = useCallback((run: RunStatus) => {
@@ -60,13 +71,31 @@ export function App() {
       <header>
         <h1>Baton playground</h1>
         <span className="sub">learned handoffs (IC-Q): train, watch the baton, compare, audit</span>
+        <nav>
+          <a href="#" aria-current={view === 'train' ? 'page' : undefined}>
+            Train
+          </a>
+          <a href="#route" aria-current={view === 'route' ? 'page' : undefined}>
+            Route
+          </a>
+        </nav>
       </header>
       {error && (
         <div className="error" role="alert">
           {error}
         </div>
       )}
-      <div className="grid">
+      {view === 'route' && (
+        <section className="card route-card">
+          <h2>
+            Route: accuracy against cost <span className="hint">one prompt routed across N models (baton bench route)</span>
+          </h2>
+          <PanelBoundary name="route">
+            <RouteBench />
+          </PanelBoundary>
+        </section>
+      )}
+      <div className="grid" hidden={view !== 'train'}>
         <section className="card settings">
           {workflows.length > 0 && (
             <SettingsPanel

@@ -35,6 +35,8 @@ export type AuditVerdict = AuditSummary['verdict'];
 export type AuditCosts = AuditSummary['costs'];
 export type CostLine = AuditCosts['total'];
 export type AuditLogInfo = InferResponseType<typeof client.audit.$get, 200>[number];
+export type RouteView = InferResponseType<typeof client.route.$get, 200>;
+export type RouteViewMethod = RouteView['methods'][number];
 export type AuditPageRecord = InferResponseType<(typeof client.audit)[':name']['records']['$get'], 200>['records'][number];
 
 /** The response body, or an Error with the server's own message (`{ error }`) when the status is not ok. */
@@ -53,6 +55,7 @@ export const api = {
   start: (settings: TrainSettings) => body(client.runs.$post({ json: settings })),
   // State-changing requests go out as JSON (the server refuses anything else: a cross-site form cannot send JSON).
   control: (id: string, action: 'pause' | 'resume' | 'stop') => body(client.runs[':id'][action].$post({ param: { id }, json: {} })),
+  route: () => body(client.route.$get()),
   auditLogs: () => body(client.audit.$get()),
   audit: (name: string) => body(client.audit[':name'].$get({ param: { name } })),
   auditRecords: (name: string, offset: number, limit: number) =>

@@ -8,6 +8,7 @@ import { requireToken } from './auth.ts';
 import { capBodies, hostGuard, sameOriginWrites } from './guard.ts';
 import { apiRoutes } from './routes.ts';
 import type { TrainingRun } from './training.ts';
+import type { RouteView } from './route-report.ts';
 import type { PlaygroundWorkflow } from './workflows.ts';
 
 export interface PlaygroundAppOptions {
@@ -21,6 +22,8 @@ export interface PlaygroundAppOptions {
   readonly token?: string | undefined;
   /** The address the server is bound to (default 127.0.0.1): on loopback, requests addressed to any other name are refused. */
   readonly host?: string | undefined;
+  /** The route view's data (`routeViewSource`); default: the synthetic route bench, computed on the first request. */
+  readonly routeView?: (() => Promise<RouteView>) | undefined;
 }
 
 const MIME: Record<string, string> = {

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { createPlaygroundApp } from './app.ts';
 import { coreAudit, type AuditBackend } from './audit.ts';
 import { resolveAccessToken } from './auth.ts';
+import { routeViewSource } from './route-report.ts';
 import { defaultWorkflows, type PlaygroundWorkflow } from './workflows.ts';
 
 export { isLoopback, presentedToken, resolveAccessToken, tokenMatches } from './auth.ts';
@@ -36,6 +37,28 @@ export {
   type TrainSettings,
 } from './training.ts';
 export { relayPlaygroundWorkflow } from './relay-workflow.ts';
+export {
+  loadRouteReport,
+  parseRouteReport,
+  routeMethodKind,
+  routeReportSchema,
+  routeView,
+  routeViewSource,
+  SYNTHETIC_LABEL,
+  type RouteMethodKind,
+  type RoutePoint,
+  type RouteReport,
+  type RouteView,
+  type RouteViewMethod,
+} from './route-report.ts';
+export {
+  SYNTHETIC_LAMBDAS,
+  SYNTHETIC_MODELS,
+  SYNTHETIC_PROMPTS,
+  syntheticRouteReport,
+  syntheticRouteSplits,
+  syntheticRouteTask,
+} from './route-synthetic.ts';
 export { DEFAULT_COST_WEIGHT, DEFAULT_GSM8K_DIR, mathPlaygroundWorkflow, type MathPlaygroundOptions } from './math-workflow.ts';
 export {
   defaultWorkflows,
@@ -91,6 +114,8 @@ export interface StartOptions {
   readonly auditDir: string;
   readonly workflows?: readonly PlaygroundWorkflow[];
   readonly audit?: AuditBackend;
+  /** A report written by `baton bench route --json` for the route view; checked at start (a bad one fails the start). */
+  readonly routeReport?: string | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -103,6 +128,9 @@ export interface RunningPlayground {
 /** Starts the playground server. Refuses a non-loopback host without a token. */
 export async function startPlayground(options: StartOptions): Promise<RunningPlayground> {
   const token = resolveAccessToken(options.host, options.token);
+  const routeView = routeViewSource(options.routeReport);
+  // A given report is read and checked before anything is built (the default synthetic one waits for its first request).
+  if (options.routeReport !== undefined) await routeView();
   const clientDir = await ensureClientBuilt(options.log);
   const { app, stopAll } = createPlaygroundApp({
     workflows: options.workflows ?? defaultWorkflows,
@@ -111,6 +139,7 @@ export async function startPlayground(options: StartOptions): Promise<RunningPla
     clientDir,
     token,
     host: options.host,
+    routeView,
   });
   return new Promise((resolveStart, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { startPlayground } from '@baton/playground';
 import { UserError } from '@baton/core';
 import { port } from '../program.ts';
+import { userPath } from '../paths.ts';
 
 /** A failure to listen that the user caused (port taken, privileged, host not here) as a UserError naming the flag. */
 function listenError(error: unknown, host: string, port: number): unknown {
@@ -37,13 +38,18 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to bind (anything but loopback requires --token)', '127.0.0.1')
     .addOption(new Option('--token <token>', 'access token required on every API request (default: $BATON_TOKEN)').env('BATON_TOKEN'))
     .option('--audit-dir <dir>', 'where training runs write audit logs and the audit browser looks', '.baton/audit')
-    .action(async (opts: { port: number; host: string; token?: string; auditDir: string }) => {
+    .option(
+      '--route-report <file>',
+      'a report of `baton bench route --json` for the route view (default: a small synthetic bench the server computes)',
+    )
+    .action(async (opts: { port: number; host: string; token?: string; auditDir: string; routeReport?: string }) => {
       await checkCanListen(opts.host, opts.port);
       const running = await startPlayground({
         port: opts.port,
         host: opts.host,
         token: opts.token,
         auditDir: opts.auditDir,
+        routeReport: opts.routeReport === undefined ? undefined : userPath(opts.routeReport),
         log: (l) => console.error(l),
       }).catch((error: unknown) => {
         throw listenError(error, opts.host, opts.port);
