@@ -48,7 +48,7 @@ export {
 } from './workflow.ts';
 export { costScaleOf, recordedAnswers, recordedModels, recordedRouteWorkflow, type RecordedRouteOptions } from './recorded.ts';
 export { onDiscreteView, ROUTE_LEARNING, routeHead, routeHeads, type RouteLearner, type RouteLearning } from './heads.ts';
-export { evaluateRoute, trainRoute, type RouteScore, type RouteTrainOptions, type TrainedRoute } from './train.ts';
+export { defaultEpochs, evaluateRoute, trainRoute, type RouteScore, type RouteTrainOptions, type TrainedRoute } from './train.ts';
 export {
   loadRouteHeads,
   ROUTE_HEADS_FORMAT,
