@@ -3,8 +3,11 @@ import type { RouteLearner, RouteLearning } from './heads.ts';
 import type { RecordedTask } from './task.ts';
 import { evaluateRoute, trainRoute } from './train.ts';
 
-/** The default lambda sweep (accuracy points paid per best-single-model cost): from "cost barely matters" to "cost dominates". */
-export const DEFAULT_LAMBDAS: readonly number[] = [0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.3, 0.6, 2];
+/**
+ * The default lambda sweep (accuracy points paid per best-single-model cost), from "cost barely matters" to "only the
+ * cheapest model": wide, so the learned frontier spans the cheap end too (AIQ integrates from a method's cheapest point).
+ */
+export const DEFAULT_LAMBDAS: readonly number[] = [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 1, 5, 100];
 
 export interface LearnedMethodOptions {
   readonly lambdas?: readonly number[];

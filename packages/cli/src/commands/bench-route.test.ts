@@ -37,7 +37,20 @@ writeWideCsv(join(dir, 'planted_test.csv'), planted(20, 'test'));
 describe('baton bench route', () => {
   it('prints the table, writes the JSON and the plot next to it', async () => {
     const json = join(dir, 'r.json');
-    const { code, out, err } = await runCli(['bench', 'route', '--data', dir, '--task', 'planted', '--seeds', '2', '--json', json]);
+    const { code, out, err } = await runCli([
+      'bench',
+      'route',
+      '--data',
+      dir,
+      '--task',
+      'planted',
+      '--seeds',
+      '2',
+      '--epochs',
+      '3',
+      '--json',
+      json,
+    ]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toMatch(/best-fixed-cascade\s+[\d.]+\s/);

@@ -105,6 +105,11 @@ export function register(program: Command): void {
     .option('--methods <list>', 'comma-separated method names to run (default: all; "single" = every single model)', list('--methods'))
     .option('--json <file>', 'write the report here', outputFile('--json'))
     .option('--plot <file>', 'write the SVG plot here (default: next to --json as .svg, else route-<task>.svg here)', outputFile('--plot'))
+    .option(
+      '--epochs <n>',
+      'passes over the train prompts for the learned methods (default: 10, or enough for 10,000 episodes)',
+      positiveInt('--epochs', 10_000),
+    )
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(
       async (opts: {
@@ -116,11 +121,16 @@ export function register(program: Command): void {
         methods?: string[];
         json?: string;
         plot?: string;
+        epochs?: number;
         progress?: boolean;
       }) => {
         const dir = userPath(opts.data);
         checkData(dir, opts.task);
-        const [{ loadRecordedSplits }, bench] = await Promise.all([import('@baton/adapters'), import('@baton/agents/route-bench')]);
+        const [{ loadRecordedSplits }, bench, { learnedMethod }] = await Promise.all([
+          import('@baton/adapters'),
+          import('@baton/agents/route-bench'),
+          import('@baton/agents/route'),
+        ]);
         const splits = loadRecordedSplits(dir, opts.task, opts.models ? { models: opts.models } : {});
         if (splits.skipped.length > 0) {
           const first = splits.skipped
@@ -128,7 +138,9 @@ export function register(program: Command): void {
             .map((s) => `${basename(s.file)}:${s.line} ${s.reason.length > 40 ? `${s.reason.slice(0, 40)}...` : s.reason}`);
           console.log(`skipped ${splits.skipped.length} defective rows (${first.join('; ')}${splits.skipped.length > 3 ? '; ...' : ''})`);
         }
-        const methods = pickMethods(bench.defaultRouteMethods(splits.train), opts.methods);
+        const epochs = opts.epochs === undefined ? {} : { epochs: opts.epochs };
+        const learned = (['icq', 'independent-mc', 'ucb1'] as const).map((l) => learnedMethod(l, epochs));
+        const methods = pickMethods(bench.defaultRouteMethods(splits.train, learned), opts.methods);
         const progress = createProgress('bench route', Boolean(process.stderr.isTTY) || opts.progress === true);
         const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.seed + i);
         const report = await bench.runRouteBench(splits, methods, {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeWideCsv } from '@baton/adapters/test';
-import { loadRouteHeads, type RecordedTask } from '@baton/agents/route';
+import { DEFAULT_LAMBDAS, loadRouteHeads, type RecordedTask } from '@baton/agents/route';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_USAGE } from '../program.ts';
 import { runCli } from '../test-support.ts';
@@ -49,7 +49,7 @@ describe('baton train route', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/60 train \/ 30 test prompts, 4 models; best single model \(train\): costly/);
     expect(out).toMatch(/pool \(the train split's Pareto models\): org\/cheap, steady, costly/);
-    expect(out.match(/^ {2}lambda /gm)).toHaveLength(10);
+    expect(out.match(/^ {2}lambda /gm)).toHaveLength(DEFAULT_LAMBDAS.length);
     expect(out).toMatch(/<- chosen/);
     expect(out).toMatch(/^train +\d+\.\d% +\d+\.\d% +100\.0% at 100%$/m);
     expect(out).toMatch(/^test +\d+\.\d%/m);
