@@ -4,20 +4,25 @@ import type { RouteArtifact } from './artifact.ts';
 import { bestModel, modelMeans, type RecordedPrompt, type RecordedTask } from './task.ts';
 import { routeWorkflow, type RouteModel, type RouteWorkflowConfig } from './workflow.ts';
 
-/** Every draft's extracted answer, computed once per task (code answers parse Python: too slow to redo per episode). */
-export function recordedAnswers(
-  task: RecordedTask,
-  extract: AnswerExtractor = ANSWER_EXTRACTORS[task.kind],
-): Map<string, Map<string, DraftAnswer>> {
-  const out = new Map<string, Map<string, DraftAnswer>>();
+/** Answers read with a task kind's built-in extractor, per prompts array (shared by every `selectModels` view of a task). */
+const builtInAnswers = new WeakMap<readonly RecordedPrompt[], Map<string, Map<string, DraftAnswer>>>();
+
+/**
+ * Every draft's extracted answer, computed once per task (code answers parse Python: too slow to redo per episode,
+ * or per workflow in a lambda sweep). The built-in extractor's answers are cached for the task's prompts.
+ */
+export function recordedAnswers(task: RecordedTask, extractor?: AnswerExtractor): Map<string, Map<string, DraftAnswer>> {
+  const extract = extractor ?? ANSWER_EXTRACTORS[task.kind];
+  const out = (extractor === undefined ? builtInAnswers.get(task.prompts) : undefined) ?? new Map<string, Map<string, DraftAnswer>>();
   for (const p of task.prompts) {
-    const byModel = new Map<string, DraftAnswer>();
+    const byModel = out.get(p.id) ?? new Map<string, DraftAnswer>();
     for (const model of task.models) {
       const d = p.drafts[model];
-      if (d !== undefined) byModel.set(model, extract(d.text, p.prompt));
+      if (d !== undefined && !byModel.has(model)) byModel.set(model, extract(d.text, p.prompt));
     }
     out.set(p.id, byModel);
   }
+  if (extractor === undefined) builtInAnswers.set(task.prompts, out);
   return out;
 }
 
