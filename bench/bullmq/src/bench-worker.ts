@@ -1,5 +1,5 @@
 /**
- * One benchmark worker process: `node --import tsx bench-worker.ts '<json>'`. Runs Baton agent workers (mode
+ * One benchmark worker process: `node --conditions=@baton/source --import tsx bench-worker.ts '<json>'`. Runs Baton agent workers (mode
  * `baton`) or plain BullMQ chain workers (mode `raw`) for the listed agents, prints `ready`, and drains on SIGTERM.
  */
 import { createInterface } from 'node:readline';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { moduleProcessArgs } from '@baton/core/internal';
 
 export interface BenchWorkerConfig {
   readonly mode: 'baton' | 'raw';
@@ -53,9 +54,9 @@ export interface WorkerProcess {
   readonly ready: Promise<void>;
 }
 
-/** Starts `bench-worker.ts` in a new Node process (sources run through tsx, like the CLI). */
+/** Starts the bench worker module in a new Node process (in the workspace: its source, through tsx). */
 export function spawnBenchWorker(config: BenchWorkerConfig): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'bench-worker.ts'), JSON.stringify(config)], {
+  const child = spawn(process.execPath, [...moduleProcessArgs(import.meta.url, 'bench-worker'), JSON.stringify(config)], {
     cwd: workspaceRoot(),
     stdio: ['pipe', 'pipe', 'inherit'],
   });

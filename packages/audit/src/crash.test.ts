@@ -13,7 +13,9 @@ const writer = join(dirname(fileURLToPath(import.meta.url)), 'crash-writer.fixtu
 /** Starts the writer, SIGKILLs it once the log has grown past `bytes`, and returns the log path. */
 async function killMidWrite(bytes: number, name: string): Promise<string> {
   const path = join(dir, name);
-  const child = spawn(process.execPath, ['--import', 'tsx', writer, path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=@baton/source', '--import', 'tsx', writer, path], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

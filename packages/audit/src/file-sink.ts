@@ -1,11 +1,11 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { UserError, type BatonEvent, type EventSink } from '@baton/core';
-import { CHAIN_WORKER_SOURCE } from './chain-worker.ts';
+import { startModuleWorker } from '@baton/core/internal';
+import type { ChainReply, ChainRequest, ChainWorkerData } from './chain-worker.ts';
 import { AuditError } from './errors.ts';
 import { AuditChain } from './format.ts';
 import { redactionPlan, type RedactOptions } from './redact.ts';
-import { RECORD_JSON, TAG, TAPE_FREE_TEXT, TAPE_JSON, TAPE_SCHEMAS, TapeWriter, type TapeBatch } from './tape.ts';
+import { TapeWriter } from './tape.ts';
 
 /** Batches handed to the writer thread and not yet written before the sink blocks until it catches up. */
 const MAX_QUEUED_BATCHES = 64;
@@ -78,21 +78,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
 
   // The writer thread owns the chain from here on; this thread only copies events onto the tape.
   const done = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(CHAIN_WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      fd,
-      hmacKey: options.hmacKey,
-      seq: chain.lastSeq + 1,
-      head: chain.lastHash,
-      events: 0,
-      done,
-      schemas: TAPE_SCHEMAS,
-      tags: TAG,
-      codes: { json: TAPE_JSON, freeText: TAPE_FREE_TEXT, recordJson: RECORD_JSON },
-      plan: redactionPlan(options.redact),
-    },
-  });
+  const workerData: ChainWorkerData = {
+    fd,
+    hmacKey: options.hmacKey,
+    seq: chain.lastSeq + 1,
+    head: chain.lastHash,
+    events: 0,
+    done,
+    plan: redactionPlan(options.redact),
+  };
+  const worker = startModuleWorker(import.meta.url, 'chain-worker', { workerData });
   worker.unref();
   let head: string | null = chain.lastHash;
   let failure: Error | undefined;
@@ -101,7 +96,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   let nextAck = 0;
   /** Tapes the writer thread has finished with, for the next batches. */
   const spareTapes: Float64Array[] = [];
-  worker.on('message', (msg: { ack?: number; head?: string; nums?: Float64Array; error?: { message: string; code?: string } }) => {
+  worker.on('message', (msg: ChainReply) => {
     if (msg.error) {
       failure ??= new AuditError(`audit log write failed: ${msg.error.message}${msg.error.code ? ` (${msg.error.code})` : ''}`, {
         code: 'audit.write-failed',
@@ -135,7 +130,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     // Backpressure: a writer thread starved of CPU must not let batches pile up without bound.
     while (sent - Atomics.load(done, 0) >= MAX_QUEUED_BATCHES && exitError === undefined) Atomics.wait(done, 0, Atomics.load(done, 0), 100);
     const batch = tape.events > 0 ? tape.take(spareTapes.pop()) : undefined;
-    const msg: { tape?: TapeBatch; ack?: number; fsync?: boolean; close?: boolean; ts?: number } = {};
+    const msg: ChainRequest = {};
     if (batch) msg.tape = batch;
     // Every batch is acknowledged: the worker is kept referenced (the process stays up) until all of them are written.
     const id = nextAck++;

@@ -67,34 +67,26 @@ export function hmacHex(key: string, text: string): string {
 }
 
 /**
- * JavaScript source of `(oneShot, key) => (text) => hex HMAC-SHA256`, one implementation for both threads: the audit
- * writer thread (chain-worker.ts, untranspiled JavaScript) embeds it, `hmacFor` compiles it once. RFC 2104 spelled
- * out over one-shot digests, SHA256((K ^ opad) || SHA256((K ^ ipad) || text)), with the padded keys prepared once:
- * two native calls per mac instead of an Hmac object; the test checks it against createHmac.
+ * A reusable HMAC-SHA256 function for one key (the key is imported once, not per record), used by both threads (this
+ * one and the audit writer thread, chain-worker.ts). RFC 2104 spelled out over one-shot digests,
+ * SHA256((K ^ opad) || SHA256((K ^ ipad) || text)), with the padded keys prepared once: two native calls per mac
+ * instead of an Hmac object; the test checks it against createHmac.
  */
-export const HMAC_SOURCE = String.raw`(oneShot, key) => {
+export function hmacFor(key: string): (text: string) => string {
   let k = Buffer.from(key, 'utf8');
-  if (k.length > 64) k = oneShot('sha256', k, 'buffer');
+  if (k.length > 64) k = oneShotHash('sha256', k, 'buffer');
   const ipad = Buffer.alloc(64, 0x36);
   // The outer pad, then room for the inner digest.
   const outer = Buffer.alloc(64 + 32, 0x5c);
   for (let i = 0; i < k.length; i++) {
-    ipad[i] ^= k[i];
-    outer[i] ^= k[i];
+    ipad[i] = (ipad[i] as number) ^ (k[i] as number);
+    outer[i] = (outer[i] as number) ^ (k[i] as number);
   }
   return (text) => {
     const data = Buffer.from(text, 'utf8');
-    outer.set(oneShot('sha256', Buffer.concat([ipad, data], 64 + data.length), 'buffer'), 64);
-    return oneShot('sha256', outer, 'hex');
+    outer.set(oneShotHash('sha256', Buffer.concat([ipad, data], 64 + data.length), 'buffer'), 64);
+    return oneShotHash('sha256', outer, 'hex');
   };
-}`;
-
-// Compiles our own constant source (shared with the writer thread), once.
-const compileHmac = new Function(`return ${HMAC_SOURCE};`)() as (oneShot: typeof oneShotHash, key: string) => (text: string) => string;
-
-/** A reusable HMAC-SHA256 function for one key (the key is imported once, not per record). */
-export function hmacFor(key: string): (text: string) => string {
-  return compileHmac(oneShotHash, key);
 }
 
 /**

@@ -191,11 +191,12 @@ export function redactionPlan(options: RedactOptions = {}): RedactionPlan {
 }
 
 /**
- * JavaScript source of `(plan, REDACTED) => (json) => redacted json`: one implementation for both threads. The audit
- * writer thread (chain-worker.ts, which runs untranspiled JavaScript) embeds it; `createRedactor` compiles it once.
- * The common case (nothing to redact) costs one regex test over the text; only a hit pays for a parse and a walk.
+ * Builds the function that strips secrets from an event's JSON text before it is hashed; one implementation for both
+ * threads (the audit writer thread, chain-worker.ts, gets the plan). The common case (nothing to redact) costs one
+ * regex test over the text; only a hit pays for a parse and a walk.
  */
-export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
+export function createRedactor(options: RedactOptions | RedactionPlan = {}): (json: string) => string {
+  const plan = 'screen' in options ? options : redactionPlan(options);
   const secrets = new RegExp(plan.secrets, 'g');
   const screen = new RegExp(plan.screen);
   const valueScreen = plan.valueScreen === '' ? undefined : new RegExp(plan.valueScreen);
@@ -204,21 +205,21 @@ export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
   const fieldTest = new RegExp(plan.fieldTest, 'i');
   const fieldName = new RegExp(plan.fieldName);
   const fields = new Set(plan.fields);
-  const secretField = (k) => fields.has(k.toLowerCase()) || fieldName.test(k.toLowerCase().replace(/[^a-z0-9]/g, ''));
-  const walk = (value) => {
+  const secretField = (k: string): boolean => fields.has(k.toLowerCase()) || fieldName.test(k.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
     if (value !== null && typeof value === 'object') {
       // No prototype: a key named __proto__ stays an ordinary key.
-      const out = Object.create(null);
+      const out = Object.create(null) as Record<string, unknown>;
       for (const [k, v] of Object.entries(value)) out[k] = secretField(k) ? REDACTED : walk(v);
       return out;
     }
     return value;
   };
   // A pattern's one capturing group, when it matched, is text to keep before the secret.
-  const groups = new RegExp(plan.secrets + '|').exec('').length - 1;
-  const replace = (match, ...captured) => {
-    for (let i = 0; i < groups; i++) if (typeof captured[i] === 'string') return captured[i] + REDACTED;
+  const groups = (new RegExp(plan.secrets + '|').exec('') as RegExpExecArray).length - 1;
+  const replace = (_match: string, ...captured: unknown[]): string => {
+    for (let i = 0; i < groups; i++) if (typeof captured[i] === 'string') return (captured[i] as string) + REDACTED;
     return REDACTED;
   };
   return (json) => {
@@ -237,12 +238,4 @@ export const REDACTOR_SOURCE = String.raw`(plan, REDACTED) => {
     }
     return out;
   };
-}`;
-
-// Compiles our own constant source (shared with the writer thread), once.
-const compileRedactor = new Function(`return ${REDACTOR_SOURCE};`)() as (plan: RedactionPlan, redacted: string) => (json: string) => string;
-
-/** Builds the function that strips secrets from an event's JSON text before it is hashed. */
-export function createRedactor(options: RedactOptions | RedactionPlan = {}): (json: string) => string {
-  return compileRedactor('screen' in options ? options : redactionPlan(options), REDACTED);
 }

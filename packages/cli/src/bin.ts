@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { main } from './program.ts';
 
 // `baton audit show log | head`: the reader left, which is no error of ours (and no stack trace for the user).

@@ -50,3 +50,13 @@ describe('docs', () => {
     for (const note of ['ICQ.md', 'ARCHITECTURE.md', 'STYLE.md']) expect(existsSync(join(root, 'docs', note))).toBe(true);
   });
 });
+
+describe('README example', () => {
+  it('is examples/quickstart.mjs, complete, in 15 lines or fewer', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = /## Example\n[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    const quickstart = readFileSync(join(root, 'examples', 'quickstart.mjs'), 'utf8');
+    expect(example).toBe(quickstart);
+    expect(quickstart.trimEnd().split('\n').length).toBeLessThanOrEqual(15);
+  });
+});

@@ -118,7 +118,9 @@ describe('binary or hostile input', () => {
 describe('a reader that leaves early', () => {
   it('`baton ... | head` ends quietly: no EPIPE stack trace, exit 0', async () => {
     const bin = join(dirname(fileURLToPath(import.meta.url)), 'bin.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@baton/source', '--import', 'tsx', bin, '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // Close our end before anything is read: every write of the help text hits a closed pipe.
     child.stdout.destroy();
     let stderr = '';

@@ -29,3 +29,4 @@ export {
   type Holder,
   type PendingTarget,
 } from './kernel/epoch.ts';
+export { moduleProcessArgs, SOURCE_CONDITION, startModuleWorker } from './module-worker.ts';

@@ -44,9 +44,13 @@ const parent = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-parent.fix
 
 /** Runs `command` in the sandbox from a separate caller whose initial environment holds both API keys. */
 async function runFromKeyedCaller(dir: string, isolation: string, command: string[]): Promise<SandboxResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', parent, dir, isolation, ...command], {
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: `${KEY}-ant` },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--conditions=@baton/source', '--import', 'tsx', parent, dir, isolation, ...command],
+    {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: `${KEY}-ant` },
+    },
+  );
   return JSON.parse(stdout) as SandboxResult;
 }
 

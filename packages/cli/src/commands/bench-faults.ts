@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { finiteNumber, outputFile, positiveInt } from '../program.ts';
-import { benchCommand, loadWorkspaceBench } from './bench.ts';
+import { benchCommand, loadWorkspacePackage } from './bench.ts';
 
 interface FaultsFlags {
   json?: string;
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     )
     .option('--audit-chain', 'also write and verify the hash-chained audit log (createRedisStreamAuditSink) from the workers', false)
     .action(async (flags: FaultsFlags) => {
-      const { runFaultsBench } = await loadWorkspaceBench('bench/bullmq', () => import('@baton/bench-bullmq'));
+      const { runFaultsBench } = await loadWorkspacePackage('bench/bullmq', () => import('@baton/bench-bullmq'));
       const result = await runFaultsBench({
         episodes: flags.episodes,
         inFlight: flags.inFlight,

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { outputFile, positiveInt } from '../program.ts';
 import { createProgress } from '../progress.ts';
-import { benchCommand, loadWorkspaceBench } from './bench.ts';
+import { benchCommand, loadWorkspacePackage } from './bench.ts';
 
 interface OverheadFlags {
   readonly json?: string;
@@ -32,7 +32,10 @@ export function register(program: Command): void {
     )
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(async (flags: OverheadFlags) => {
-      const { runOverheadBench, COMPARED, REFERENCES } = await loadWorkspaceBench('bench/overhead', () => import('@baton/bench-overhead'));
+      const { runOverheadBench, COMPARED, REFERENCES } = await loadWorkspacePackage(
+        'bench/overhead',
+        () => import('@baton/bench-overhead'),
+      );
       const progress = createProgress('bench overhead', Boolean(process.stderr.isTTY) || flags.progress === true);
       const result = await runOverheadBench({
         ...(flags.sizes ? { sizes: flags.sizes } : {}),

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { QueueBenchResult } from '@baton/bench-bullmq';
 import { outputFile, positiveInt } from '../program.ts';
-import { benchCommand, loadWorkspaceBench } from './bench.ts';
+import { benchCommand, loadWorkspacePackage } from './bench.ts';
 
 interface QueueFlags {
   json?: string;
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('--processes <list>', 'worker process counts', '1,2,4')
     .action(async (flags: QueueFlags) => {
       const processes = flags.processes.split(',').map((p) => positiveInt('--processes')(p.trim()));
-      const { runQueueBench } = await loadWorkspaceBench('bench/bullmq', () => import('@baton/bench-bullmq'));
+      const { runQueueBench } = await loadWorkspacePackage('bench/bullmq', () => import('@baton/bench-bullmq'));
       const result = await runQueueBench({
         hops: flags.hops,
         episodes: flags.episodes,

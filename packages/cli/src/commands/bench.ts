@@ -9,15 +9,19 @@ export function benchCommand(program: Command): Command {
 }
 
 /**
- * Loads a bench package of the workspace (bench/*) when its command runs: they carry peer frameworks and test
- * servers as dependencies that an installed CLI does not have.
+ * Loads a workspace-only package (bench/*, apps/playground) when its command runs: they carry peer frameworks, test
+ * servers and the web client as dependencies that an installed CLI does not have.
  */
-export async function loadWorkspaceBench<M>(name: string, load: () => Promise<M>): Promise<M> {
+export async function loadWorkspacePackage<M>(name: string, load: () => Promise<M>): Promise<M> {
   try {
     return await load();
   } catch (cause) {
-    throw new BatonError('bench.unavailable', `this bench needs the workspace checkout (${name} and its dependencies): run pnpm install`, {
-      cause,
-    });
+    throw new BatonError(
+      'bench.unavailable',
+      `this command needs the Baton workspace checkout (${name} and its dependencies): run pnpm install there`,
+      {
+        cause,
+      },
+    );
   }
 }

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { Option, type Command } from 'commander';
-import { startPlayground } from '@baton/playground';
 import { UserError } from '@baton/core';
 import { port } from '../program.ts';
 import { userPath } from '../paths.ts';
+import { loadWorkspacePackage } from './bench.ts';
 
 /** A failure to listen that the user caused (port taken, privileged, host not here) as a UserError naming the flag. */
 function listenError(error: unknown, host: string, port: number): unknown {
@@ -44,6 +44,8 @@ export function register(program: Command): void {
     )
     .action(async (opts: { port: number; host: string; token?: string; auditDir: string; routeReport?: string }) => {
       await checkCanListen(opts.host, opts.port);
+      // The playground is a workspace app (apps/playground), not a dependency of the published CLI.
+      const { startPlayground } = await loadWorkspacePackage('apps/playground', () => import('@baton/playground'));
       const running = await startPlayground({
         port: opts.port,
         host: opts.host,

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@baton/core/internal';
 import {
   measureThroughput,
   runSyntheticExperiment,
@@ -43,13 +43,7 @@ type WorkerMessage =
  */
 export function runSyntheticExperimentInWorker(options: ExperimentOptions): Promise<ExperimentResult> {
   const { onProgress, auditSink: _auditSink, ...plain } = options;
-  // The workspace runs from TypeScript sources (docs/decisions/0001): the worker registers tsx before loading them.
-  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, {
-    eval: true,
-    workerData: plain,
-  });
+  const worker = startModuleWorker(import.meta.url, 'parallel-worker', { workerData: plain });
   const result = new Promise<ExperimentResult>((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') onProgress?.(message.done, message.total, message.label);

@@ -1,6 +1,6 @@
 // Each model adapter against each hostile answer of the wire server, with the adapters' default deadlines and
 // retries: how many requests it makes, how long until it fails (or answers), how much memory and CPU that costs, and
-// what it reports. Run: node --import tsx packages/adapters/src/models/bench/hostile.ts [--json out.json] [--only a,b]
+// what it reports. Run: node --conditions=@baton/source --import tsx packages/adapters/src/models/bench/hostile.ts [--json out.json] [--only a,b]
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { ModelAdapter } from '@baton/core';
