@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BatonError, UserError } from '@baton/core';
 import { registerCommands } from './commands/index.ts';
@@ -8,9 +9,16 @@ export { finiteNumber, intChoice, outputFile, port, positiveInt, STRONG_CALL_PEN
 /** Exit codes: 0 ok, 1 failure (or a check that failed), 2 usage error (bad flag, bad value, bad input). */
 export const EXIT_USAGE = 2;
 
-/** Builds the `baton` program with every command registered. */
-export function createProgram(): Command {
+/** The CLI's version, from its package.json (beside src/ in the workspace, beside dist/ when installed). */
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Builds the `baton` program. With `argv`, only the command modules that command line may run are loaded (the
+ * others are listed by name for `--help`); without, every command is registered.
+ */
+export async function createProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('baton')
+    .version(VERSION, '-V, --version', 'print the version')
     .description('Baton: multi-LLM agent workflows whose handoffs are learned (IC-Q).')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true })
@@ -19,14 +27,14 @@ export function createProgram(): Command {
     // Lets `baton run --config` and `baton run math --heads` each keep their own flags.
     .enablePositionalOptions()
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 /** Runs the program on argv and returns the process exit code. Never throws. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
   try {
+    const program = await createProgram(argv);
     await program.parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

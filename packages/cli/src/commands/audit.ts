@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { topCommand } from './top.ts';
 import { UserError } from '@baton/core';
 import {
   auditCosts,
@@ -100,7 +101,7 @@ export function formatCosts(costs: AuditCosts): string {
 
 /** `baton audit verify|show|replay|costs FILE`. */
 export function register(program: Command): void {
-  const audit = program.command('audit').description('Check and read audit logs: integrity, timeline, replay, costs.');
+  const audit = topCommand(program, 'audit');
 
   audit
     .command('verify')

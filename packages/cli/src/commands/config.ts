@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { loadWorkflowConfig, workflowConfigJsonSchema } from '@baton/adapters';
 import { UserError, type BatonEvent } from '@baton/core';
 import type { Command } from 'commander';
+import { topCommand } from './top.ts';
 import {
   checkWritable,
   describeAgents,
@@ -128,7 +129,7 @@ export function register(program: Command): void {
       await trainConfig(flags);
     });
 
-  const config = program.command('config').description('Workflow config files: print the JSON Schema, check a file.');
+  const config = topCommand(program, 'config');
   config
     .command('schema')
     .description('print the JSON Schema of the workflow config format (generated from the zod schema Baton checks with)')

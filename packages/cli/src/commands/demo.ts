@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { topCommand } from './top.ts';
 import { withAuditLog } from '@baton/audit';
 import type { EventSink } from '@baton/core';
 import {
@@ -64,12 +65,7 @@ export function formatRelay(result: ExperimentResult, stages: number): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('demo')
-    .description(
-      'Train every method on the synthetic IC-SMDP (3 agents, hidden artifact parts, random durations) over several seeds ' +
-        'and compare with the exact optimum. Normalized return: random = 0, optimum = 1. No API keys, no Redis.',
-    )
+  topCommand(program, 'demo')
     .option('--seeds <n>', 'training seeds per method', positiveInt('--seeds'), 5)
     .option('--episodes <n>', 'training episodes per seed (table learners)', positiveInt('--episodes'), 4000)
     .option('--neural-episodes <n>', 'training episodes per seed (neural IC-Q)', positiveInt('--neural-episodes'), 3000)

@@ -3,6 +3,7 @@ import { keySourceOf, loadBindings, loadPromptFile, modelFromBinding } from '@ba
 import { answerKindOf, type AnswerKind } from '@baton/agents/route';
 import { UserError } from '@baton/core';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { topCommand } from './top.ts';
 import { API_KEY_HELP } from '../help.ts';
 import { userPath } from '../paths.ts';
 import { finiteNumber, outputFile, positiveInt } from '../program.ts';
@@ -55,9 +56,7 @@ ${API_KEY_HELP}`;
 
 /** `baton record`: runs live models over a task file and writes RouterBench's wide CSV, resumable after a crash. */
 export function register(program: Command): void {
-  program
-    .command('record')
-    .description('run live models over a task file and record their answers, scores and dollars as a wide CSV')
+  topCommand(program, 'record')
     .requiredOption('--tasks <file>', 'prompts to record: JSONL or CSV (prompt, optional id and gold)')
     .requiredOption('--agents <file>', 'the models: a bindings file {"models": {"<name>": <binding>}} (JSON or YAML)')
     .requiredOption('--out <file>', 'the CSV to write; its journal is <file>.journal.jsonl', outputFile('--out'))

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { Option, type Command } from 'commander';
+import { topCommand } from './top.ts';
 import { UserError } from '@baton/core';
 import { port } from '../program.ts';
 import { userPath } from '../paths.ts';
@@ -28,12 +29,7 @@ async function checkCanListen(host: string, port: number): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('serve')
-    .description(
-      'Start the playground web app: train a workflow, watch the baton move live, compare learning curves, ' +
-        'browse and verify audit logs. Binds to 127.0.0.1; any other host needs an access token.',
-    )
+  topCommand(program, 'serve')
     .option('--port <n>', 'port to listen on', port('--port'), 5177)
     .option('--host <host>', 'interface to bind (anything but loopback requires --token)', '127.0.0.1')
     .addOption(new Option('--token <token>', 'access token required on every API request (default: $BATON_TOKEN)').env('BATON_TOKEN'))

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { topCommand } from './top.ts';
 import { AgentWorker, redactRedisUrl } from '@baton/adapters';
 import { UserError } from '@baton/core';
 import { positiveInt } from '../program.ts';
@@ -19,9 +20,7 @@ interface WorkerFlags {
  * after a drain on SIGTERM/SIGINT, 1 when Redis cannot be reached, 2 for a usage error (unknown workflow or agent).
  */
 export function register(program: Command): void {
-  program
-    .command('worker')
-    .description('run one agent of a workflow as a BullMQ worker (Redis from REDIS_URL); SIGTERM drains in-flight work')
+  topCommand(program, 'worker')
     .requiredOption('--workflow <file|builtin>', 'workflow module file or built-in name (relay, chain)')
     .requiredOption('--agent <id>', 'the agent this worker runs')
     .option('--key <name>', 'workflow key: queues and state live under <prefix>:<key> (default: the workflow name)')
