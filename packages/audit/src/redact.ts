@@ -200,7 +200,7 @@ export function createRedactor(options: RedactOptions | RedactionPlan = {}): (js
   const secrets = new RegExp(plan.secrets, 'g');
   const screen = new RegExp(plan.screen);
   const valueScreen = plan.valueScreen === '' ? undefined : new RegExp(plan.valueScreen);
-  const hasSecret = (text) => screen.test(text) || (valueScreen !== undefined && valueScreen.test(text));
+  const hasSecret = (text: string): boolean => screen.test(text) || (valueScreen !== undefined && valueScreen.test(text));
   const fieldScreen = new RegExp(plan.fieldScreen, 'i');
   const fieldTest = new RegExp(plan.fieldTest, 'i');
   const fieldName = new RegExp(plan.fieldName);
