@@ -2,14 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 // The workspace runs `@baton/*` from TypeScript sources through the `@baton/source` export condition
 // (docs/decisions/0013-package-layout.md); installed packages resolve the built dist/ instead.
-const conditions = ['@baton/source', 'module', 'node', 'development|production'];
+const conditions = ['@baton/source', 'node', 'development|production'];
 
 const all = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/*/src/**/*.test.ts'];
 const integration = ['**/*.int.test.ts'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@baton/source'] } },
+  ssr: { resolve: { conditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -190,7 +190,21 @@ describe('baton record', () => {
     const journal = `${out}.journal.jsonl`;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', bin, 'record', '--tasks', tasks, '--agents', agents, '--out', out, '--concurrency', '2'],
+      [
+        '--conditions=@baton/source',
+        '--import',
+        'tsx',
+        bin,
+        'record',
+        '--tasks',
+        tasks,
+        '--agents',
+        agents,
+        '--out',
+        out,
+        '--concurrency',
+        '2',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, RECORD_KEY: KEY },
