@@ -7,9 +7,11 @@ import { routeActions } from './workflow.ts';
 export type RouteLearner = 'icq' | 'independent-mc' | 'ucb1';
 
 /**
- * Learning settings of the route heads (chosen on the arc_challenge and mbpp train splits): Q fitted by recursive
- * least squares with a strong ridge (few prompts per position), slow forgetting so the receivers' scalars are tracked
- * as they learn, optimistic Q0 = 1 (the best possible R) so every model gets tried, and epsilon 0.3 decaying to 0.05.
+ * Learning settings of the route heads (chosen on the arc_challenge and mbpp train splits, decision 0012): Q fitted by
+ * recursive least squares; optimistic Q0 = 1 (the best possible R) so every model gets tried, with ridge 1 so the
+ * optimism washes out after about one sample (a larger ridge kept untried handoffs near 1, and every sender then
+ * escalated on the inflated scalar); forgetting 0.999 and target copies refreshed every update, so the receivers'
+ * scalars are tracked as they learn; epsilon 0.3 decaying to 0.05.
  */
 export const ROUTE_LEARNING = {
   optimizer: 'rls',
