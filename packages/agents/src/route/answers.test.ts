@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerKindOf, choiceAnswer, codeAnswer, isRefusal, numberAnswer, sameAnswer, textAnswer } from '@baton/agents/route';
 
-const prompt = 'Which gas do plants take in?\nA) oxygen\nB) carbon dioxide\nC) helium\nD) neon\nPrint only a single choice. Answer:';
+const prompt = 'Which gas do plants take in?\nA) oxygen\nB) carbon dioxide\nC) helium\nD) neon\nReply with one letter. Answer:';
 
 describe('answer extraction', () => {
   it('reads the option letter however it is phrased', () => {
