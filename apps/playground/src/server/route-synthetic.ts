@@ -67,8 +67,8 @@ export function syntheticRouteSplits(size = SYNTHETIC_PROMPTS): RecordedSplits {
  * What the route view shows when `baton serve` is given no `--route-report`.
  */
 export async function syntheticRouteReport(): Promise<RouteBenchReport> {
-  const [{ learnedMethod }, bench] = await Promise.all([import('@baton/agents/route'), import('@baton/agents/route-bench')]);
+  const bench = await import('@baton/agents/route-bench');
   const splits = syntheticRouteSplits();
-  const learned = (['icq', 'independent-mc', 'ucb1'] as const).map((l) => learnedMethod(l, { epochs: 3, lambdas: SYNTHETIC_LAMBDAS }));
+  const learned = bench.learnedMethods({ epochs: 3, lambdas: SYNTHETIC_LAMBDAS });
   return bench.runRouteBench(splits, bench.defaultRouteMethods(splits.train, learned), { seeds: [1, 2] });
 }

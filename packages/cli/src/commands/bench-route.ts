@@ -126,11 +126,7 @@ export function register(program: Command): void {
       }) => {
         const dir = userPath(opts.data);
         checkData(dir, opts.task);
-        const [{ loadRecordedSplits }, bench, { learnedMethod }] = await Promise.all([
-          import('@baton/adapters'),
-          import('@baton/agents/route-bench'),
-          import('@baton/agents/route'),
-        ]);
+        const [{ loadRecordedSplits }, bench] = await Promise.all([import('@baton/adapters'), import('@baton/agents/route-bench')]);
         const splits = loadRecordedSplits(dir, opts.task, opts.models ? { models: opts.models } : {});
         if (splits.skipped.length > 0) {
           const first = splits.skipped
@@ -139,7 +135,7 @@ export function register(program: Command): void {
           console.log(`skipped ${splits.skipped.length} defective rows (${first.join('; ')}${splits.skipped.length > 3 ? '; ...' : ''})`);
         }
         const epochs = opts.epochs === undefined ? {} : { epochs: opts.epochs };
-        const learned = (['icq', 'independent-mc', 'ucb1'] as const).map((l) => learnedMethod(l, epochs));
+        const learned = bench.learnedMethods(epochs);
         const methods = pickMethods(bench.defaultRouteMethods(splits.train, learned), opts.methods);
         const progress = createProgress('bench route', Boolean(process.stderr.isTTY) || opts.progress === true);
         const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.seed + i);

@@ -1,4 +1,4 @@
-import { learnedMethod } from '../methods.ts';
+import { learnedMethod, type LearnedMethodOptions } from '../methods.ts';
 import type { RecordedTask } from '../task.ts';
 import { oracle, perfectChecker, randomMix, singleModels } from './baselines.ts';
 import { bestFixedCascade } from './cascade.ts';
@@ -6,8 +6,13 @@ import { knnRouter } from './knn.ts';
 import type { RouteMethod } from './method.ts';
 import { supervisedVerifier } from './verifier.ts';
 
-/** IC-Q, no-scalar Monte Carlo and UCB1 (the learned methods of `@baton/agents/route`). */
-export const DEFAULT_LEARNED: readonly RouteMethod[] = [learnedMethod('icq'), learnedMethod('independent-mc'), learnedMethod('ucb1')];
+/** IC-Q, no-scalar Monte Carlo and UCB1 (the learned methods of `@baton/agents/route`), all with the same options. */
+export function learnedMethods(options: LearnedMethodOptions = {}): RouteMethod[] {
+  return (['icq', 'independent-mc', 'ucb1'] as const).map((learner) => learnedMethod(learner, options));
+}
+
+/** The learned methods at their defaults. */
+export const DEFAULT_LEARNED: readonly RouteMethod[] = learnedMethods();
 
 /**
  * The bench's default methods for a task: every single model, the random mix, the best fixed cascade, the kNN prompt

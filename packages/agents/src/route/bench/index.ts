@@ -1,7 +1,7 @@
 // The route bench (issue 13): baselines, metrics and the report of `baton bench route`, on recorded drafts.
 export { oracle, perfectChecker, randomMix, scorePolicy, singleModel, singleModels } from './baselines.ts';
 export { allCascades, bestFixedCascade, cascadeLabel, type Cascade } from './cascade.ts';
-export { DEFAULT_LEARNED, defaultRouteMethods } from './defaults.ts';
+export { DEFAULT_LEARNED, defaultRouteMethods, learnedMethods } from './defaults.ts';
 export { KNN_LAMBDAS, knnRouter, type KnnRouterOptions } from './knn.ts';
 export type { CurvePoint, RouteMethod, SplitScore } from './method.ts';
 export {
