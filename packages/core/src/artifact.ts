@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { UserError } from './errors.ts';
-import { canonicalJson, sha256 } from './hash.ts';
+import { artifactJson, sha256 } from './hash.ts';
 
 /**
  * One immutable version of the shared artifact (a proof draft, a math solution, a code patch). Every version knows
@@ -17,16 +17,19 @@ export interface Artifact<T> {
   readonly author: string;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    else for (const key in value) if (hasOwn.call(value, key)) deepFreeze(value[key]);
   }
   return value;
 }
 
 function build<T>(value: T, version: number, parentHash: string | null, author: string): Artifact<T> {
-  const hash = sha256(canonicalJson({ value, version, parentHash, author }));
+  const hash = sha256(artifactJson(value, version, parentHash, author));
   return Object.freeze({ value: deepFreeze(value), version, hash, parentHash, author });
 }
 
@@ -47,7 +50,7 @@ export function reviseArtifact<T>(schema: z.ZodType<T>, parent: Artifact<T>, val
 /** Recomputes an artifact's hash; false means the value or its lineage was altered after it was made. */
 export function verifyArtifact(artifact: Artifact<unknown>): boolean {
   const { value, version, parentHash, author } = artifact;
-  return sha256(canonicalJson({ value, version, parentHash, author })) === artifact.hash;
+  return sha256(artifactJson(value, version, parentHash, author)) === artifact.hash;
 }
 
 function parseArtifactValue<T>(schema: z.ZodType<T>, value: unknown): T {

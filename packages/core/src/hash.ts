@@ -10,25 +10,71 @@ export function canonicalJson(value: unknown): string {
 
 // Appends to one string rather than joining arrays of parts: every artifact version is hashed, on the hot path.
 function write(value: unknown, out: string): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`cannot hash non-finite number ${value}`);
-    return out + (value === undefined ? 'null' : JSON.stringify(value));
-  }
+  if (value === null || typeof value !== 'object') return out + scalar(value);
   if (Array.isArray(value)) {
     out += '[';
     for (let i = 0; i < value.length; i++) out = write(value[i], i === 0 ? out : out + ',');
     return out + ']';
   }
-  const keys = Object.keys(value).sort();
+  const keys = sortedKeys(value);
   out += '{';
   let first = true;
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined) continue;
-    out = write(v, `${first ? out : out + ','}${JSON.stringify(key)}:`);
+    out = write(v, (first ? out : out + ',') + quotedKey(key));
     first = false;
   }
   return out + '}';
+}
+
+/** A JSON leaf, as JSON.stringify writes it (numbers and booleans without calling it). */
+function scalar(value: unknown): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`cannot hash non-finite number ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+/**
+ * An object's own enumerable keys in code-unit order (what `Array.prototype.sort` gives strings). Small objects are
+ * insertion-sorted in place: the built-in sort copies the array into a work area on every call.
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+// `"key":` for keys seen before: artifacts repeat the same few field names version after version.
+const quoted = new Map<string, string>();
+const QUOTED_CAP = 4096;
+function quotedKey(key: string): string {
+  let text = quoted.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (quoted.size < QUOTED_CAP) quoted.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * The canonical JSON of `{ value, version, parentHash, author }` (what an artifact's hash covers), written without
+ * building that object: its keys in sorted order are author, parentHash, value, version.
+ */
+export function artifactJson(value: unknown, version: number, parentHash: string | null, author: string): string {
+  const head = `{"author":${JSON.stringify(author)},"parentHash":${parentHash === null ? 'null' : JSON.stringify(parentHash)}`;
+  const withValue = value === undefined ? head : write(value, `${head},"value":`);
+  return `${withValue},"version":${scalar(version)}}`;
 }
 
 /** Hex SHA-256 of a string. */

@@ -75,6 +75,15 @@ export interface EpisodeResult<T> {
   readonly skipped: Readonly<Record<string, number>>;
 }
 
+function isPromiseLike<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** A holder of the in-process runtime, which also keeps the agent's decisions of the episode for its endEpisode. */
+interface EpisodeHolder<T> extends Holder<T> {
+  readonly records: DecisionRecord[];
+}
+
 /**
  * The embedded runtime: runs episodes in this process by driving the kernel's epoch step (`decisionEpoch`, shared
  * with the BullMQ worker): the holder works, reaches a decision epoch, completes whichever target was waiting for its
@@ -123,21 +132,20 @@ export class InProcessRuntime<T> implements Runtime<T> {
     };
     let artifact = createArtifact(wf.artifact, options.input);
     let holderId = wf.entry;
-    // One holder (option, head, own counters) per agent that takes part, made when it first gets the artifact.
-    const holders = new Map<string, Holder<T>>();
-    const holderOf = (id: string): Holder<T> => {
+    // One holder (option, head, own counters, own decisions) per agent that takes part, made when it first gets the artifact.
+    const holders = new Map<string, EpisodeHolder<T>>();
+    const holderOf = (id: string): EpisodeHolder<T> => {
       let holder = holders.get(id);
       if (holder) return holder;
       const agent = wf.agentById.get(id);
       const head = heads[id];
       if (!agent || !head) throw new EpisodeError(`artifact reached unknown agent "${id}"`, { episodeId });
-      holders.set(id, (holder = { agent, head, ledger: newLedger() }));
+      holders.set(id, (holder = { agent, head, ledger: newLedger(), records: [] }));
       return holder;
     };
     holderOf(holderId).ledger.receipts = 1;
     const path = [holderId];
     const skipped: Record<string, number> = {};
-    const records = learn ? new Map<string, DecisionRecord[]>() : undefined;
     let pending: PendingTarget | undefined;
 
     if (emitting) {
@@ -152,10 +160,9 @@ export class InProcessRuntime<T> implements Runtime<T> {
         learn,
         explore,
       });
-      await this.flush(events);
     }
-
-    let sent: Promise<void> | undefined;
+    let sent = emitting ? this.flush(events) : undefined;
+    if (sent) await sent;
     for (;;) {
       const holder = holderOf(holderId);
       const agent = holder.agent;
@@ -166,25 +173,26 @@ export class InProcessRuntime<T> implements Runtime<T> {
       }
       let result;
       try {
-        result = await agent.work(artifact, workContext(run, holder));
+        // Work that returns its result (not a promise) costs no trip through the microtask queue.
+        const working = agent.work(artifact, workContext(run, holder));
+        result = isPromiseLike(working) ? await working : working;
       } catch (error) {
         if (emitting) await this.emitError(episodeId, book.time, holderId, error);
         throw error;
       }
       const epoch = decisionEpoch(run, holder, artifact, result, pending);
       artifact = epoch.artifact;
-      if (records) {
-        let mine = records.get(holderId);
-        if (!mine) records.set(holderId, (mine = []));
-        mine.push(epoch.record);
-      }
+      if (learn) holder.records.push(epoch.record);
       if (emitting && (sent = this.flush(events))) await sent;
 
       if (epoch.decision.action === SUBMIT) {
-        const grade = checkedGrade(await wf.grader(artifact), episodeId);
+        const grading = wf.grader(artifact);
+        const grade = checkedGrade(isPromiseLike(grading) ? await grading : grading, episodeId);
         const R = settleSubmit(run, holder, epoch, grade);
         if (emitting && (sent = this.flush(events))) await sent;
-        if (records) for (const [id, mine] of records) heads[id]?.endEpisode?.(episodeOutcomes(mine, book.discounted, wf.discount));
+        if (learn)
+          for (const { head, records } of holders.values())
+            if (records.length > 0) head.endEpisode?.(episodeOutcomes(records, book.discounted, wf.discount));
         return {
           episodeId,
           return: book.discounted,

@@ -42,7 +42,7 @@ export class IndependentMcHead extends TabularIcqHead {
   override endEpisode(outcomes: readonly DecisionOutcome[]): void {
     for (const o of outcomes) {
       if (!Number.isFinite(o.returnToGo)) throw new UserError('non-finite return', { field: 'outcome.returnToGo' });
-      this.table.update(this.key(o.view), o.action, o.returnToGo, this.stepSize);
+      this.table.update(this.keyOf(o.view), o.action, o.returnToGo, this.stepSize);
     }
     this.table.syncTarget();
     this.episodes += 1;

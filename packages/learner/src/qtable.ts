@@ -38,6 +38,22 @@ export class QTable {
     return this.states.get(state)?.get(action);
   }
 
+  /** Q of each of `actions` in `state`, in order (one row lookup for all of them). */
+  qs(state: string, actions: readonly Action[]): number[] {
+    const row = this.states.get(state);
+    const out: number[] = [];
+    for (let i = 0; i < actions.length; i++) out.push(row?.get(actions[i] as Action)?.q ?? this.initialQ);
+    return out;
+  }
+
+  /** max over `actions` of Qbar in `state` (-Infinity for none). */
+  maxQbar(state: string, actions: readonly Action[]): number {
+    const row = this.states.get(state);
+    let best = -Infinity;
+    for (let i = 0; i < actions.length; i++) best = Math.max(best, row?.get(actions[i] as Action)?.qbar ?? this.initialQ);
+    return best;
+  }
+
   q(state: string, action: Action): number {
     return this.peek(state, action)?.q ?? this.initialQ;
   }

@@ -81,29 +81,44 @@ export class TabularIcqHead implements HandoffHead {
 
   decide(view: InterfaceView, legal: readonly Action[], ctx: DecideContext): Decision {
     assertLegal(legal);
-    const state = this.key(view);
-    const q = legal.map((a) => this.table.q(state, a));
+    const q = this.table.qs(this.keyOf(view), legal);
     const { index, explored } = explore(this.exploration, this.episodes, q, ctx.rng, ctx.explore);
     const qValues: Partial<Record<Action, number>> = {};
-    legal.forEach((a, i) => (qValues[a] = q[i] as number));
+    for (let i = 0; i < legal.length; i++) qValues[legal[i] as Action] = q[i] as number;
     return { action: legal[index] as Action, qValues, explored };
   }
 
   value(view: InterfaceView, legal: readonly Action[]): number {
     assertLegal(legal);
-    const state = this.key(view);
-    let best = -Infinity;
-    for (const a of legal) best = Math.max(best, this.table.qbar(state, a));
-    return best;
+    return this.table.maxQbar(this.keyOf(view), legal);
   }
 
   learn(transition: Transition): void {
-    this.table.update(this.key(transition.view), transition.action, finiteTarget(transition), this.stepSize);
+    this.table.update(this.keyOf(transition.view), transition.action, finiteTarget(transition), this.stepSize);
     if (++this.updates % this.syncEvery === 0) this.table.syncTarget();
   }
 
   endEpisode(_outcomes: readonly DecisionOutcome[]): void {
     this.episodes += 1;
+  }
+
+  // The keys of the last two views asked about. At a decision epoch the head is asked value(z') and decide(z') for the
+  // same view, and learns for the view it decided at before; views are immutable, so their identity is enough.
+  private lastView: InterfaceView | undefined;
+  private lastKey = '';
+  private olderView: InterfaceView | undefined;
+  private olderKey = '';
+
+  /** `key(view)`, remembered for the last two views (building a key string is most of a lookup's cost). */
+  protected keyOf(view: InterfaceView): string {
+    if (view === this.lastView) return this.lastKey;
+    if (view === this.olderView) return this.olderKey;
+    const key = this.key(view);
+    this.olderView = this.lastView;
+    this.olderKey = this.lastKey;
+    this.lastView = view;
+    this.lastKey = key;
+    return key;
   }
 
   toJSON(): SerializedTabularHead {

@@ -1,8 +1,9 @@
-import { CONTINUE, SUBMIT, handoff, type Action } from '../action.ts';
+import type { Action } from '../action.ts';
 import type { Artifact } from '../artifact.ts';
 import { EpisodeError } from '../errors.ts';
 import type { Usage, WorkResult } from '../option.ts';
 import type { Budget, Grade, Workflow } from '../workflow.ts';
+import { ONLY_SUBMIT, unmaskedLegal } from './tables.ts';
 
 /** Throws an EpisodeError unless `value` is a finite number (rewards, durations, targets). */
 export function finite(value: number, what: string, episodeId: string): number {
@@ -12,14 +13,22 @@ export function finite(value: number, what: string, episodeId: string): number {
   return value;
 }
 
-/** A work result's reward, duration and usage, checked: finite reward, finite non-negative duration. */
+/** The usage of work that reported none (shared, frozen). */
+export const NO_USAGE: Usage = Object.freeze({});
+
+/**
+ * A work result's reward, duration and usage, checked: finite reward, finite non-negative duration. (Messages are
+ * built only when a check fails: this runs at every epoch.)
+ */
 export function checkedWork(result: WorkResult<unknown>, agent: string, episodeId: string): { reward: number; tau: number; usage: Usage } {
   if (typeof result !== 'object' || result === null)
     throw new EpisodeError(`work of "${agent}" returned ${String(result)}, not a work result`, { episodeId, code: 'episode.bad-work' });
-  const reward = finite(result.reward ?? 0, `reward from "${agent}"`, episodeId);
-  const tau = finite(result.duration ?? 1, `duration from "${agent}"`, episodeId);
+  const reward = result.reward ?? 0;
+  if (!Number.isFinite(reward)) finite(reward, `reward from "${agent}"`, episodeId);
+  const tau = result.duration ?? 1;
+  if (!Number.isFinite(tau)) finite(tau, `duration from "${agent}"`, episodeId);
   if (tau < 0) throw new EpisodeError(`duration from "${agent}" is negative`, { episodeId });
-  return { reward, tau, usage: result.usage ?? {} };
+  return { reward, tau, usage: result.usage ?? NO_USAGE };
 }
 
 /** A grader's result, checked: a finite reward; usage and notes when the grader gave them. */
@@ -35,20 +44,20 @@ export function gradeFields(grade: Grade): { usage?: Usage; notes?: Readonly<Rec
 
 /**
  * The actions open to `agentId` when the budget is not exhausted, narrowed by the agent's `mask` when an artifact is
- * given. Never empty: submit is the fallback.
+ * given. Never empty: submit is the fallback. Unmasked sets are frozen and shared between epochs (read-only).
  */
-export function legalActionsFor<T>(workflow: Workflow<T>, agentId: string, handoffsSoFar: number, artifact?: Artifact<T>): Action[] {
-  const agent = workflow.agentById.get(agentId);
-  let legal: Action[] = [];
-  if (agent?.canContinue !== false) legal.push(CONTINUE);
-  if (handoffsSoFar < workflow.budget.maxHandoffs) for (const to of workflow.successors[agentId] ?? []) legal.push(handoff(to));
-  if (agent?.canSubmit !== false || legal.length === 0) legal.push(SUBMIT);
-  if (agent?.mask && artifact) {
-    const open = new Set(agent.mask(artifact, legal));
-    legal = legal.filter((action) => open.has(action));
-    if (legal.length === 0) legal.push(SUBMIT);
-  }
-  return legal;
+export function legalActionsFor<T>(
+  workflow: Workflow<T>,
+  agentId: string,
+  handoffsSoFar: number,
+  artifact?: Artifact<T>,
+): readonly Action[] {
+  const legal = unmaskedLegal(workflow, agentId, handoffsSoFar < workflow.budget.maxHandoffs);
+  const mask = artifact ? workflow.agentById.get(agentId)?.mask : undefined;
+  if (!mask || !artifact) return legal;
+  const open = new Set(mask(artifact, legal));
+  const masked = legal.filter((action) => open.has(action));
+  return masked.length > 0 ? masked : ONLY_SUBMIT;
 }
 
 /** Whether the episode's budget forces the holder to submit. */

@@ -8,6 +8,9 @@ import { usageTokens, type AgentOption, type WorkContext, type WorkResult } from
 import type { Rng } from '../rng.ts';
 import type { Grade, Workflow } from '../workflow.ts';
 import { budgetExhausted, checkedWork, epochTarget, finite, gradeFields, legalActionsFor, returnToGo } from './checks.ts';
+import { jumpedBy, ONLY_SUBMIT } from './tables.ts';
+
+type WorkEndEvent = Extract<BatonEvent, { type: 'work-end' }>;
 
 /**
  * The episode's public bookkeeping. It travels with the artifact from holder to holder (in-process: one object; on
@@ -121,16 +124,6 @@ export function checkAborted(signal: AbortSignal | undefined, episodeId: string)
   if (signal?.aborted) throw new EpisodeError('episode aborted', { episodeId, code: 'episode.aborted', cause: signal.reason });
 }
 
-/** The agents each workflow's handoff from -> to jumps past, through a per-workflow index (O(skipped) per handoff). */
-const orderIndexes = new WeakMap<object, ReadonlyMap<string, number>>();
-function jumpedBy<T>(workflow: Workflow<T>, from: string, to: string): string[] {
-  let index = orderIndexes.get(workflow);
-  if (!index) orderIndexes.set(workflow, (index = new Map(workflow.order.map((id, i) => [id, i]))));
-  const i = index.get(from);
-  const j = index.get(to);
-  return i !== undefined && j !== undefined && j > i + 1 ? workflow.order.slice(i + 1, j) : [];
-}
-
 /**
  * The one epoch step both runtimes drive, from a finished unit of work to where the baton goes next: checks the
  * work, revises the artifact, updates the bookkeeping, builds the holder's interface view and legal set, completes
@@ -157,18 +150,20 @@ export function decisionEpoch<T>(
   const ledger = holder.ledger;
   ledger.consecutiveWork += 1;
   ledger.workUnits += 1;
-  record?.({
-    type: 'work-end',
-    episodeId,
-    time: book.time,
-    agent: id,
-    artifactHashBefore: before.hash,
-    artifactHashAfter: artifact.hash,
-    reward,
-    duration: tau,
-    usage,
-    ...(result.notes ? { notes: result.notes } : {}),
-  });
+  if (record) {
+    const ended: WorkEndEvent = {
+      type: 'work-end',
+      episodeId,
+      time: book.time,
+      agent: id,
+      artifactHashBefore: before.hash,
+      artifactHashAfter: artifact.hash,
+      reward,
+      duration: tau,
+      usage,
+    };
+    record(result.notes ? { ...ended, notes: result.notes } : ended);
+  }
   book.time += tau;
 
   // Decision epoch: the holder's interface.
@@ -176,17 +171,18 @@ export function decisionEpoch<T>(
   const iface = holder.agent.interface;
   const view: InterfaceView = {
     projection: iface.project(artifact, run.rand),
-    privateState: iface.privateState?.(local, budgetLeft(workflow, book)) ?? {},
+    privateState: iface.privateState?.(local, budgetLeft(workflow, book)) ?? NO_FEATURES,
   };
   const exhausted = budgetExhausted(workflow.budget, book.steps, book.tokens, book.costUsd);
-  const legal = exhausted ? [SUBMIT] : legalActionsFor(workflow, id, book.handoffs, artifact);
+  const legal = exhausted ? ONLY_SUBMIT : legalActionsFor(workflow, id, book.handoffs, artifact);
   const head = holder.head;
 
   // The target that was waiting for this interface: the scalar owed to a sender, or the holder's own continue.
   if (run.learn && pending) {
     const value = head.value(view, legal);
     const transfer = pending.handoffId ? workflow.transferTime : 0;
-    const target = finite(epochTarget(gamma, reward, tau, value, transfer), `target for "${pending.agent}"`, episodeId);
+    const target = epochTarget(gamma, reward, tau, value, transfer);
+    if (!Number.isFinite(target)) finite(target, `target for "${pending.agent}"`, episodeId);
     if (pending.handoffId) {
       record?.({
         type: 'scalar-return',
@@ -244,6 +240,8 @@ export function decisionEpoch<T>(
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+/** The private state of an interface that exposes none (shared, frozen). */
+const NO_FEATURES = Object.freeze({});
 
 /**
  * After a submit and its grade: the submitter learns R, the episode's return is completed, and the `submit` and

@@ -44,11 +44,13 @@ function projection(agent: SyntheticAgent, view: SyntheticView, config: Syntheti
       privateState,
     };
   }
+  // The distribution of what this agent sees depends on (kind, progress, flaw) only: built once per state, shared.
+  const seen = memoByState((s: SyntheticState) => frozenProjections(projectionDistribution(config, agent, s)));
   return {
     projectionKeys: agent === 'checker' ? ['progress', 'flaw'] : ['kind', 'progress'],
     privateKeys: ['fatigue'],
     project: (a, rand) => {
-      const options = projectionDistribution(config, agent, a.value);
+      const options = seen(stateIndex(a.value, 0), a.value);
       if (options.length === 1) return (options[0] as { projection: Record<string, number> }).projection;
       let u = rand();
       for (const o of options) if ((u -= o.p) < 0) return o.projection;
@@ -58,26 +60,64 @@ function projection(agent: SyntheticAgent, view: SyntheticView, config: Syntheti
   };
 }
 
-function sample<T extends { p: number }>(items: readonly T[], rng: Rng): T {
-  return items[rng.weighted(items.map((i) => i.p))] as T;
+function frozenProjections<T extends { projection: Record<string, number> }>(options: T[]): T[] {
+  for (const o of options) Object.freeze(o.projection);
+  return options;
+}
+
+/** A distribution as the simulator samples it: its items and their weights (for Rng.weighted). */
+interface Sampler<T> {
+  readonly items: readonly T[];
+  readonly weights: readonly number[];
+}
+
+function samplerOf<T extends { p: number }>(items: readonly T[]): Sampler<T> {
+  return { items, weights: items.map((i) => i.p) };
+}
+
+function sample<T>(sampler: Sampler<T>, rng: Rng): T {
+  return sampler.items[rng.weighted(sampler.weights)] as T;
+}
+
+/**
+ * A distinct small integer per (kind, progress, flaw, fatigue): the synthetic state space is tiny, so the simulator
+ * builds each state's distributions once instead of at every unit of work (the same numbers, the same draws).
+ */
+function stateIndex(s: SyntheticState, fatigue: number): number {
+  return s.progress * (2 * KINDS * (MAX_FATIGUE + 1)) + (fatigue * 2 + s.flaw) * KINDS + s.kind;
+}
+
+const MEMO_LIMIT = 4096;
+
+function memoByState<V>(build: (s: SyntheticState, fatigue: number) => V): (index: number, s: SyntheticState, fatigue?: number) => V {
+  const built = new Map<number, V>();
+  return (index, s, fatigue = 0) => {
+    let value = built.get(index);
+    if (value === undefined) {
+      value = build(s, fatigue);
+      if (built.size < MEMO_LIMIT) built.set(index, value);
+    }
+    return value;
+  };
 }
 
 function option(agent: SyntheticAgent, view: SyntheticView, config: SyntheticConfig): AgentOption<SyntheticArtifact> {
-  const durations = durationDistribution(config, agent);
+  const durations = samplerOf(durationDistribution(config, agent));
+  const outcomes = memoByState((s, fatigue) => samplerOf(workOutcomes(config, agent, s, fatigue)));
+  const reward = workCost(agent);
   return {
     id: agent,
     interface: projection(agent, view, config),
     canSubmit: canSubmit(agent),
     work(artifact, ctx) {
       const s: SyntheticState = artifact.value;
-      const outcome = sample(workOutcomes(config, agent, s, ctx.local.consecutiveWork), ctx.rng);
+      const fatigue = Math.min(ctx.local.consecutiveWork, MAX_FATIGUE);
+      const outcome = sample(outcomes(stateIndex(s, fatigue), s, fatigue), ctx.rng);
       const { tau } = sample(durations, ctx.rng);
       const changed = outcome.progress !== s.progress || outcome.flaw !== s.flaw;
-      return {
-        ...(changed ? { value: { kind: s.kind, progress: outcome.progress, flaw: outcome.flaw } } : {}),
-        reward: workCost(agent),
-        duration: tau,
-      };
+      return changed
+        ? { value: { kind: s.kind, progress: outcome.progress, flaw: outcome.flaw }, reward, duration: tau }
+        : { reward, duration: tau };
     },
   };
 }
