@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createRedisStreamAuditSink } from '@baton/adapters/audit';
-import { connectRedis, BATON_JOB_OPTIONS, BATON_WORKER_TIMING, AgentWorker, type WorkflowDefinition } from '@baton/adapters';
+import { connectRedis, batonJobOptions, BATON_WORKER_TIMING, AgentWorker, type WorkflowDefinition } from '@baton/adapters';
 import { chainDefinition, relayDefinition } from '@baton/adapters/test';
 import { rawQueueName, relayBudget, type BenchWorkerConfig, type RawChainJob } from './processes.ts';
 
@@ -65,15 +65,16 @@ async function main(): Promise<void> {
           const data = job.data as RawChainJob;
           if (position < config.hops) {
             const next: RawChainJob = { ...data, position: position + 1 };
-            await queue(rawQueueName(config.workflowKey, position + 1)).add('hop', next, {
-              ...BATON_JOB_OPTIONS,
-              jobId: `${data.chainId}.${position + 1}`,
-            });
+            await queue(rawQueueName(config.workflowKey, position + 1)).add(
+              'hop',
+              next,
+              batonJobOptions(`${data.chainId}.${position + 1}`),
+            );
           } else {
             await queue(rawQueueName(config.workflowKey, 'results')).add(
               'result',
               { chainId: data.chainId },
-              { ...BATON_JOB_OPTIONS, jobId: `${data.chainId}.result` },
+              batonJobOptions(`${data.chainId}.result`),
             );
           }
         },

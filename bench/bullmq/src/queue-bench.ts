@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Queue, Worker } from 'bullmq';
-import { connectRedis, BATON_JOB_OPTIONS, queueName, BullmqRuntime } from '@baton/adapters';
+import { connectRedis, batonJobOptions, queueName, BullmqRuntime } from '@baton/adapters';
 import { chainDefinition, chainInput, PrivateRedis } from '@baton/adapters/test';
 import { rawQueueName, spawnBenchWorker, stopWorker, type BenchWorkerConfig, type RawChainJob, type WorkerProcess } from './processes.ts';
 
@@ -161,7 +161,7 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
         const chain = async (id: string): Promise<void> => {
           const finished = new Promise<void>((resolve) => waiters.set(id, resolve));
           const job: RawChainJob = { chainId: id, position: 0, payload };
-          await entry.add('hop', job, { ...BATON_JOB_OPTIONS, jobId: `${id}.0` });
+          await entry.add('hop', job, batonJobOptions(`${id}.0`));
           await finished;
           waiters.delete(id);
         };

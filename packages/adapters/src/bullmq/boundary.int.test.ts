@@ -21,7 +21,8 @@ function keysOf(value: unknown): string[] {
 describe('what crosses the process boundary', () => {
   it("gives each agent's worker only the artifact, the baton's bookkeeping and the scalars and ends addressed to it", async () => {
     const definition = relayDefinition();
-    const deployment = await deploy(redis, definition);
+    // Completed jobs kept (removed at once by default), so the test can read what each carried.
+    const deployment = await deploy(redis, definition, undefined, { retention: { completedJobs: 1000 } });
     const k = redisKeys(deployment.keys);
     const listener = redis.duplicate();
     const inbox = new Map<string, unknown[]>();

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connection.ts';
 import { commitClient, commitEffect, type Commit } from './commit.ts';
 import { redisKeys } from './protocol.ts';
+import { DEFAULT_RETENTION } from './retention.ts';
 import { dropKeys, uniqueKeys } from './test-support.ts';
 
 const redis = commitClient(connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
@@ -62,11 +63,17 @@ describe('commitEffect with pipelined commits', () => {
     expect(await redis.lrange(k.inbox('a'), 0, -1)).toEqual(['1|{"kind":"end"}']);
     expect(await redis.lrange(k.inbox('b'), 0, -1)).toEqual(['1|{"kind":"scalar"}', '2|{"kind":"end"}']);
     expect(await redis.get(k.closing('ep'))).toBe('2');
+    // Until the last participant closes, the result lives as long as a failed episode's keys; then an hour.
+    expect(await redis.ttl(k.result('ep'))).toBeGreaterThan(DEFAULT_RETENTION.finishedSeconds);
     const close = (id: string, agent: string) =>
       commitEffect(redis, k, { ...effect(id, undefined, '*', ''), agentId: agent, inboxApplied: 1, closes: [['ep', '{"job":"result"}']] });
     expect((await close('z1', 'a')).status).toBe('applied');
     expect(await close('z2', 'b')).toEqual({ status: 'applied', outbox: '{"events":[],"jobs":[{"job":"result"}]}' });
     expect(await redis.lrange(k.inbox('a'), 0, -1)).toEqual([]);
     expect(await redis.get(k.closing('ep'))).toBeNull();
+    for (const key of [k.result('ep'), k.path('ep')]) {
+      const ttl = await redis.ttl(key);
+      expect([key, ttl > 0 && ttl <= DEFAULT_RETENTION.finishedSeconds]).toEqual([key, true]);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { EPISODE_KEY_TTL_SECONDS, type RedisKeys } from './protocol.ts';
+import type { RedisKeys } from './protocol.ts';
+import { DEFAULT_RETENTION, type Retention } from './retention.ts';
 
 /**
  * One effect, committed atomically by one Lua script: the effect marker (a retried job finds it, applies nothing and
@@ -21,7 +22,9 @@ import { EPISODE_KEY_TTL_SECONDS, type RedisKeys } from './protocol.ts';
 const COMMIT_SCRIPT = `
 local c = cjson.decode(ARGV[1])
 local base = c.base
+-- What a running episode writes lives as long as failed jobs; what it leaves once its result is out, less.
 local ttl = c.ttl
+local finishedTtl = c.finishedTtl
 local function agentKey(agent, suffix) return base .. ':agent:' .. agent .. ':' .. suffix end
 local function episodeKey(episode, suffix) return base .. ':ep:' .. episode .. ':' .. suffix end
 local me = c.agent
@@ -72,6 +75,13 @@ if c.handoff then
   end
 end
 
+-- The episode's result is out: what the driver reads (and then deletes) is kept finishedTtl from now.
+local function finish(episode)
+  redis.call('EXPIRE', episodeKey(episode, 'result'), finishedTtl)
+  redis.call('EXPIRE', episodeKey(episode, 'path'), finishedTtl)
+  redis.call('EXPIRE', episodeKey(episode, 'skipped'), finishedTtl)
+end
+
 local jobs = c.jobs
 if c.submit then
   local s = c.submit
@@ -100,18 +110,23 @@ if c.submit then
     end
   end
   if others > 0 then redis.call('SET', episodeKey(s.episode, 'closing'), others, 'EX', ttl)
-  else table.insert(jobs, s.resultJob) end
+  else
+    finish(s.episode)
+    table.insert(jobs, s.resultJob)
+  end
 end
 for i = 1, #c.closes, 2 do
   local key = episodeKey(c.closes[i], 'closing')
   if redis.call('DECR', key) <= 0 then
     redis.call('DEL', key)
+    finish(c.closes[i])
     table.insert(jobs, c.closes[i + 1])
   end
 end
 
 for i = 1, #c.artifacts, 2 do
-  redis.call('SET', base .. ':artifact:' .. c.artifacts[i], c.artifacts[i + 1], 'NX', 'EX', ttl)
+  -- Content-addressed: rewriting the same version pushes its expiry out for the episode writing it now.
+  redis.call('SET', base .. ':artifact:' .. c.artifacts[i], c.artifacts[i + 1], 'EX', ttl)
 end
 if c.stream then
   for _, json in ipairs(c.streamEvents) do redis.call('XADD', c.stream, '*', 'event', json) end
@@ -186,11 +201,12 @@ export function commitEffect(
   redis: CommitClient,
   keys: RedisKeys,
   commit: Commit,
-  ttlSeconds = EPISODE_KEY_TTL_SECONDS,
+  retention: Retention = DEFAULT_RETENTION,
 ): Promise<CommitOutcome> {
   const spec = {
     base: keys.base,
-    ttl: ttlSeconds,
+    ttl: retention.failedSeconds,
+    finishedTtl: retention.finishedSeconds,
     agent: commit.agentId,
     ...(commit.effectId === undefined ? {} : { effect: commit.effectId }),
     outboxId: commit.outboxId,

@@ -11,14 +11,18 @@ export {
   redisOptionsFromUrl,
   type RedisConnectOptions,
 } from './connection.ts';
+export { queueName, redisKeys, resultsQueueName, type DeliveredEventSink, type KeySpace, type WorkflowDefinition } from './protocol.ts';
+export { BATON_WORKER_TIMING, batonJobOptions } from './job-options.ts';
 export {
-  EPISODE_KEY_TTL_SECONDS,
-  queueName,
-  redisKeys,
-  resultsQueueName,
-  type DeliveredEventSink,
-  type KeySpace,
-  type WorkflowDefinition,
-} from './protocol.ts';
-export { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from './job-options.ts';
+  checkKeyName,
+  cleanFinishedKeys,
+  KEY_KINDS,
+  removedKinds,
+  takeCensus,
+  type CleanOptions,
+  type KeyCensus,
+  type KeyKind,
+  type KeyTally,
+} from './clean.ts';
+export { DEFAULT_RETENTION, FAILED_JOBS_KEPT, retentionOf, type Retention } from './retention.ts';
 export { createEventStreamSink, readEventStream, streamRedeliveries } from './stream-sink.ts';

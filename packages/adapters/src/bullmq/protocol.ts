@@ -31,9 +31,6 @@ export function resultsQueueName(keys: KeySpace): string {
   return `${keys.workflowKey}.results`;
 }
 
-/** How long the keys of one episode (artifacts, effect markers, its result) outlive it. */
-export const EPISODE_KEY_TTL_SECONDS = 86_400;
-
 /** Redis keys of Baton's own state (artifacts, heads, inboxes, effect markers), beside BullMQ's. */
 export function redisKeys(keys: KeySpace) {
   const base = `${keys.prefix}:${keys.workflowKey}`;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '@baton/core';
 import { Queue } from 'bullmq';
-import { AgentWorker, BATON_JOB_OPTIONS, BullmqRuntime, connectRedis, queueName, redisKeys, type KeySpace } from '@baton/adapters';
+import { AgentWorker, BullmqRuntime, connectRedis, queueName, redisKeys, type KeySpace } from '@baton/adapters';
 import { relayDefinition } from '@baton/adapters/test';
 import { dropKeys, uniqueKeys } from './test-support.ts';
 
@@ -11,14 +11,16 @@ const definition = relayDefinition();
 const events: BatonEvent[] = [];
 let workers: AgentWorker<unknown>[] = [];
 let runtime: BullmqRuntime<{ progress: number; quality: number }>;
+// Completed jobs kept, so the test can take one and deliver it again.
+const retention = { completedJobs: 100 };
 
 beforeAll(async () => {
   workers = (await Promise.all(
     definition.workflow.agents.map((a) =>
-      AgentWorker.start({ definition, agentId: a.id, keys, redis, sinks: [(e) => void events.push(e)], concurrency: 4 }),
+      AgentWorker.start({ definition, agentId: a.id, keys, redis, sinks: [(e) => void events.push(e)], concurrency: 4, retention }),
     ),
   )) as AgentWorker<unknown>[];
-  runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys, episodeTimeoutMs: 20_000 });
+  runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys, episodeTimeoutMs: 20_000, retention });
 });
 
 afterAll(async () => {
@@ -40,7 +42,7 @@ describe('BullmqRuntime', () => {
     expect(job).toBeDefined();
     const data: unknown = job?.data;
     await job?.remove();
-    await entryQueue.add('receive', data, { ...BATON_JOB_OPTIONS, jobId: 'relay-dup-1.e' });
+    await entryQueue.add('receive', data, { jobId: 'relay-dup-1.e' });
     const deadline = Date.now() + 5000;
     while (workers.reduce((n, w) => n + w.stats.refused, 0) === refusedBefore && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));

@@ -13,9 +13,8 @@ import {
   type Workflow,
 } from '@baton/core';
 import { newBook } from '@baton/core/internal';
-import { BATON_JOB_OPTIONS } from './job-options.ts';
+import { batonJobOptions } from './job-options.ts';
 import {
-  EPISODE_KEY_TTL_SECONDS,
   inlineArtifact,
   queueName,
   redisKeys,
@@ -28,6 +27,7 @@ import {
   type WireResult,
 } from './protocol.ts';
 import { reportError, type ErrorReporter } from './report.ts';
+import { retentionOf, type Retention } from './retention.ts';
 import { parseResultJob } from './schema.ts';
 import { asBatonError } from './worker.ts';
 
@@ -48,6 +48,8 @@ export interface BullmqRuntimeConfig<T> {
   readonly workflowSpec?: string;
   /** Queue and connection errors, typed. Default: printed to stderr (repeats at most every 5 s). */
   readonly onError?: ErrorReporter;
+  /** How long episodes' keys and jobs are kept (DEFAULT_RETENTION: an hour once ended, a day for failed jobs). */
+  readonly retention?: Partial<Retention>;
 }
 
 /** `runEpisodes`' options: episode i uses seed `seed + i` and input `input(i)`. */
@@ -89,8 +91,10 @@ export class BullmqRuntime<T> implements Runtime<T> {
   private readonly waiters = new Map<string, Waiter<T>>();
   private readonly timeoutMs: number | undefined;
   private readonly report: ErrorReporter;
+  private readonly retention: Retention;
 
   private constructor(config: BullmqRuntimeConfig<T>) {
+    this.retention = retentionOf(config.retention);
     this.workflow = config.workflow;
     this.redis = config.redis;
     this.keys = config.keys;
@@ -149,7 +153,7 @@ export class BullmqRuntime<T> implements Runtime<T> {
       // Workers hear it at once (and abort the work in flight); a worker that starts later finds the key.
       void this.redis
         .multi()
-        .set(this.k.aborted(episodeId), '1', 'EX', EPISODE_KEY_TTL_SECONDS)
+        .set(this.k.aborted(episodeId), '1', 'EX', this.retention.failedSeconds)
         .publish(this.k.abortChannel, episodeId)
         .exec()
         .catch((error: unknown) => this.report(asBatonError('redis.connection', error)));
@@ -158,11 +162,13 @@ export class BullmqRuntime<T> implements Runtime<T> {
     try {
       const entry: AgentJob = { kind: 'receive', ctx };
       // One round trip: commands on one connection run in the order sent, so the artifact is stored before the job exists.
+      // Until the episode ends its keys live as long as a failed job (see Retention); rewriting the version renews it.
+      const ttl = this.retention.failedSeconds;
       await Promise.all([
-        this.redis.set(this.k.artifact(artifact.hash), artifactJson, 'EX', EPISODE_KEY_TTL_SECONDS, 'NX'),
+        this.redis.set(this.k.artifact(artifact.hash), artifactJson, 'EX', ttl),
         this.redis.rpush(this.k.path(episodeId), wf.entry),
-        this.redis.expire(this.k.path(episodeId), EPISODE_KEY_TTL_SECONDS),
-        this.entryQueue.add('receive', entry, { ...BATON_JOB_OPTIONS, jobId: `${episodeId}.e` }),
+        this.redis.expire(this.k.path(episodeId), ttl),
+        this.entryQueue.add('receive', entry, batonJobOptions(`${episodeId}.e`, this.retention)),
       ]);
       return await done;
     } finally {

@@ -27,7 +27,7 @@ import {
 import { commitClient, commitEffect, type Commit, type CommitOutcome } from './commit.ts';
 import { restoreHead, type RecordingHead, type TracedOp } from './head-store.ts';
 import { parseInboxLine, readInbox, type ReadEntry } from './inbox.ts';
-import { BATON_JOB_OPTIONS, BATON_WORKER_TIMING } from './job-options.ts';
+import { BATON_WORKER_TIMING, batonJobOptions } from './job-options.ts';
 import { Mutex } from './mutex.ts';
 import {
   inlineArtifact,
@@ -46,6 +46,7 @@ import {
   type WorkflowDefinition,
 } from './protocol.ts';
 import { reportError, type ErrorReporter } from './report.ts';
+import { retentionOf, type Retention } from './retention.ts';
 import { parseAgentJob } from './schema.ts';
 
 export interface AgentWorkerConfig<T> {
@@ -74,6 +75,8 @@ export interface AgentWorkerConfig<T> {
    * with episodes interleaved reproducible in-process (tests, debugging). Restarts begin a new trace.
    */
   readonly trace?: (op: TracedOp) => void;
+  /** How long episodes' keys and jobs are kept (DEFAULT_RETENTION: an hour once ended, a day for failed jobs). */
+  readonly retention?: Partial<Retention>;
 }
 
 /** Counters a worker keeps about itself (tests and benchmarks read them). */
@@ -126,6 +129,7 @@ export class AgentWorker<T> {
   private readonly eventStream: string | undefined;
   private readonly report: ErrorReporter;
   private readonly trace: ((op: TracedOp) => void) | undefined;
+  private readonly retention: Retention;
   private readonly mutex = new Mutex();
   private readonly queues = new Map<string, Queue>();
   private readonly worker: Worker;
@@ -160,6 +164,7 @@ export class AgentWorker<T> {
     this.sinks = config.sinks ?? [];
     this.eventStream = config.eventStream;
     this.trace = config.trace;
+    this.retention = retentionOf(config.retention);
     this.report = config.onError ?? reportError(`worker ${config.agentId} of ${workflow.name}`);
     this.worker = new Worker(queueName(config.keys, config.agentId), (job, token) => this.process(job, token), {
       connection: config.redis,
@@ -624,7 +629,7 @@ export class AgentWorker<T> {
    * reloaded from Redis before its next use, and commits sent after it in the meantime are refused as stale.
    */
   private send(commit: Commit): Promise<CommitOutcome> {
-    const outcome = commitEffect(this.redis, this.k, commit).then(
+    const outcome = commitEffect(this.redis, this.k, commit, this.retention).then(
       (result) => {
         if (result.status === 'applied') this.stats.applied += 1;
         else {
@@ -669,7 +674,7 @@ export class AgentWorker<T> {
     if (outbox.jobs.length > 0) {
       await Promise.all(
         outbox.jobs.map((j) =>
-          this.queue(j.queue).add('kind' in j.data ? j.data.kind : 'result', j.data, { ...BATON_JOB_OPTIONS, jobId: j.jobId }),
+          this.queue(j.queue).add('kind' in j.data ? j.data.kind : 'result', j.data, batonJobOptions(j.jobId, this.retention)),
         ),
       );
     }
@@ -717,7 +722,7 @@ export class AgentWorker<T> {
     if (!episodeId) return;
     const report = resultJob(this.keys, { episodeId, error: { code, message: error.message } });
     try {
-      await this.queue(report.queue).add('result', report.data, { ...BATON_JOB_OPTIONS, jobId: report.jobId });
+      await this.queue(report.queue).add('result', report.data, batonJobOptions(report.jobId, this.retention));
     } catch (cause) {
       this.report(asBatonError('redis.connection', cause));
     }

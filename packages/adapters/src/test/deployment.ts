@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { BullmqRuntime } from '../bullmq/runtime.ts';
 import { AgentWorker, type AgentWorkerConfig } from '../bullmq/worker.ts';
 import type { KeySpace, WorkflowDefinition } from '../bullmq/protocol.ts';
+import type { Retention } from '../bullmq/retention.ts';
 import { dropKeys, uniqueKeys } from '../bullmq/test-support.ts';
 
 /** One worker per agent plus a driver, in this process, under a key space of its own (for tests of workflows on BullMQ). */
@@ -15,19 +16,31 @@ export interface Deployment<T> {
   stop(): Promise<void>;
 }
 
+/** `retention` goes to the workers and the runtime alike; `extra` to one agent's worker. */
 export async function deploy<T>(
   redis: Redis,
   definition: WorkflowDefinition<T>,
   extra: (agentId: string) => Partial<AgentWorkerConfig<T>> = () => ({}),
+  options: { readonly retention?: Partial<Retention> } = {},
 ): Promise<Deployment<T>> {
   const keys = uniqueKeys(definition.workflow.name);
+  const retention = options.retention ?? {};
   const events: BatonEvent[] = [];
   const workers = await Promise.all(
     definition.workflow.agents.map((a) =>
-      AgentWorker.start({ definition, agentId: a.id, keys, redis, sinks: [(e) => void events.push(e)], concurrency: 4, ...extra(a.id) }),
+      AgentWorker.start({
+        definition,
+        agentId: a.id,
+        keys,
+        redis,
+        sinks: [(e) => void events.push(e)],
+        concurrency: 4,
+        retention,
+        ...extra(a.id),
+      }),
     ),
   );
-  const runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys, episodeTimeoutMs: 30_000 });
+  const runtime = await BullmqRuntime.start({ workflow: definition.workflow, redis, keys, episodeTimeoutMs: 30_000, retention });
   return {
     keys,
     workers,

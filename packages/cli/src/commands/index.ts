@@ -22,6 +22,7 @@ export const COMMANDS: readonly { readonly paths: readonly (readonly string[])[]
   { paths: [['bench', 'synthetic']], load: () => import('./bench-synthetic.ts') },
   { paths: [['config'], ['run'], ['train']], load: () => import('./config.ts') },
   { paths: [['demo']], load: () => import('./demo.ts') },
+  { paths: [['queue']], load: () => import('./queue.ts') },
   { paths: [['record']], load: () => import('./record.ts') },
   { paths: [['run', 'math']], load: () => import('./run-math.ts') },
   { paths: [['run', 'patch']], load: () => import('./run-patch.ts') },

@@ -11,6 +11,7 @@ export const TOP_LEVEL: Readonly<Record<string, string>> = {
   demo:
     'Train every method on the synthetic IC-SMDP (3 agents, hidden artifact parts, random durations) over several seeds ' +
     'and compare with the exact optimum. Normalized return: random = 0, optimum = 1. No API keys, no Redis.',
+  queue: "The BullMQ runtime's Redis keys: count them by kind, remove what finished episodes left (clean).",
   record: 'run live models over a task file and record their answers, scores and dollars as a wide CSV',
   run: 'run a workflow: a config file (--config), or one subcommand per built-in workflow',
   serve:
