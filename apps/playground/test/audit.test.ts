@@ -52,7 +52,7 @@ describe('the core audit backend', () => {
     const res = await app.request('/api/audit/bad.jsonl');
     const body = (await res.json()) as { verdict: { ok: boolean; firstBad?: { line: number; reason: string } } };
     expect(body.verdict.ok).toBe(false);
-    expect(body.verdict.firstBad).toEqual({ line: target + 1, reason: expect.stringMatching(/hash mismatch/) as unknown as string });
+    expect(body.verdict.firstBad).toEqual({ line: target + 1, reason: expect.stringMatching(/hash mismatch/) });
     const page = (await (await app.request(`/api/audit/bad.jsonl/records?offset=${target}&limit=1`)).json()) as {
       records: { line: number; event?: { to?: string } }[];
     };

@@ -68,7 +68,7 @@ describe('crafted audit content', () => {
     expect(page.total).toBe(4);
     expect(page.records.map((r) => r.kind)).toEqual(['genesis', 'event', 'invalid', 'seal']);
     const bad = page.records[2];
-    expect(bad).toMatchObject({ line: 3, problem: expect.stringMatching(/^return: /) as unknown as string });
+    expect(bad).toMatchObject({ line: 3, problem: expect.stringMatching(/^return: /) });
     expect(bad?.event).toBeUndefined();
     expect(bad?.text).toContain('"a lot"');
   });

@@ -44,8 +44,9 @@ describe('playground in headless Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    // Both are unset when beforeAll failed.
+    await (browser as BrowserContext | undefined)?.close();
+    await (server as RunningPlayground | undefined)?.close();
     rmSync(work, { recursive: true, force: true });
   });
 

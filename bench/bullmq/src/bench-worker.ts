@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if (config.mode === 'baton') {
     const definition = (config.workflow === 'chain'
       ? chainDefinition({ hops: config.hops })
-      : relayDefinition(relayBudget(config.hops))) as unknown as WorkflowDefinition<unknown>;
+      : relayDefinition(relayBudget(config.hops))) as unknown as WorkflowDefinition;
     const auditRedis = config.auditChain ? connectRedis(config.url) : undefined;
     auditRedis?.on('error', () => undefined);
     const audit =
@@ -83,7 +83,9 @@ async function main(): Promise<void> {
       worker.on('error', () => undefined);
       closers.push(() => worker.close());
     }
-    closers.push(async () => void (await Promise.all([...queues.values()].map((q) => q.close()))));
+    closers.push(async () => {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    });
   }
   process.stdout.write('ready\n');
   const stop = async (): Promise<void> => {

@@ -88,7 +88,8 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   let redisRestarts = 0;
   let finished = 0;
   let running = true;
-  const results: (EpisodeResult<unknown> | undefined)[] = new Array(episodes);
+  const isRunning = (): boolean => running; // a call, not a read: cleared below while chaosLoop awaits
+  const results = new Array<EpisodeResult<unknown> | undefined>(episodes);
   const errors: string[] = [];
 
   // Faults on a random schedule (mean `killEvery` seconds apart), plus progress milestones so that a fast run still
@@ -96,9 +97,9 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   const gap = (): number => 1000 * killEvery * (0.4 + 1.2 * chaos.next());
   const chaosLoop = (async () => {
     let due = performance.now() + gap();
-    while (running) {
+    while (isRunning()) {
       await sleep(100);
-      if (!running) break;
+      if (!isRunning()) break;
       const progress = finished / episodes;
       if (redisRestarts === 0 && workerKills > 0 && progress >= 0.4) {
         log(`restarting Redis (${finished}/${episodes} episodes done)`);

@@ -62,11 +62,11 @@ export function spawnBenchWorker(config: BenchWorkerConfig): WorkerProcess {
   });
   const ready = new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes(config.standby ? 'standby' : 'ready')) resolve();
     });
-    child.once('exit', (code, signal) => reject(new Error(`bench worker exited (${code ?? signal}) before it was ready`)));
+    child.once('exit', (code, signal) => reject(new Error(`bench worker exited (${String(code ?? signal)}) before it was ready`)));
   });
   ready.catch(() => undefined);
   return { child, config, ready };

@@ -15,7 +15,9 @@ describe('every implementation really hands the artifact along the chain', () =>
     async (framework) => {
       const chain = await buildChain(framework, N);
       let modelCalls = 0;
-      probe.hop = () => void modelCalls++;
+      probe.hop = () => {
+        modelCalls++;
+      };
       for (let run = 1; run <= 2; run++) {
         const result = await chain.run();
         expect(result.path).toEqual(expectedPath);

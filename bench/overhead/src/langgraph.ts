@@ -45,6 +45,7 @@ class ScriptedHandoffChatModel extends BaseChatModel {
 export function buildLangGraphChain(handoffs: number): Chain {
   const agents = Array.from({ length: handoffs + 1 }, (_, i) => {
     const next = i < handoffs ? agentName(i + 1) : undefined;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the langgraph-swarm README's way; its successor lives in another package
     return createReactAgent({
       name: agentName(i),
       llm: new ScriptedHandoffChatModel(next),
@@ -52,6 +53,7 @@ export function buildLangGraphChain(handoffs: number): Chain {
       prompt: `You are ${agentName(i)}. Improve the draft, then hand it on.`,
     });
   });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- langgraph's agent type carries an any that its swarm's does not
   const app = createSwarm({ agents, defaultActiveAgent: agentName(0) }).compile();
   // Each handoff is a few supersteps (agent node, tools node, parent routing); the default limit is 25.
   const recursionLimit = 4 * handoffs + 25;

@@ -76,7 +76,8 @@ export function buildOpenAiAgentsChain(handoffs: number, options: OpenAiAgentsCh
     async run() {
       path = [agentName(0)];
       const result = await runner.run(first, ARTIFACT_TEXT, { maxTurns });
-      if (result.lastAgent?.name !== path.at(-1)) throw new Error(`run ended with ${result.lastAgent?.name}, not ${path.at(-1)}`);
+      if (result.lastAgent?.name !== path.at(-1))
+        throw new Error(`run ended with ${String(result.lastAgent?.name)}, not ${String(path.at(-1))}`);
       return { path, handoffs: path.length - 1 };
     },
   };

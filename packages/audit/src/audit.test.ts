@@ -153,10 +153,10 @@ describe('audit log', () => {
         '{"seq":0,"kind":"genesis","format":"baton-audit","version":1,"createdAt":"2026-01-01T00:00:00.000Z","signed":true,"prev":null',
       );
       signedLine(
-        `{"seq":1,"kind":"event","ts":1,"prev":"${prev}","event":{"type":"work-start","episodeId":"e","time":0,"agent":"a","artifactHash":"h"}`,
+        `{"seq":1,"kind":"event","ts":1,"prev":"${String(prev)}","event":{"type":"work-start","episodeId":"e","time":0,"agent":"a","artifactHash":"h"}`,
         eventMac,
       );
-      signedLine(`{"seq":2,"kind":"seal","ts":2,"prev":"${prev}","events":1`);
+      signedLine(`{"seq":2,"kind":"seal","ts":2,"prev":"${String(prev)}","events":1`);
       return [...v1];
     };
     expect(await verifyAuditLog(build(true), { hmacKey: KEY })).toMatchObject({ ok: true, authenticated: 3 });

@@ -148,7 +148,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     return acked;
   };
   const timer = setInterval(() => {
-    if (tape.events > 0 && Date.now() - lastFlush >= flushIntervalMs) send();
+    // Not awaited: a timed flush only hands the batch over (its promise resolves when written and never rejects).
+    if (tape.events > 0 && Date.now() - lastFlush >= flushIntervalMs) void send();
   }, flushIntervalMs);
   timer.unref();
 
@@ -157,7 +158,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     if (failure) throw failure;
     const now = Date.now();
     tape.write(event, now);
-    if (tape.events >= flushEvents || (event.type === 'episode-end' && now - lastFlush >= flushIntervalMs)) send();
+    if (tape.events >= flushEvents || (event.type === 'episode-end' && now - lastFlush >= flushIntervalMs)) void send();
   };
 
   const flush = async (): Promise<void> => {

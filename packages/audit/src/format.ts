@@ -130,7 +130,7 @@ export class AuditChain {
   genesis(createdAt = new Date().toISOString()): string {
     if (this.seq !== 0) throw new AuditError('genesis must be the first record', { code: 'audit.out-of-order' });
     return this.finish(
-      `{"seq":0,"kind":"genesis","format":"${AUDIT_FORMAT}","version":${AUDIT_FORMAT_VERSION},"createdAt":${JSON.stringify(createdAt)},"signed":${this.hmacKey !== undefined},"prev":null`,
+      `{"seq":0,"kind":"genesis","format":"${AUDIT_FORMAT}","version":${AUDIT_FORMAT_VERSION},"createdAt":${JSON.stringify(createdAt)},"signed":${String(this.hmacKey !== undefined)},"prev":null`,
     );
   }
 

@@ -63,7 +63,7 @@ describe('key shapes', () => {
     ['GitLab', 'glpat-AbCdEf0123456789xYzW'],
     ['Slack', 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp'],
     ['Google', 'AIzaSyA1b2C3d4E5f6G7h8I9j0KkLmNoPqRsTuv'],
-    ['Hugging Face', `hf_${'AbCdEfGhIjKlMnOpQrStUvWxYz0123'}45`],
+    ['Hugging Face', 'hf_' + 'AbCdEfGhIjKlMnOpQrStUvWxYz0123' + '45'],
     ['Stripe', 'sk_live_51HcQ2bK9mNoPqRsTuVwXyZ'],
     ['a JWT', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiYXRvbiJ9.c2lnbmF0dXJlLXZhbHVl'],
     ['an OpenAI key masked with *', 'sk-proj-Xk3v****************************6zXc'],

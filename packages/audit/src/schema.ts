@@ -7,7 +7,7 @@ import type { AuditRecord } from './format.ts';
 // a string where a number belongs, or an action no agent can take. Such a record is reported with its line and field,
 // never handed on. zod also drops `__proto__` keys, so content never reaches an object's prototype.
 
-const num = z.number().finite();
+const num = z.number(); // zod 4 refuses NaN and the infinities itself
 const str = z.string();
 const action = z.union([z.literal('continue'), z.literal('submit'), z.templateLiteral(['handoff:', z.string().min(1)])]);
 const features = z.record(z.string(), num);

@@ -16,7 +16,7 @@ let logs = 0;
 async function written(events: readonly BatonEvent[], options: { flushEvents?: number; firstBad?: number } = {}): Promise<string[]> {
   const path = join(dir, `log-${++logs}.jsonl`);
   const audit = createAuditSink({ path, redact: { env: {} }, ...(options.flushEvents ? { flushEvents: options.flushEvents } : {}) });
-  for (const e of events) audit.sink(e);
+  for (const e of events) await audit.sink(e);
   await audit.close();
   const verdict = await verifyAuditLog(path);
   // The verifier knows the event vocabulary: a type it does not know is written, then named as malformed.
@@ -203,7 +203,7 @@ describe('audit tape', () => {
     const texts = await written(events);
     expect(texts.join('\n')).not.toContain(key);
     expect(texts.join('\n')).not.toContain('plain-looking-value');
-    expect(JSON.parse(texts[0] as string).view.projection.prompt).toBe('use [REDACTED]');
+    expect((JSON.parse(texts[0] as string) as { view: { projection: { prompt: unknown } } }).view.projection.prompt).toBe('use [REDACTED]');
   });
 });
 
@@ -214,7 +214,7 @@ describe('writer thread signing', () => {
     for (const key of ['k'.repeat(16), 'x'.repeat(64), 'y'.repeat(65), 'clé-секрет-🔑-0123456789'.repeat(5)]) {
       const path = join(dir, `signed-${++logs}.jsonl`);
       const audit = createAuditSink({ path, hmacKey: key });
-      for (const e of events) audit.sink(e);
+      for (const e of events) await audit.sink(e);
       await audit.close();
       expect((await verifyAuditLog(path, { hmacKey: key })).ok, key).toBe(true);
       expect((await verifyAuditLog(path, { hmacKey: `${key}!` })).ok, key).toBe(false);

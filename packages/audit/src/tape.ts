@@ -207,9 +207,7 @@ export class TapeWriter {
     const start = this.n;
     let fields: number;
     for (;;) {
-      this.free = false;
-      this.bad = false;
-      this.n = start + 3;
+      this.startCopy(start);
       fields = this.copy(event);
       // A typed array drops writes past its end: an event that did not fit is copied again into a bigger tape.
       if (this.n <= this.nums.length) break;
@@ -278,9 +276,10 @@ export class TapeWriter {
         this.record(e.usage, SITE.usage);
         if (this.present(e.notes)) this.record(e.notes, SITE.notes);
         return 9 + Number(e.notes !== undefined);
-      case 'decision':
+      case 'decision': {
         this.s(e.agent, SITE.agent);
-        if (typeof e.view !== 'object' || e.view === null || definedKeys(e.view) !== 2) this.bad = true;
+        const view: unknown = e.view; // typed, but an event from plain JS can carry anything here
+        if (typeof view !== 'object' || view === null || definedKeys(view) !== 2) this.bad = true;
         else {
           this.record(e.view.projection, SITE.projection);
           this.record(e.view.privateState, SITE.privateState);
@@ -291,6 +290,7 @@ export class TapeWriter {
         this.bool(e.explored);
         this.s(e.artifactHash, SITE.hashAfter);
         return 10;
+      }
       case 'handoff':
         this.s(e.handoffId, SITE.handoff);
         this.s(e.from, SITE.agent);
@@ -384,13 +384,20 @@ export class TapeWriter {
     const cache = this.sites[site] as SiteCache;
     this.nums[this.n++] = v.length;
     for (let i = 0; i < v.length; i++) {
-      const item = v[i];
+      const item: unknown = v[i];
       if (typeof item !== 'string') {
         this.bad = true;
         return;
       }
       this.nums[this.n++] = this.at(item, cache, i);
     }
+  }
+
+  /** Clears the flags that copying sets (a method, so they are not narrowed to false across `copy`). */
+  private startCopy(start: number): void {
+    this.free = false;
+    this.bad = false;
+    this.n = start + 3;
   }
 
   /** Makes room for at least `slots` slots, keeping what is on the tape before the event being copied. */
@@ -401,7 +408,7 @@ export class TapeWriter {
   }
 
   /** A flat record of numbers, strings, booleans and nulls; anything else (nesting, arrays, toJSON) as JSON text. */
-  private record(o: object, site: number): void {
+  private record(o: unknown, site: number): void {
     if (typeof o !== 'object' || o === null) {
       this.bad = true;
       return;

@@ -43,7 +43,8 @@ describe('docs', () => {
         .map((name) => join(root, dir, name, 'package.json'))
         .filter((f) => existsSync(f)),
     );
-    for (const manifest of manifests) expect(JSON.parse(readFileSync(manifest, 'utf8')).license, manifest).toBe('Apache-2.0');
+    for (const manifest of manifests)
+      expect((JSON.parse(readFileSync(manifest, 'utf8')) as { license?: unknown }).license, manifest).toBe('Apache-2.0');
   });
 
   it('has the design notes the code cites (docs/ICQ.md)', () => {

@@ -61,7 +61,7 @@ describe('engines (issue 18.7)', () => {
   it('every package a Baton package installs, to the last transitive one, runs on the Node the workspace names', () => {
     const lowest = /(\d+)\.(\d+)/.exec(read(root).engines?.node ?? '');
     expect(lowest).not.toBeNull();
-    const floor = `${lowest?.[1]}.${lowest?.[2]}.0`;
+    const floor = `${String(lowest?.[1])}.${String(lowest?.[2])}.0`;
     const seen = new Map<string, Manifest>();
     const visit = (dir: string): void => {
       if (seen.has(dir)) return;
@@ -76,7 +76,7 @@ describe('engines (issue 18.7)', () => {
     expect(seen.size).toBeGreaterThan(50);
     const refusing = [...seen.values()]
       .filter((m) => m.engines?.node !== undefined && !satisfies(floor, m.engines.node))
-      .map((m) => `${m.name}@${m.version} wants node ${m.engines?.node}`);
+      .map((m) => `${m.name}@${m.version} wants node ${String(m.engines?.node)}`);
     expect(refusing).toEqual([]);
   });
 });

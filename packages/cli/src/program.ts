@@ -35,7 +35,7 @@ export async function createProgram(argv?: readonly string[]): Promise<Command> 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const program = await createProgram(argv);
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -28,12 +28,15 @@ export function formatEta(seconds: number): string {
 
 const amount = (n: number, units: ProgressOptions['units']): string => (units === 'bytes' ? `${(n / 1e6).toFixed(0)} MB` : String(n));
 
+/** Whether stderr is a terminal: `isTTY` is typed boolean, but a pipe or a file has none. */
+export const stderrIsTTY = (): boolean => (process.stderr.isTTY as boolean | undefined) === true;
+
 /**
  * The one progress bar of the CLI, on stderr. Shown when stderr is a terminal, or when forced with `--progress`
  * (then a line every 5 s where there is no terminal); `--no-progress` hides it. The ETA is cli-progress's estimate
  * over the recent updates, printed by `formatEta`; `stop` after the work always shows it reached 100 %.
  */
-export function createProgress(title: string, enabled = Boolean(process.stderr.isTTY), options: ProgressOptions = {}): Progress {
+export function createProgress(title: string, enabled = stderrIsTTY(), options: ProgressOptions = {}): Progress {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   const stream = options.stream ?? process.stderr;
   const format = (opts: cliProgress.Options, params: cliProgress.Params, payload: { label?: string }): string => {

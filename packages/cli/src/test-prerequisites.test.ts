@@ -24,7 +24,10 @@ async function preflight(env: Record<string, string>): Promise<{ code: number; e
   const started = performance.now();
   const { code, err } = await promisify(execFile)(process.execPath, [script], { env }).then(
     ({ stderr }) => ({ code: 0, err: stderr }),
-    (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),
+    (error: unknown) => {
+      const e = error as { code: number; stderr: string };
+      return { code: e.code, err: e.stderr };
+    },
   );
   return { code, err, seconds: (performance.now() - started) / 1000 };
 }

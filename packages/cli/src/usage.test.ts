@@ -28,10 +28,11 @@ function csv(name: string, rows: string[]): string {
 
 /** True when text holds a control character other than tab and newline, or U+FFFD left by invalid UTF-8. */
 function hasControl(text: string): boolean {
-  return [...text].some((c) => {
+  for (const c of text) {
     const code = c.codePointAt(0) ?? 0;
-    return (code < 0x20 && c !== '\n' && c !== '\t') || (code >= 0x7f && code < 0xa0) || code === 0xfffd;
-  });
+    if ((code < 0x20 && c !== '\n' && c !== '\t') || (code >= 0x7f && code < 0xa0) || code === 0xfffd) return true;
+  }
+  return false;
 }
 
 const BAD_ROUTE_REPORT = join(dir, 'route.json');

@@ -6,7 +6,7 @@ import type { WorkflowDefinition } from '@baton/adapters';
 import { userPath } from './paths.ts';
 
 /** A workflow definition whatever its artifact type: the CLI only passes it on to runtimes. */
-export type AnyDefinition = WorkflowDefinition<unknown>;
+export type AnyDefinition = WorkflowDefinition;
 
 /** Built-in workflows by name. Add one line per workflow; `--workflow <name>` picks it. */
 const BUILTINS: Readonly<Record<string, () => Promise<AnyDefinition>>> = {

@@ -69,8 +69,8 @@ export function flattenView(
 /** A stable string key for a view (sorted names), used by tabular heads and signatures. */
 export function viewKey(view: InterfaceView): string {
   let key = '';
-  for (const name of Object.keys(view.projection).sort()) key += `${name}=${view.projection[name]};`;
+  for (const name of Object.keys(view.projection).sort()) key += `${name}=${String(view.projection[name])};`;
   key += '|';
-  for (const name of Object.keys(view.privateState).sort()) key += `${name}=${view.privateState[name]};`;
+  for (const name of Object.keys(view.privateState).sort()) key += `${name}=${String(view.privateState[name])};`;
   return key;
 }

@@ -173,7 +173,7 @@ describe('defineWorkflow rejects bad input with a UserError naming the field', (
   it.each(cases)('%s', (_name, patch, field) => {
     let caught: unknown;
     try {
-      defineWorkflow({ ...base, ...patch } as Parameters<typeof defineWorkflow<Counter>>[0]);
+      defineWorkflow({ ...base, ...patch });
     } catch (error) {
       caught = error;
     }
@@ -192,7 +192,6 @@ describe('InProcessRuntime: masking from the artifact', () => {
     }));
     const wf = defineWorkflow<Counter>({ ...base, agents: masked });
     const spy = (inner: ScriptedHead) => ({
-      ...inner,
       kind: inner.kind,
       decide: (view: Parameters<ScriptedHead['decide']>[0], legal: readonly Action[], ctx: Parameters<ScriptedHead['decide']>[2]) => {
         offered.push(legal);

@@ -233,7 +233,7 @@ export class InProcessRuntime<T> implements Runtime<T> {
     for (let e = 0; e < events.length; e++) {
       for (let s = 0; s < sinks.length; s++) {
         const result = (sinks[s] as EventSink)(events[e] as BatonEvent);
-        if (result !== undefined && typeof (result as Promise<void>).then === 'function') return this.flushRest(events, e, s + 1, result);
+        if (result !== undefined && typeof result.then === 'function') return this.flushRest(events, e, s + 1, result);
       }
     }
     events.length = 0;
@@ -248,7 +248,7 @@ export class InProcessRuntime<T> implements Runtime<T> {
   }
 
   private async emitError(episodeId: string, time: number, agent: string, error: unknown): Promise<void> {
-    const code = typeof error === 'object' && error && 'code' in error ? String((error as { code: unknown }).code) : 'error';
+    const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : 'error';
     const message = error instanceof Error ? error.message : String(error);
     await this.flush([{ type: 'error', episodeId, time, agent, code, message }]);
   }

@@ -67,9 +67,11 @@ function isNonNegativeInteger(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
-function checkBudget(budget: Budget | undefined): void {
-  if (budget === undefined || budget === null || typeof budget !== 'object')
+/** `given` is read as untrusted: a plain-JS caller can pass anything. */
+function checkBudget(given: unknown): void {
+  if (given === undefined || given === null || typeof given !== 'object')
     throw new UserError('a budget is required (maxSteps, maxHandoffs)', { field: 'budget' });
+  const budget = given as Budget;
   if (!isNonNegativeInteger(budget.maxSteps) || budget.maxSteps < 1) {
     throw new UserError(`must be a positive integer, got ${String(budget.maxSteps)}`, { field: 'budget.maxSteps' });
   }
@@ -93,7 +95,9 @@ function checkBudget(budget: Budget | undefined): void {
  */
 export function defineWorkflow<T>(config: WorkflowConfig<T>): Workflow<T> {
   if (!config.name) throw new UserError('is required', { field: 'name' });
-  if (!config.agents?.length) throw new UserError('at least one agent is required', { field: 'agents' });
+  // The config is checked as a plain-JS caller may have written it: fields can be missing or of the wrong type.
+  if (!(config.agents as readonly AgentOption<T>[] | undefined)?.length)
+    throw new UserError('at least one agent is required', { field: 'agents' });
   const agentById = new Map<string, AgentOption<T>>();
   config.agents.forEach((agent, i) => {
     if (!agent.id) throw new UserError('is required', { field: `agents[${i}].id` });
@@ -102,7 +106,8 @@ export function defineWorkflow<T>(config: WorkflowConfig<T>): Workflow<T> {
   });
   if (!config.entry) throw new UserError('an entry agent is required', { field: 'entry' });
   if (!agentById.has(config.entry)) throw new UserError(`unknown agent "${config.entry}"`, { field: 'entry' });
-  if (!config.successors || typeof config.successors !== 'object') throw new UserError('is required', { field: 'successors' });
+  const successors: unknown = config.successors;
+  if (!successors || typeof successors !== 'object') throw new UserError('is required', { field: 'successors' });
   for (const [from, targets] of Object.entries(config.successors)) {
     if (!agentById.has(from)) throw new UserError(`unknown agent "${from}"`, { field: `successors.${from}` });
     targets.forEach((to, i) => {

@@ -21,8 +21,8 @@ export function scheduleValue(schedule: Exploration, episodes: number): number {
 }
 
 export function checkExploration(schedule: Exploration, field = 'exploration'): Exploration {
-  if (schedule.type !== 'epsilon' && schedule.type !== 'boltzmann')
-    throw new UserError(`unknown type "${String((schedule as { type: unknown }).type)}"`, { field: `${field}.type` });
+  const type: unknown = schedule.type; // a schedule from JSON or plain JS can name any type
+  if (type !== 'epsilon' && type !== 'boltzmann') throw new UserError(`unknown type "${String(type)}"`, { field: `${field}.type` });
   if (!(schedule.start >= 0) || !(schedule.end >= 0)) throw new UserError('start and end must be >= 0', { field });
   if (schedule.type === 'epsilon' && (schedule.start > 1 || schedule.end > 1)) throw new UserError('epsilon must be <= 1', { field });
   if (!(schedule.halfLife > 0)) throw new UserError('halfLife must be > 0', { field: `${field}.halfLife` });

@@ -119,7 +119,7 @@ export class Mlp {
             h = tf.add(tf.matMul(h, this.vars[l] as Tf.Variable), this.vars[l + 1] as Tf.Variable);
             if (l + 2 < this.vars.length) h = tf.relu(h);
           }
-          return tf.losses.huberLoss(y, tf.sum(tf.mul(h, mask), 1), undefined, huberDelta) as Tf.Scalar;
+          return tf.losses.huberLoss<Tf.Tensor, Tf.Scalar>(y, tf.sum(tf.mul(h, mask), 1), undefined, huberDelta);
         },
         false,
         this.vars,

@@ -77,8 +77,11 @@ export class NeuralIcqHead implements HandoffHead {
   steps = 0;
 
   constructor(config: NeuralIcqConfig, weights?: MlpWeights) {
-    if (!config.actions?.length) throw new UserError('at least one action is required', { field: 'actions' });
-    if (!config.features?.length) throw new UserError('at least one feature is required', { field: 'features' });
+    // Checked as plain JS or a JSON file may give it: either list can be missing.
+    if (!(config.actions as NeuralIcqConfig['actions'] | undefined)?.length)
+      throw new UserError('at least one action is required', { field: 'actions' });
+    if (!(config.features as NeuralIcqConfig['features'] | undefined)?.length)
+      throw new UserError('at least one feature is required', { field: 'features' });
     this.config = {
       actions: config.actions,
       features: config.features,

@@ -12,9 +12,9 @@ export type SerializedTable = [state: string, cells: [action: string, q: number,
 /** The tabular key of a view: feature values in the interface's own (stable) order. */
 export function tabularKey(view: InterfaceView): string {
   let key = '';
-  for (const name in view.projection) key += `${name}=${view.projection[name]};`;
+  for (const name in view.projection) key += `${name}=${String(view.projection[name])};`;
   key += '|';
-  for (const name in view.privateState) key += `${name}=${view.privateState[name]};`;
+  for (const name in view.privateState) key += `${name}=${String(view.privateState[name])};`;
   return key;
 }
 
@@ -27,7 +27,7 @@ export class QTable {
 
   entry(state: string, action: Action): QEntry {
     let row = this.states.get(state);
-    if (!row) this.states.set(state, (row = new Map()));
+    if (!row) this.states.set(state, (row = new Map<Action, QEntry>()));
     let cell = row.get(action);
     if (!cell) row.set(action, (cell = { q: this.initialQ, qbar: this.initialQ, n: 0 }));
     return cell;

@@ -10,7 +10,7 @@ import {
   type Transition,
 } from '@baton/core';
 import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, type Exploration } from './exploration.ts';
-import { QTable, tabularKey, type SerializedTable } from './qtable.ts';
+import { QTable, tabularKey } from './qtable.ts';
 
 /** Step size alpha = c / (n(z,o) + n0)^omega, omega in (0.5, 1] (Robbins-Monro). */
 export interface StepSize {
@@ -135,10 +135,7 @@ export class TabularIcqHead implements HandoffHead {
   /** Restores a saved head (warm start). `overrides` may change schedules, e.g. to keep exploring less. */
   static fromJSON(data: unknown, overrides: Partial<TabularIcqConfig> = {}): TabularIcqHead {
     const parsed = parseSerialized(data, 'icq-tabular');
-    const head = new TabularIcqHead(
-      { ...parsed.config, ...overrides },
-      QTable.fromJSON(parsed.table as SerializedTable, parsed.config.initialQ),
-    );
+    const head = new TabularIcqHead({ ...parsed.config, ...overrides }, QTable.fromJSON(parsed.table, parsed.config.initialQ));
     head.episodes = parsed.episodes;
     head.updates = parsed.updates;
     return head;

@@ -22,6 +22,9 @@ let episodes = 0;
 for (let seed = 1; seed <= 50; seed++, episodes++) await runtime.runEpisode({ seed, input: relayInput() });
 const neural = await ensureTfBackend().then(
   (backend) => ({ backend }),
-  (error: { name?: string; code?: string; message?: string }) => ({ name: error.name, code: error.code, message: error.message }),
+  (error: unknown) => {
+    const { name, code, message } = error as { name?: string; code?: string; message?: string };
+    return { name, code, message };
+  },
 );
 console.log(JSON.stringify({ episodes, neural }));

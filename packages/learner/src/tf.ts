@@ -42,15 +42,20 @@ async function pick(): Promise<TfBackend> {
   });
   const forced = process.env.BATON_TF_BACKEND as TfBackend | undefined;
   if (!forced || forced === 'tensorflow') {
+    let native = false;
     try {
-      // Optional: not a dependency of Baton. Installed by users who want native speed.
-      await import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string);
-      if (await tf.setBackend('tensorflow')) return finish('tensorflow');
+      // Optional: not a dependency of Baton. Installed by users who want native speed. Named through a variable so
+      // the compiler does not look for its types.
+      const tfNode: string = '@tensorflow/tfjs-node';
+      await import(/* @vite-ignore */ tfNode);
+      native = await tf.setBackend('tensorflow');
     } catch {
       if (forced) throw new Error('BATON_TF_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
     }
+    if (native) return finish('tensorflow');
   }
   if (!forced || forced === 'wasm') {
+    let ok = false;
     try {
       // In Node the emscripten loader reads the .wasm files beside its own script; no paths to set. It also installs
       // process-wide uncaughtException/unhandledRejection handlers that dump its whole source on any error: remove them.
@@ -59,15 +64,15 @@ async function pick(): Promise<TfBackend> {
         unhandledRejection: process.listeners('unhandledRejection'),
       };
       await import('@tensorflow/tfjs-backend-wasm');
-      const ok = await tf.setBackend('wasm');
+      ok = await tf.setBackend('wasm');
       for (const listener of process.listeners('uncaughtException'))
         if (!before.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
       for (const listener of process.listeners('unhandledRejection'))
         if (!before.unhandledRejection.includes(listener)) process.removeListener('unhandledRejection', listener);
-      if (ok) return finish('wasm');
     } catch (error) {
       if (forced) throw error;
     }
+    if (ok) return finish('wasm');
   }
   await tf.setBackend('cpu');
   return finish('cpu');

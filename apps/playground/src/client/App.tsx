@@ -24,7 +24,7 @@ export function App() {
   const source = useRef<EventSource | null>(null);
 
   useEffect(() => {
-    api.workflows().then(setWorkflows, (e: Error) => setError(e.message));
+    api.workflows().then(setWorkflows, (e: unknown) => setError((e as Error).message));
     const onHash = () => setView(viewOf(window.location.hash));
     window.addEventListener('hashchange', onHash);
     return () => {
@@ -101,22 +101,26 @@ export function App() {
             <SettingsPanel
               workflows={workflows}
               status={status}
-              onStart={async (settings) => {
-                try {
-                  setError(null);
-                  follow(await api.start(settings));
-                } catch (e) {
-                  setError((e as Error).message);
-                }
-              }}
-              onControl={async (action) => {
-                if (!status) return;
-                try {
-                  setStatus(await api.control(status.id, action));
-                } catch (e) {
-                  setError((e as Error).message);
-                }
-              }}
+              onStart={(settings) =>
+                void (async () => {
+                  try {
+                    setError(null);
+                    follow(await api.start(settings));
+                  } catch (e) {
+                    setError((e as Error).message);
+                  }
+                })()
+              }
+              onControl={(action) =>
+                void (async () => {
+                  if (!status) return;
+                  try {
+                    setStatus(await api.control(status.id, action));
+                  } catch (e) {
+                    setError((e as Error).message);
+                  }
+                })()
+              }
             />
           )}
         </section>

@@ -123,14 +123,14 @@ export function AuditBrowser({ refresh, current }: { refresh: number; current: s
         setLogs(l);
         if (current && refresh > 0 && l.some((x) => x.name === current)) void show(current);
       },
-      (e: Error) => setError(e.message),
+      (e: unknown) => setError((e as Error).message),
     );
   }, [refresh, current]);
 
   return (
     <div className="audit-browser">
       <div className="log-list">
-        <button type="button" onClick={() => api.auditLogs().then(setLogs)}>
+        <button type="button" onClick={() => void api.auditLogs().then(setLogs, (e: unknown) => setError((e as Error).message))}>
           Refresh
         </button>
         {logs.length === 0 && <div className="hint">no logs yet: training runs write one</div>}

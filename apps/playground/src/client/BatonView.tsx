@@ -23,7 +23,10 @@ export function BatonView({ agents, episode, seen }: { agents: WorkflowInfo['age
     // A new episode replaces the one being animated; the stream itself is throttled by the server.
     const timer = setInterval(() => {
       const e = steps[i++] as BatonEvent | undefined;
-      if (!e) return clearInterval(timer);
+      if (!e) {
+        clearInterval(timer);
+        return;
+      }
       switch (e.type) {
         case 'episode-start':
           setHolder(e.entry);
@@ -43,8 +46,11 @@ export function BatonView({ agents, episode, seen }: { agents: WorkflowInfo['age
         case 'episode-end':
           setOutcome((o) => `${o} · return ${e.return.toFixed(3)}`);
           break;
-        default:
-          break;
+        case 'work-start':
+        case 'work-end':
+        case 'scalar-return':
+        case 'error':
+          break; // filtered out above
       }
     }, STEP_MS);
     return () => clearInterval(timer);

@@ -13,7 +13,7 @@ const COLORS: Record<string, string> = {
   'always-weak': '#d97706',
   'always-strong': '#059669',
 };
-const colorOf = (m: string, i: number) => COLORS[m] ?? (['#0ea5e9', '#84cc16', '#f43f5e'][i % 3] as string);
+const colorOf = (m: string, i: number): string => COLORS[m] ?? (['#0ea5e9', '#84cc16', '#f43f5e'][i % 3] as string);
 
 /** Mean normalized return per method with a 95% band across seeds, and the optimum at 1. */
 export function LearningCurves({ curves }: { curves: Curves }) {

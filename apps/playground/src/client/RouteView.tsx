@@ -141,7 +141,7 @@ export function RouteBench() {
   const [view, setView] = useState<RouteView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.route().then(setView, (e: Error) => setError(e.message));
+    api.route().then(setView, (e: unknown) => setError((e as Error).message));
   }, []);
   if (error)
     return (

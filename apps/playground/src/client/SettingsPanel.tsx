@@ -130,7 +130,8 @@ export function SettingsPanel({ workflows, status, onStart, onControl }: Props) 
       {status && (
         <div className="status" data-state={status.state}>
           <div>
-            <span className={`pill ${status.state}`}>{status.state}</span> {status.method ? `${status.method}, seed ${status.seed}` : ''}
+            <span className={`pill ${status.state}`}>{status.state}</span>{' '}
+            {status.method ? `${status.method}, seed ${String(status.seed)}` : ''}
           </div>
           <progress max={status.episodesTotal} value={status.episodesDone} />
           <div className="hint">

@@ -157,12 +157,12 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
       };
 
       return {
-        async createLearner(method, seed): Promise<Learner> {
+        async createLearner(method, _seed): Promise<Learner> {
           if (!(METHODS as readonly string[]).includes(method)) throw new Error(`unknown method ${method}`);
           const m = method as MathMethod;
           const learns = m === 'icq-linear';
           const heads: Record<string, HandoffHead> = learns
-            ? { ...newCascadeHeads(workflow as ReturnType<typeof cascadeWorkflow>, ONLINE_LEARNING) }
+            ? { ...newCascadeHeads(workflow, ONLINE_LEARNING) }
             : m === 'always-weak'
               ? weakOnly()
               : m === 'always-strong'
@@ -172,11 +172,10 @@ export function mathPlaygroundWorkflow(options: MathPlaygroundOptions = {}): Pla
           const quiet = new InProcessRuntime({ workflow, heads });
           const watched = new InProcessRuntime({ workflow, heads, sinks: [(e) => tap?.(e)] });
           const evaluate = async (): Promise<Evaluation> => {
-            if (!learns) return fixed[m as Exclude<MathMethod, 'icq-linear'>];
+            if (!learns) return fixed[m];
             const g = await greedy(heads);
             return { score: normalize(mean(g.returns)), extras: g.extras };
           };
-          void seed;
           return {
             learns,
             heads,

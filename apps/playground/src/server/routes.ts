@@ -99,6 +99,7 @@ export function apiRoutes(options: ApiOptions, runs: Map<string, TrainingRun>) {
             wake?.();
           });
           let closed = false;
+          const isClosed = (): boolean => closed; // a call, not a read: onAbort sets it while the loop below awaits
           stream.onAbort(() => {
             closed = true;
             wake?.();
@@ -111,7 +112,7 @@ export function apiRoutes(options: ApiOptions, runs: Map<string, TrainingRun>) {
           await send({ type: 'curves', runId: run.id, curves });
           await send({ type: 'status', status });
           try {
-            while (!closed) {
+            while (!isClosed()) {
               const m = queue.shift();
               if (!m) {
                 if (run.finished) break;
@@ -120,7 +121,7 @@ export function apiRoutes(options: ApiOptions, runs: Map<string, TrainingRun>) {
                   setTimeout(resolve, 15_000); // heartbeat
                 });
                 wake = null;
-                if (!queue.length && !closed) await stream.writeSSE({ event: 'ping', data: '{}' });
+                if (!queue.length && !isClosed()) await stream.writeSSE({ event: 'ping', data: '{}' });
                 continue;
               }
               await send(m);

@@ -121,7 +121,7 @@ export class TrainingRun {
   /** method -> checkpoint index -> per-seed scores. */
   private readonly scores = new Map<string, number[][]>();
   /** method -> checkpoint index -> per-seed extra figures. */
-  private readonly extras = new Map<string, Record<string, number>[][]>();
+  private readonly extras = new Map<string, (Record<string, number> | undefined)[][]>(); // sparse: by seed index
   private resume: (() => void) | null = null;
   private readonly listeners = new Set<(m: RunMessage) => void>();
   /** The last few sampled episodes, so a browser that subscribes late still sees handoffs. */

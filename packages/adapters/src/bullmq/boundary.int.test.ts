@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Queue } from 'bullmq';
-import { defineWorkflow, type BatonError, type BatonEvent } from '@baton/core';
+import { defineWorkflow, type BatonError } from '@baton/core';
 import { TabularIcqHead } from '@baton/learner';
 import { BullmqRuntime, connectRedis, queueName, redisKeys, type WorkflowDefinition } from '@baton/adapters';
 import { deploy, relayDefinition } from '@baton/adapters/test';
@@ -35,7 +35,7 @@ describe('what crosses the process boundary', () => {
       const results = await deployment.runtime.runEpisodes({ count: 12, seed: 40, input: () => ({ progress: 0, quality: 0 }) });
       expect(results.reduce((n, r) => n + r.handoffs, 0)).toBeGreaterThan(5);
       const handoffsBy = new Map<string, Set<string>>();
-      for (const e of deployment.events as BatonEvent[])
+      for (const e of deployment.events)
         if (e.type === 'handoff') handoffsBy.set(e.from, (handoffsBy.get(e.from) ?? new Set()).add(e.handoffId));
       for (const agent of definition.workflow.agents) {
         const queue = new Queue(queueName(deployment.keys, agent.id), { connection: redis, prefix: deployment.keys.prefix });
@@ -140,9 +140,7 @@ describe('what crosses the process boundary', () => {
       await working;
       controller.abort();
       await expect(episode).rejects.toMatchObject({ code: 'episode.aborted' });
-      const deadline = Date.now() + 5000;
-      while (!sawAbort && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(sawAbort).toBe(true);
+      await vi.waitFor(() => expect(sawAbort).toBe(true), { timeout: 5000, interval: 20 });
     } finally {
       await deployment.stop();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, type Action } from '@baton/core';
+import { Rng } from '@baton/core';
 import { ensureTfBackend } from '@baton/learner';
 import { connectRedis, loadStoredHead, redisKeys, type TracedOp } from '@baton/adapters';
 import { decisionTrail, deploy, inProcessTwin, relayDefinition, type RelayHeads } from '@baton/adapters/test';
@@ -83,7 +83,7 @@ describe('BullMQ runtime with episodes interleaved', () => {
         for (const op of ops) {
           if ('decide' in op) {
             const { view, legal, explore, rng, decision } = op.decide;
-            const again = head.decide(view, legal as Action[], { rng: Rng.fromState(rng), explore });
+            const again = head.decide(view, legal, { rng: Rng.fromState(rng), explore });
             expect(again).toEqual(decision);
             decisions += 1;
           } else if ('learn' in op) head.learn(op.learn);

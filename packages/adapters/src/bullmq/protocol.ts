@@ -12,7 +12,7 @@ export interface WorkflowDefinition<T = unknown> {
   /** The head `agentId` saved after its last applied update (a restarted worker resumes from it). */
   loadHead(agentId: string, snapshot: unknown): HandoffHead;
   /** The first artifact value of episode `index` (what `baton run` feeds the workflow). */
-  input?(index: number): T;
+  readonly input?: (index: number) => T;
 }
 
 /** Key layout shared by workers and the episode driver. Every name lives under `<prefix>:<workflowKey>`. */

@@ -180,7 +180,7 @@ export class BullmqRuntime<T> implements Runtime<T> {
 
   /** Runs `count` episodes (one at a time unless `concurrency` says otherwise) and returns their results in order. */
   async runEpisodes(options: EpisodesOptions<T>): Promise<EpisodeResult<T>[]> {
-    const results: EpisodeResult<T>[] = new Array(options.count);
+    const results = new Array<EpisodeResult<T>>(options.count);
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < options.count) {

@@ -62,15 +62,14 @@ export class InvalidJobError extends BatonError {
   }
 }
 
-function parser<T>(schema: z.ZodType, what: string): (data: unknown) => T {
-  return (data) => {
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw new InvalidJobError(what, parsed.error);
-    return data as T;
-  };
+/** `data` if it passes `schema` (the parsed copy is discarded: the data is returned as sent, key order intact). */
+function checked(schema: z.ZodType, what: string, data: unknown): unknown {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new InvalidJobError(what, parsed.error);
+  return data;
 }
 
-/** Checks an agent queue's job data (the parsed copy is discarded: the data is returned as sent, key order intact). */
-export const parseAgentJob: (data: unknown) => AgentJob = parser(agentJob, 'agent job');
-export const parseResultJob: (data: unknown) => ResultJob = parser(resultJob, 'result job');
-export const parseInboxEntry: (data: unknown) => InboxEntry = parser(inboxEntry, 'inbox entry');
+/** Checks an agent queue's job data. */
+export const parseAgentJob = (data: unknown): AgentJob => checked(agentJob, 'agent job', data) as AgentJob;
+export const parseResultJob = (data: unknown): ResultJob => checked(resultJob, 'result job', data) as ResultJob;
+export const parseInboxEntry = (data: unknown): InboxEntry => checked(inboxEntry, 'inbox entry', data) as InboxEntry;

@@ -406,7 +406,10 @@ export class AgentWorker<T> {
       const arrived = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
         const list = this.arrivals.get(episodeId) ?? [];
-        list.push(() => (clearTimeout(timer), resolve()));
+        list.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
         this.arrivals.set(episodeId, list);
       });
       await this.readSoon();
@@ -714,9 +717,8 @@ export class AgentWorker<T> {
       error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) return;
     const data: unknown = job.data;
-    const ctx = typeof data === 'object' && data !== null && 'ctx' in data ? (data as { ctx: unknown }).ctx : undefined;
-    const episodeId =
-      typeof ctx === 'object' && ctx !== null && 'episodeId' in ctx ? String((ctx as { episodeId: unknown }).episodeId) : undefined;
+    const ctx = typeof data === 'object' && data !== null && 'ctx' in data ? data.ctx : undefined;
+    const episodeId = typeof ctx === 'object' && ctx !== null && 'episodeId' in ctx ? String(ctx.episodeId) : undefined;
     const code = error.message.startsWith('episode ') && error.message.endsWith('was aborted') ? 'episode.aborted' : codeOf(error);
     this.report(asBatonError(code, error), { jobId: job.id, ...(episodeId ? { episodeId } : {}) });
     if (!episodeId) return;
@@ -733,7 +735,10 @@ const NO_VIEW = Object.freeze({ projection: Object.freeze({}), privateState: Obj
 
 /** Whether this is the job's first delivery (not a retry, not a stalled job moved back). */
 function firstDelivery(job: Job): boolean {
-  return job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0 && (job.attemptsStarted ?? 1) <= 1;
+  // Typed as always there, but a job that an older BullMQ wrote has neither counter.
+  const stalled = job.stalledCounter as number | undefined;
+  const started = job.attemptsStarted as number | undefined;
+  return job.attemptsMade === 0 && (stalled ?? 0) === 0 && (started ?? 1) <= 1;
 }
 
 function resultJob(keys: KeySpace, data: ResultJob): OutboxJob {

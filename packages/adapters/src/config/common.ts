@@ -91,11 +91,11 @@ export function checkGraph(config: GraphFields, ctx: z.RefinementCtx): void {
   for (const [from, targets] of Object.entries(config.successors ?? {})) {
     if (!Array.isArray(targets)) continue;
     if (!known.has(from)) ctx.addIssue({ code: 'custom', path: ['successors', from], message: `no agent "${from}" (agents: ${listed})` });
-    targets.forEach((to, i) => {
+    targets.forEach((to: unknown, i) => {
       const at = ['successors', from, i];
-      if (!known.has(to)) ctx.addIssue({ code: 'custom', path: at, message: `no agent "${to}" (agents: ${listed})` });
+      if (!known.has(to as string)) ctx.addIssue({ code: 'custom', path: at, message: `no agent "${String(to)}" (agents: ${listed})` });
       else if (to === from) ctx.addIssue({ code: 'custom', path: at, message: 'an agent cannot hand to itself' });
-      else if (targets.indexOf(to) !== i) ctx.addIssue({ code: 'custom', path: at, message: `"${to}" is listed twice` });
+      else if (targets.indexOf(to) !== i) ctx.addIssue({ code: 'custom', path: at, message: `"${String(to)}" is listed twice` });
     });
   }
   for (const [id, agent] of Object.entries(config.agents))

@@ -85,7 +85,7 @@ describe('model bindings', () => {
   });
 
   it("says where each binding's key comes from without reading it", () => {
-    const source = (b: Partial<ModelBinding>) => keySourceOf({ provider: 'openai', ...b } as ModelBinding);
+    const source = (b: Partial<ModelBinding>) => keySourceOf({ provider: 'openai', ...b });
     expect(source({})).toBe('OPENAI_API_KEY');
     expect(source({ provider: 'anthropic' })).toBe('ANTHROPIC_API_KEY');
     expect(source({ baseURL: 'https://proxy.example/v1' })).toBeUndefined();

@@ -59,7 +59,7 @@ export function readHeadsFile(path: string, field = '--heads'): HeadsSnapshot {
  * The saved heads of `path` as live heads of `definition`: one per agent of its workflow, no more, no less, and
  * trained in a workflow of the same name.
  */
-export function loadHeadsFor(definition: WorkflowDefinition<unknown>, path: string, field = '--heads'): Record<string, HandoffHead> {
+export function loadHeadsFor(definition: WorkflowDefinition, path: string, field = '--heads'): Record<string, HandoffHead> {
   const saved = readHeadsFile(path, field);
   const { workflow } = definition;
   if (saved.workflow !== workflow.name)

@@ -21,6 +21,7 @@ import { defineWorkflow, UserError, type Action, type AgentOption, type ModelAda
 import { LinearIcqHead } from '@baton/learner';
 import { z } from 'zod';
 import type { WorkflowDefinition } from '../bullmq/protocol.ts';
+import type { ReplayDataset } from '../replay/records.ts';
 import { bindingFields, bindingOf, checkBinding, modelFromBinding, type BindingContext } from './binding.ts';
 import { commonConfigFields, checkGraph, type ConfigContext } from './common.ts';
 import type { Problem } from './problems.ts';
@@ -106,9 +107,9 @@ export function mathDefinition(
   context: ConfigContext & { readonly problems?: readonly Problem[] },
 ): WorkflowDefinition<MathDraft> & { models: Record<string, ModelAdapter> } {
   const ids = Object.keys(config.agents);
-  const entry = config.entry ?? (ids[0] as string);
+  const entry: string = config.entry ?? (ids[0] as string);
   const costWeight = config.costWeight ?? 0;
-  const datasets = new Map();
+  const datasets = new Map<string, ReplayDataset>();
   const models: Record<string, ModelAdapter> = {};
   const bindingContext = (id: string): BindingContext => ({
     field: `agents.${id}`,

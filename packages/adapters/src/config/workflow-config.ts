@@ -18,7 +18,7 @@ export const workflowConfigSchema = z.discriminatedUnion('workflow', [mathConfig
 export type WorkflowConfig = z.infer<typeof workflowConfigSchema>;
 
 /** A config's workflow, ready to run: its definition plus the model each agent calls (for the run's header). */
-export type ConfiguredDefinition = WorkflowDefinition<unknown> & { readonly models: Readonly<Record<string, ModelAdapter>> };
+export type ConfiguredDefinition = WorkflowDefinition & { readonly models: Readonly<Record<string, ModelAdapter>> };
 
 /** What a config needs to become a definition: where keys and relative paths come from, and the problems if any. */
 export interface DefinitionContext extends ConfigContext {
@@ -26,10 +26,8 @@ export interface DefinitionContext extends ConfigContext {
 }
 
 export function configuredDefinition(config: WorkflowConfig, context: DefinitionContext): ConfiguredDefinition {
-  switch (config.workflow) {
-    case 'math':
-      return mathDefinition(config, context) as unknown as ConfiguredDefinition;
-  }
+  // One kind so far (config.workflow is 'math'); a second makes this a switch on config.workflow.
+  return mathDefinition(config, context) as unknown as ConfiguredDefinition;
 }
 
 /** A config file read and checked, with the folder its relative paths start from. */
@@ -153,7 +151,8 @@ function nearestKey(key: string): string | undefined {
 function collectKeys(schema: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(schema)) for (const item of schema) collectKeys(item, into);
   else if (schema !== null && typeof schema === 'object') {
-    for (const [key, value] of Object.entries(schema)) {
+    const entries: [string, unknown][] = Object.entries(schema);
+    for (const [key, value] of entries) {
       if (key === 'properties' && value !== null && typeof value === 'object') for (const name of Object.keys(value)) into.add(name);
       collectKeys(value, into);
     }

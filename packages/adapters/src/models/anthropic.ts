@@ -170,6 +170,8 @@ async function streamed(
       case 'message_stop':
         stopped = true;
         break;
+      case 'content_block_stop':
+      case 'ping':
       default:
         break;
     }

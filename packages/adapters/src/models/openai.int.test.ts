@@ -192,7 +192,7 @@ describe('createOpenAIModel against the wire server', () => {
     const model = createOpenAIModel({ model: 'gpt-4o-mini', apiKey: KEY, baseURL: server.openaiBaseURL });
     const error = await model.generate(ask).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401 });
-    expect(String((error as Error).message)).not.toContain(KEY);
+    expect((error as Error).message).not.toContain(KEY);
     expect((error as ProviderError).providerMessage).not.toContain(KEY);
   });
 

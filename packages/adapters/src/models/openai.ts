@@ -195,6 +195,7 @@ function requestParams(
     messages: messages.map(toOpenAIMessage),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     ...(options.maxTokens === undefined ? {} : { [maxTokensField]: options.maxTokens }),
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- OpenAI calls it beta, best effort; vLLM and llama.cpp honour it
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.json ? { response_format: { type: 'json_object' as const } } : {}),
     ...(options.tools?.length

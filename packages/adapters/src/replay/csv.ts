@@ -36,13 +36,13 @@ export function readCsv(file: string): { header: string[]; rows: CsvRow[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   let header: string[] = [];
   try {
-    records = parse(text, {
+    records = parse<{ record: Record<string, string>; info: { lines: number } }>(text, {
       columns: (h: string[]) => (header = h),
       info: true,
       relax_quotes: false,
       skip_empty_lines: true,
       bom: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    });
   } catch (error) {
     const e = error as { lines?: number; column?: number; message: string };
     throw new UserError(`${file}:${e.lines ?? '?'}${e.column === undefined ? '' : `:${e.column}`}: ${e.message}`, {

@@ -55,23 +55,25 @@ export function loadRouteLLM(dirOrFiles: string | RouteLLMFiles): RouteLLMDatase
   if (models.length === 0) throw new UserError(`${files.responses}:1: no model columns`, { field: 'data', code: 'user.bad-data' });
 
   const gold = new Map<string, number>();
-  if (files.gold) {
-    readJsonl(files.gold).forEach((row, i) => {
+  const goldFile = files.gold;
+  if (goldFile) {
+    readJsonl(goldFile).forEach((row, i) => {
       const r = row as { question?: unknown; answer?: unknown };
       if (typeof r.question !== 'string' || typeof r.answer !== 'string')
-        throw new UserError(`${files.gold}:${i + 1}: needs string "question" and "answer"`, { field: 'data', code: 'user.bad-data' });
+        throw new UserError(`${goldFile}:${i + 1}: needs string "question" and "answer"`, { field: 'data', code: 'user.bad-data' });
       const g = parseGold(r.answer);
       if (g === undefined)
-        throw new UserError(`${files.gold}:${i + 1}: answer has no "#### <number>"`, { field: 'data', code: 'user.bad-data' });
+        throw new UserError(`${goldFile}:${i + 1}: answer has no "#### <number>"`, { field: 'data', code: 'user.bad-data' });
       gold.set(promptKey(r.question), g);
     });
   }
   const contaminated = new Set<string>();
-  if (files.contaminated) {
-    readJsonl(files.contaminated).forEach((row, i) => {
+  const contaminatedFile = files.contaminated;
+  if (contaminatedFile) {
+    readJsonl(contaminatedFile).forEach((row, i) => {
       const p = (row as { eval_prompt?: unknown }).eval_prompt;
       if (typeof p !== 'string')
-        throw new UserError(`${files.contaminated}:${i + 1}: needs a string "eval_prompt"`, { field: 'data', code: 'user.bad-data' });
+        throw new UserError(`${contaminatedFile}:${i + 1}: needs a string "eval_prompt"`, { field: 'data', code: 'user.bad-data' });
       contaminated.add(promptKey(p));
     });
   }

@@ -102,7 +102,8 @@ function costOf(calls: readonly GenerateResult[]): JudgeCost {
  */
 export function createJudge(config: JudgeConfig): Judge {
   const { model, rubric } = config;
-  if (!model || typeof model.generate !== 'function') throw new UserError('must be a ModelAdapter', { field: 'judge.model' });
+  const given = model as Partial<ModelAdapter> | undefined; // plain-JS callers can pass anything
+  if (!given || typeof given.generate !== 'function') throw new UserError('must be a ModelAdapter', { field: 'judge.model' });
   const id = config.id ?? `${model.provider}/${model.model}`;
   const callOptions = {
     temperature: 0,

@@ -72,7 +72,9 @@ export function spread(values: readonly number[], weights: readonly number[]): {
  * const { score, disagreement, reward } = await panel.grade({ task, response });
  */
 export function createJudgePanel(config: PanelConfig): JudgePanel {
-  if (!config.judges?.length) throw new UserError('at least one judge is required', { field: 'panel.judges' });
+  // Checked as a plain-JS caller may write it: the list can be missing.
+  if (!(config.judges as PanelConfig['judges'] | undefined)?.length)
+    throw new UserError('at least one judge is required', { field: 'panel.judges' });
   const entries = config.judges.map((j) => ('judge' in j ? j : { judge: j, weight: 1 }));
   entries.forEach((e, i) => {
     if (!(Number.isFinite(e.weight) && e.weight > 0))

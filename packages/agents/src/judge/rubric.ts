@@ -42,7 +42,9 @@ export interface AxisScore {
 export function defineRubric(config: RubricConfig): Rubric {
   if (!config.id) throw new UserError('is required', { field: 'rubric.id' });
   if (!config.version) throw new UserError('is required (verdicts record it)', { field: 'rubric.version' });
-  if (!config.axes?.length) throw new UserError('at least one axis is required', { field: 'rubric.axes' });
+  // Checked as a plain-JS caller may write it: the list can be missing.
+  if (!(config.axes as RubricConfig['axes'] | undefined)?.length)
+    throw new UserError('at least one axis is required', { field: 'rubric.axes' });
   const scale = config.scale ?? { min: 0, max: 10 };
   if (!(Number.isInteger(scale.min) && Number.isInteger(scale.max) && scale.max > scale.min)) {
     throw new UserError(`must be integers with max > min, got ${scale.min}..${scale.max}`, { field: 'rubric.scale' });

@@ -93,7 +93,7 @@ async function launch(
   const outputClosed = Promise.all([once(stdout, 'close'), once(stderr, 'close')]);
   let statusText = '';
   status.on('data', (chunk: Buffer) => (statusText += chunk.toString('utf8')));
-  let timedOut = false;
+  let timedOut = false as boolean; // set by the timer (a plain `false` would be narrowed to it below)
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(group);

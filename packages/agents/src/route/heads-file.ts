@@ -159,6 +159,7 @@ export function loadRouteHeads(json: unknown): LoadedRouteHeads {
     const snapshot = file.heads[agent] as RouteHeadsFile['heads'][string];
     const loaded = new Map<unknown, HandoffHead>(Object.entries(snapshot.heads).map(([gate, sub]) => [sub, loadSub(sub, gate)]));
     // A position the saved head never reached gets the sub-head training would have made there.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- routeHead gates icq and independent-mc, the file's learners
     const fresh = routeHead(workflow, agent, file.learner) as GatedHead;
     heads[agent] = GatedHead.fromJSON(
       snapshot,

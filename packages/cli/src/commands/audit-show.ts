@@ -44,9 +44,7 @@ export function eventColumns(e: BatonEvent): EventColumns {
       return { time, actor: e.agent, what: parts.join(', ') };
     }
     case 'decision': {
-      const q = e.legal
-        .map((a) => `${a}${a === e.action ? '*' : ''}=${e.qValues[a] === undefined ? '?' : num(e.qValues[a] as number)}`)
-        .join(', ');
+      const q = e.legal.map((a) => `${a}${a === e.action ? '*' : ''}=${e.qValues[a] === undefined ? '?' : num(e.qValues[a])}`).join(', ');
       return { time, actor: e.agent, what: `decides ${e.action} (${e.explored ? 'explored' : 'greedy'}); Q: ${q}` };
     }
     case 'handoff':

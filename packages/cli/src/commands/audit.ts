@@ -15,7 +15,7 @@ import {
 import { checkAuditFile } from './audit-read.ts';
 import { formatTimeline, usd } from './audit-show.ts';
 import { outputFile } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { terminalSafe } from '../terminal.ts';
 
 /** Reads the HMAC key from the env var named by --key-env; naming an unset var is a usage error. */
@@ -59,14 +59,14 @@ export function formatVerdict(result: VerifyResult, keyChecked: boolean): string
   const trust = !result.signed ? UNSIGNED : !keyChecked ? KEY_NOT_CHECKED : undefined;
   if (result.ok) {
     const what = `${result.records} records${result.sealed ? ', sealed' : ''}`;
-    if (trust) return [`intact, ${trust}: ${what}; head ${result.head}`];
+    if (trust) return [`intact, ${trust}: ${what}; head ${String(result.head)}`];
     // A mac covers its record and every one before it: on a live log, records after the last signed checkpoint
     // chain, but the key does not vouch for them yet.
     if (through < result.records)
       return [
-        `intact: ${what}, HMAC checked through line ${through}; lines ${through + 1}-${result.records} chain but no signed checkpoint covers them yet; head ${result.head}`,
+        `intact: ${what}, HMAC checked through line ${through}; lines ${through + 1}-${result.records} chain but no signed checkpoint covers them yet; head ${String(result.head)}`,
       ];
-    return [`intact: ${what}, HMAC checked; head ${result.head}`];
+    return [`intact: ${what}, HMAC checked; head ${String(result.head)}`];
   }
   const lines: string[] = [];
   if (result.firstBad) lines.push(`TAMPERED at line ${result.firstBad.line}: ${result.firstBad.reason}`);
@@ -113,7 +113,7 @@ export function register(program: Command): void {
       const hmacKey = keyFrom(opts.keyEnv);
       const size = await checkAuditFile(file);
       // A bar for a log that takes a while (~400k records/s here): bytes checked of the file's size, on a terminal.
-      const progress = createProgress('verify', Boolean(process.stderr.isTTY) && size > PROGRESS_BYTES, { units: 'bytes' });
+      const progress = createProgress('verify', stderrIsTTY() && size > PROGRESS_BYTES, { units: 'bytes' });
       const result = await verifyAuditLog(file, {
         ...(hmacKey === undefined ? {} : { hmacKey }),
         requireSeal: !opts.live,

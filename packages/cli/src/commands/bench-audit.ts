@@ -11,7 +11,7 @@ import { InProcessRuntime, Rng, UserError, type EventSink } from '@baton/core';
 import { relayInput, relayRuntime } from '@baton/core/test';
 import { methodHeads, syntheticInput, syntheticWorkflow } from '@baton/learner';
 import { outputFile, positiveInt } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { benchCommand } from './bench.ts';
 
 const BENCH_KEY = 'bench-hmac-key-0123456789abcdef';
@@ -279,7 +279,7 @@ export function register(program: Command): void {
             workloads = workloads.filter((w) => w !== 'gsm8k');
           }
         }
-        const progress = createProgress('bench audit', Boolean(process.stderr.isTTY) || opts.progress === true);
+        const progress = createProgress('bench audit', stderrIsTTY() || opts.progress === true);
         const rounds = opts.rounds * workloads.length;
         let roundsDone = 0;
         progress.update(0, rounds, `${workloads[0] ?? ''} rounds`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { runGsm8kBench, type Estimate, type Gsm8kBenchResult } from '../gsm8k/bench.ts';
 import { ROUTING_TERMS } from '../gsm8k/metrics.ts';
 import { finiteNumber, outputFile, positiveInt, STRONG_CALL_PENALTY } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { table } from './synthetic-format.ts';
 import { benchCommand } from './bench.ts';
 
@@ -124,7 +124,7 @@ export function register(program: Command): void {
         if (opts.folds < 2) throw new UserError('must be at least 2', { field: '--folds' });
         if (opts.ablationFolds < 2) throw new UserError('must be at least 2', { field: '--ablation-folds' });
         const dataset = loadRouteLLM(opts.data);
-        const progress = createProgress('bench gsm8k', Boolean(process.stderr.isTTY) || opts.progress === true);
+        const progress = createProgress('bench gsm8k', stderrIsTTY() || opts.progress === true);
         const result = await runGsm8kBench(dataset, {
           folds: opts.folds,
           epochs: opts.epochs,

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { outputFile, positiveInt } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { benchCommand, loadWorkspacePackage } from './bench.ts';
 
 interface OverheadFlags {
@@ -36,7 +36,7 @@ export function register(program: Command): void {
         'bench/overhead',
         () => import('@baton/bench-overhead'),
       );
-      const progress = createProgress('bench overhead', Boolean(process.stderr.isTTY) || flags.progress === true);
+      const progress = createProgress('bench overhead', stderrIsTTY() || flags.progress === true);
       const result = await runOverheadBench({
         ...(flags.sizes ? { sizes: flags.sizes } : {}),
         ...(flags.rounds ? { rounds: flags.rounds } : {}),

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedTask } from '@baton/agents/route';
+import type { RouteBenchReport } from '@baton/agents/route-bench';
 import { writeWideCsv } from '@baton/adapters/test';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-support.ts';
@@ -56,17 +57,15 @@ describe('baton bench route', () => {
     expect(out).toMatch(/best-fixed-cascade\s+[\d.]+\s/);
     expect(out).toMatch(/acc@25%/);
     expect(out).toContain(`plot: ${join(dir, 'r.svg')}`);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RouteBenchReport;
     expect(report.split).toBe('test');
     expect(report.seeds).toBe(2);
-    expect(report.methods.map((m: { name: string }) => m.name)).toEqual(
-      expect.arrayContaining(['icq', 'independent-mc', 'ucb1', 'random']),
-    );
+    expect(report.methods.map((m) => m.name)).toEqual(expect.arrayContaining(['icq', 'independent-mc', 'ucb1', 'random']));
     expect(report.verdict).toMatch(/^icq vs best-fixed-cascade: /);
     expect(report.bestModel).toBe('x');
-    const fixed = report.methods.find((m: { name: string }) => m.name === 'best-fixed-cascade');
-    expect(fixed.accAtBudget['1']).toBe(1);
-    expect(fixed.costShareToBest).toBeCloseTo(0.7, 9);
+    const fixed = report.methods.find((m) => m.name === 'best-fixed-cascade');
+    expect(fixed?.accAtBudget['1']).toBe(1);
+    expect(fixed?.costShareToBest).toBeCloseTo(0.7, 9);
     expect(readFileSync(join(dir, 'r.svg'), 'utf8')).toMatch(/^<svg/);
   });
 

@@ -5,7 +5,7 @@ import { UserError } from '@baton/core';
 import type { Command } from 'commander';
 import { outputFile, positiveInt } from '../program.ts';
 import { userCwd, userPath } from '../paths.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { table } from './synthetic-format.ts';
 import { benchCommand } from './bench.ts';
 
@@ -14,8 +14,7 @@ const DATA_HINT =
   "get RouterBench's zero-shot CSVs from the public repository shuhao02/RouterDC, folder datasets/routerbench_zs/ " +
   '({arc_challenge,mbpp,winograde}_{train,test}.csv), keep them outside the repo and pass their folder as --data (see issue 13, Data)';
 
-const pct = (x: number | null | undefined): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(1)}`;
+const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : (x * 100).toFixed(1));
 const half = (ci: [number, number] | null | undefined): number | null => (ci ? (ci[1] - ci[0]) / 2 : null);
 const withCi = (mean: number | null | undefined, ci: [number, number] | null | undefined, scale: number, digits: number): string => {
   if (mean === null || mean === undefined || !Number.isFinite(mean)) return '-';
@@ -137,7 +136,7 @@ export function register(program: Command): void {
         const epochs = opts.epochs === undefined ? {} : { epochs: opts.epochs };
         const learned = bench.learnedMethods(epochs);
         const methods = pickMethods(bench.defaultRouteMethods(splits.train, learned), opts.methods);
-        const progress = createProgress('bench route', Boolean(process.stderr.isTTY) || opts.progress === true);
+        const progress = createProgress('bench route', stderrIsTTY() || opts.progress === true);
         const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.seed + i);
         const report = await bench.runRouteBench(splits, methods, {
           seeds,

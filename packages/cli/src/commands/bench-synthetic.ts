@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CHAIN_NOISE, KNOBS, runKnob, type KnobName } from '@baton/learner';
 import { finiteNumber, intChoice, outputFile, positiveInt } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { benchCommand } from './bench.ts';
 import { formatKnob } from './synthetic-format.ts';
 
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         progress?: boolean;
       }) => {
         const started = performance.now();
-        const progress = createProgress(`knob ${opts.knob}`, opts.progress ?? Boolean(process.stderr.isTTY));
+        const progress = createProgress(`knob ${opts.knob}`, opts.progress ?? stderrIsTTY());
         const result = await runKnob(opts.knob, {
           ...(opts.seeds ? { seeds: opts.seeds } : {}),
           ...(opts.episodes ? { episodes: opts.episodes } : {}),

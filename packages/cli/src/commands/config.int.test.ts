@@ -25,7 +25,10 @@ beforeAll(async () => {
           const [a, b] = (request.lastUserMessage.match(/\d+/g) ?? []).map(Number);
           const right = (a ?? 0) * (b ?? 0);
           const wrong = request.model === 'tiny-local' && (a ?? 0) % 2 === 0;
-          return { text: `${a} * ${b} = ${right}\n#### ${wrong ? right + 1 : right}`, usage: { inputTokens: 40, outputTokens: 12 } };
+          return {
+            text: `${String(a)} * ${String(b)} = ${right}\n#### ${wrong ? right + 1 : right}`,
+            usage: { inputTokens: 40, outputTokens: 12 },
+          };
         },
       },
     ],

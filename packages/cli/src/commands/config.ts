@@ -118,14 +118,16 @@ export function register(program: Command): void {
     .option('--out <file>', 'with --learn: where to save the heads', outputFile('--out'))
     .option('--json <file>', 'write the results as JSON', outputFile('--json'))
     .action(async (flags: RunConfigFlags, command: Command) => {
-      if (flags.config === undefined) command.help({ error: true });
+      // commander leaves the flag out when --config is not given
+      if ((flags.config as string | undefined) === undefined) command.help({ error: true });
       await runConfig(flags);
     });
   configOptions(trainCommand(program))
     .option('--out <file>', 'where to save the trained heads (default: heads.save in the config)', outputFile('--out'))
     .option('--epochs <n>', 'passes over the problems', positiveInt('--epochs'), 3)
     .action(async (flags: TrainConfigFlags, command: Command) => {
-      if (flags.config === undefined) command.help({ error: true });
+      // commander leaves the flag out when --config is not given
+      if ((flags.config as string | undefined) === undefined) command.help({ error: true });
       await trainConfig(flags);
     });
 

@@ -18,7 +18,7 @@ import {
   type MethodName,
 } from '@baton/learner';
 import { intChoice, outputFile, positiveInt } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { efficiencyCells, efficiencyLegend, scoreCell, table } from './synthetic-format.ts';
 
 /** The table the demo prints, one row per method, with what its columns mean. */
@@ -110,7 +110,7 @@ export function register(program: Command): void {
         relayStages: number;
       }) => {
         const started = performance.now();
-        const progress = createProgress('training', opts.progress ?? Boolean(process.stderr.isTTY));
+        const progress = createProgress('training', opts.progress ?? stderrIsTTY());
         const experiment = opts.threads === 2 ? runSyntheticExperimentOnTwoThreads : runSyntheticExperiment;
         const run = (auditSink?: EventSink) =>
           experiment({

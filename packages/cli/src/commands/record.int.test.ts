@@ -40,7 +40,7 @@ const answer: WireStep = {
     const [a, b] = (request.lastUserMessage.match(/\d+/g) ?? []).map(Number);
     const sum = (a ?? 0) + (b ?? 0);
     return {
-      text: `${a} + ${b} = ...\n#### ${request.model === 'small-model' && (a ?? 0) % 2 === 1 ? sum + 1 : sum}`,
+      text: `${String(a)} + ${String(b)} = ...\n#### ${request.model === 'small-model' && (a ?? 0) % 2 === 1 ? sum + 1 : sum}`,
       usage: { inputTokens: 10, outputTokens: 5 },
     };
   },

@@ -7,7 +7,7 @@ import { topCommand } from './top.ts';
 import { API_KEY_HELP } from '../help.ts';
 import { userPath } from '../paths.ts';
 import { finiteNumber, outputFile, positiveInt } from '../program.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, stderrIsTTY } from '../progress.ts';
 import { CallJournal } from '../record/journal.ts';
 import { recordCalls, type RecordModel } from '../record/recorder.ts';
 import { writeRecording } from '../record/write-csv.ts';
@@ -100,7 +100,7 @@ export function register(program: Command): void {
         console.log(`  ${name}: ${binding.provider} ${binding.model}, key ${key === undefined ? 'none' : `from ${key}`}`);
       }
       const journal = new CallJournal(`${flags.out}.journal.jsonl`);
-      const progress = createProgress(`record ${task}`, flags.progress ?? Boolean(process.stderr.isTTY));
+      const progress = createProgress(`record ${task}`, flags.progress ?? stderrIsTTY());
       let summary;
       try {
         summary = await recordCalls({

@@ -7,7 +7,7 @@ import { userPath } from '../paths.ts';
 import { loadWorkspacePackage } from './bench.ts';
 
 /** A failure to listen that the user caused (port taken, privileged, host not here) as a UserError naming the flag. */
-function listenError(error: unknown, host: string, port: number): unknown {
+function listenError<E>(error: E, host: string, port: number): E | UserError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE')
     return new UserError(`port ${port} on ${host} is in use; choose another with --port (0 takes any free port)`, { field: '--port' });

@@ -47,7 +47,7 @@ export function formatKnob(result: KnobResult): string {
   const out: string[] = [];
   if (result.knob === 'chain') {
     out.push(
-      `knob chain: ${result.describe}; grader noise ±${result.noise}; ${result.seeds} seeds x ${result.episodes} episodes per method and point.`,
+      `knob chain: ${result.describe}; grader noise ±${String(result.noise)}; ${result.seeds} seeds x ${result.episodes} episodes per method and point.`,
       'Scores are exact expected returns of each greedy policy, normalized: random = 0, optimum (backward induction) = 1.\n',
     );
     for (const [i, p] of result.points.entries()) {

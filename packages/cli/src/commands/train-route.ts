@@ -16,7 +16,7 @@ import {
 import { UserError } from '@baton/core';
 import { Option, type Command } from 'commander';
 import { finiteNumber, outputFile, positiveInt } from '../program.ts';
-import { createProgress, type Progress } from '../progress.ts';
+import { createProgress, stderrIsTTY, type Progress } from '../progress.ts';
 import { userPath } from '../paths.ts';
 import { trainCommand } from './run.ts';
 
@@ -124,7 +124,7 @@ async function trainRouteCommand(flags: TrainRouteFlags): Promise<void> {
     );
   }
   const best = bestModel(train);
-  const progress: Progress = createProgress('train route', flags.progress ?? Boolean(process.stderr.isTTY));
+  const progress: Progress = createProgress('train route', flags.progress ?? stderrIsTTY());
   const runs = flags.budget === undefined ? 1 : DEFAULT_LAMBDAS.length;
   const perRun = flags.epochs * train.prompts.length;
   let finished = 0;

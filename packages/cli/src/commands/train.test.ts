@@ -38,7 +38,7 @@ describe('baton train math --models', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/mid vs big/);
     expect(out).toMatch(/CPT\(50%\)=/);
-    expect(JSON.parse(readFileSync(heads, 'utf8')).models).toEqual({ weak: 'mid', strong: 'big' });
+    expect((JSON.parse(readFileSync(heads, 'utf8')) as { models?: unknown }).models).toEqual({ weak: 'mid', strong: 'big' });
   });
 
   it('without --models says which two of the recorded models it used', async () => {

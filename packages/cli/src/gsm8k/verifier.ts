@@ -9,9 +9,10 @@ import { newMathDraft } from '@baton/agents';
  */
 export async function checkerFeatures(workflow: Workflow<MathDraft>, prompts: readonly string[]): Promise<number[][]> {
   const keys = workflow.agentById.get('checker')?.interface.projectionKeys ?? [];
-  let row: number[] | undefined;
+  // The checker's last decision in each episode, by episode.
+  const decided: (number[] | undefined)[] = [];
   const sink = (e: BatonEvent): void => {
-    if (e.type === 'decision' && e.agent === 'checker') row = keys.map((k) => e.view.projection[k] ?? 0);
+    if (e.type === 'decision' && e.agent === 'checker') decided[rows.length] = keys.map((k) => e.view.projection[k] ?? 0);
   };
   const heads = fixedPipelineHeads(
     [
@@ -23,8 +24,8 @@ export async function checkerFeatures(workflow: Workflow<MathDraft>, prompts: re
   const runtime = new InProcessRuntime({ workflow, heads, sinks: [sink] });
   const rows: number[][] = [];
   for (const prompt of prompts) {
-    row = undefined;
     await runtime.runEpisode({ seed: 1, input: newMathDraft(prompt), learn: false });
+    const row = decided[rows.length];
     if (!row) throw new Error(`the checker never decided on "${prompt.slice(0, 60)}"`);
     rows.push(row);
   }

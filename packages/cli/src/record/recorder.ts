@@ -81,7 +81,7 @@ export async function recordCalls(plan: RecordPlan): Promise<RecordSummary> {
   const resumed = done;
   let made = 0;
   let next = 0;
-  let stop: unknown;
+  let stop: UserError | undefined;
   plan.onProgress?.(done, calls, resumed > 0 ? `resumed ${resumed}` : '');
   const worker = async (): Promise<void> => {
     while (stop === undefined && next < todo.length) {

@@ -6,7 +6,7 @@ import type { Budget, Grade, Workflow } from '../workflow.ts';
 import { ONLY_SUBMIT, unmaskedLegal } from './tables.ts';
 
 /** Throws an EpisodeError unless `value` is a finite number (rewards, durations, targets). */
-export function finite(value: number, what: string, episodeId: string): number {
+export function finite(value: unknown, what: string, episodeId: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new EpisodeError(`${what} is ${String(value)}; rewards and durations must be finite`, { episodeId, code: 'episode.non-finite' });
   }
@@ -20,9 +20,11 @@ export const NO_USAGE: Usage = Object.freeze({});
  * A work result's reward, duration and usage, checked: finite reward, finite non-negative duration. (Messages are
  * built only when a check fails: this runs at every epoch.)
  */
-export function checkedWork(result: WorkResult<unknown>, agent: string, episodeId: string): { reward: number; tau: number; usage: Usage } {
-  if (typeof result !== 'object' || result === null)
-    throw new EpisodeError(`work of "${agent}" returned ${String(result)}, not a work result`, { episodeId, code: 'episode.bad-work' });
+export function checkedWork(given: unknown, agent: string, episodeId: string): { reward: number; tau: number; usage: Usage } {
+  // Read as untrusted: an option written in plain JS can return anything.
+  if (typeof given !== 'object' || given === null)
+    throw new EpisodeError(`work of "${agent}" returned ${String(given)}, not a work result`, { episodeId, code: 'episode.bad-work' });
+  const result = given as WorkResult<unknown>;
   const reward = result.reward ?? 0;
   if (!Number.isFinite(reward)) finite(reward, `reward from "${agent}"`, episodeId);
   const tau = result.duration ?? 1;
@@ -32,7 +34,9 @@ export function checkedWork(result: WorkResult<unknown>, agent: string, episodeI
 }
 
 /** A grader's result, checked: a finite reward; usage and notes when the grader gave them. */
-export function checkedGrade(result: number | Grade, episodeId: string): Grade {
+export function checkedGrade(given: number | Grade, episodeId: string): Grade {
+  // A grader written in plain JS can return null; `finite` then names it.
+  const result = given as number | Grade | null;
   if (typeof result === 'object' && result !== null) return { ...result, reward: finite(result.reward, 'grader reward', episodeId) };
   return { reward: finite(result, 'grader reward', episodeId) };
 }

@@ -32,7 +32,7 @@ export interface Environment {
   readonly model: EpochModel;
   /** A fresh workflow; `seed` feeds whatever randomness is the workflow's own (the relay's noisy grader). */
   workflow(view: SyntheticView, seed: number): Workflow<unknown>;
-  input(rng: Rng): unknown;
+  readonly input: (rng: Rng) => unknown;
   /** The option set and feature encoding of one agent's neural head. */
   neural(agent: string): { readonly actions: readonly Action[]; readonly features: readonly FeatureSpec[] };
   /** The fixed pipelines the baseline search considers, and the one to use without a search. */

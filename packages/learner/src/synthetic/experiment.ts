@@ -107,9 +107,7 @@ async function trainSeed(
     for (let e = 0; e < n; e += every) {
       const chunk = Math.min(every, n - e);
       const audited = options.auditSink !== undefined && method === 'icq-tabular' && seed === 1 && e + chunk >= n;
-      const chunkRuntime = audited
-        ? new InProcessRuntime({ workflow: runtime.workflow, heads, sinks: [options.auditSink as EventSink] })
-        : runtime;
+      const chunkRuntime = audited ? new InProcessRuntime({ workflow: runtime.workflow, heads, sinks: [options.auditSink] }) : runtime;
       await trainEpisodes(chunkRuntime, { episodes: chunk, seed: seed * 100_003 + e, input: env.input });
       curve.push(normalize(exactReturn(env.model, greedyPolicy(env.model, heads, view))));
       tick(chunk, `${method} seed ${seed}`);

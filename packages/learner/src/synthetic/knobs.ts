@@ -153,10 +153,10 @@ export async function runKnob(name: KnobName, options: KnobOptions = {}): Promis
     onProgress: (done, total, label) => {
       progress[i] = { done, total };
       const sum = progress.reduce((a, p) => ({ done: a.done + p.done, total: a.total + p.total }), { done: 0, total: 0 });
-      options.onProgress?.(sum.done, sum.total, `${name}=${values[i]} ${label}`);
+      options.onProgress?.(sum.done, sum.total, `${name}=${String(values[i])} ${label}`);
     },
   });
-  const results: ExperimentResult[] = new Array(values.length);
+  const results = new Array<ExperimentResult>(values.length);
   if (options.threads === 2 && knob.methods.length === 1 && values.length > 1) {
     let next = 0;
     const lane = async (run: (o: ExperimentOptions) => Promise<ExperimentResult>) => {

@@ -83,7 +83,7 @@ export function routePlotSvg(report: RouteBenchReport): string {
     'dashed: the budgets',
     `dotted: ${report.bestModel.slice(report.bestModel.lastIndexOf('/') + 1)}'s accuracy`,
     'lines: train-frontier policies',
-    `(seed ${report.seedList[0]}), scored on test`,
+    `(seed ${String(report.seedList[0])}), scored on test`,
   ];
   notes.forEach((n, i) => out.push(`<text x="${W - R + 15}" y="${ly + 24 + i * 13}" font-size="10" fill="#666">${escape(n)}</text>`));
   out.push('</svg>');
