@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // (docs/decisions/0013-package-layout.md); installed packages resolve the built dist/ instead.
 const conditions = ['@baton/source', 'node', 'development|production'];
 
-const all = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/*/src/**/*.test.ts'];
+const all = [
+  'packages/*/src/**/*.test.ts',
+  'packages/*/test/**/*.test.ts',
+  'apps/*/test/**/*.test.ts',
+  'bench/*/src/**/*.test.ts',
+  'test/**/*.test.ts',
+];
 const integration = ['**/*.int.test.ts'];
 
 export default defineConfig({

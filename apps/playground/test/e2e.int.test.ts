@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { BatonEvent } from '@baton/core';
-import { createCoreAudit, mathPlaygroundWorkflow, startPlayground, type RouteView, type RunningPlayground } from '@baton/playground';
+import { createCoreAudit, startPlayground, type RouteView, type RunningPlayground } from '@baton/playground';
+import { gsm8kRecordings } from '../../../test/shared-data.ts';
 
-const gsm8kMissing = mathPlaygroundWorkflow().info.unavailable;
+const gsm8k = gsm8kRecordings();
 
 const SCREENSHOT = join(import.meta.dirname, '__screenshots__', 'playground.png');
 const SCREENSHOT_MATH = join(import.meta.dirname, '__screenshots__', 'playground-math.png');
@@ -152,8 +153,7 @@ describe('playground in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  // Outside CI a checkout without ../shared skips this; in CI (where the data must be present) it runs and fails loudly.
-  it.skipIf(gsm8kMissing !== undefined && !process.env.CI)(
+  it.skipIf(gsm8k.missing)(
     'trains the GSM8K cascade on recorded outputs: live handoffs, accuracy and GPT-4 share over training',
     async () => {
       const page = await browser.newPage();

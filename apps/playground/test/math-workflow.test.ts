@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@baton/core';
 import { createCoreAudit, createPlaygroundApp, DEFAULT_COST_WEIGHT, defaultWorkflows, mathPlaygroundWorkflow } from '@baton/playground';
+import { gsm8kRecordings } from '../../../test/shared-data.ts';
 
 describe('the GSM8K workflow in the playground', () => {
   it('is listed', () => {
@@ -24,10 +25,9 @@ describe('the GSM8K workflow in the playground', () => {
   });
 });
 
-const gsm8kMissing = mathPlaygroundWorkflow().info.unavailable;
+const gsm8k = gsm8kRecordings();
 
-// Outside CI a checkout without ../shared skips this; in CI (where the data must be present) it runs and fails loudly.
-describe.skipIf(gsm8kMissing !== undefined && !process.env.CI)('the GSM8K workflow at its defaults (needs ../shared/data)', () => {
+describe.skipIf(gsm8k.missing)('the GSM8K workflow at its defaults (needs ../shared/data)', () => {
   it('the learned cascade beats both fixed policies after the default 2,000 episodes (3 seeds)', async () => {
     const wf = mathPlaygroundWorkflow();
     const knobs = Object.fromEntries(wf.info.knobs.map((k) => [k.key, k.default]));

@@ -1,14 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RecordedTask } from '@baton/agents/route';
 import { UserError } from '@baton/core';
 import { describe, expect, it } from 'vitest';
 import { loadRecordedSplits, loadRecordedTask, loadRouteLLMSplits, promptHashId, ROUTELLM_TRAIN_SHARE } from '@baton/adapters';
 import { writeWideCsv } from '@baton/adapters/test';
+import { gsm8kRecordings } from '../../../../test/shared-data.ts';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'baton-wide-'));
+const recordings = gsm8kRecordings();
 
 const task: RecordedTask = {
   name: 'arc_tiny',
@@ -147,8 +148,8 @@ describe('loadRecordedSplits', () => {
     expect(() => loadRecordedSplits(d, 'mbpp')).toThrow(/mbpp_train\.csv does not exist/);
   });
 
-  it('reads the RouteLLM GSM8K directory as a deterministic 70/30 prompt-hash split, priced from tokens', () => {
-    const gsm8k = fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
+  it.skipIf(recordings.missing)('reads the RouteLLM GSM8K directory as a deterministic 70/30 prompt-hash split, priced from tokens', () => {
+    const gsm8k = recordings.dir;
     const { train, test, skipped } = loadRecordedSplits(gsm8k, 'gsm8k');
     expect(skipped).toEqual([]);
     expect(train.prompts.length + test.prompts.length).toBe(1307);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BatonError, UserError } from '@baton/core';
 import { describe, expect, it } from 'vitest';
 import { createReplayModel, loadRouteLLM, loadRouterBench, ReplayUnknownPromptError } from '@baton/adapters';
+import { gsm8kRecordings } from '../../../../test/shared-data.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 
@@ -46,9 +47,11 @@ describe('replay model', () => {
   });
 });
 
-describe('RouteLLM loader', () => {
+const gsm8k = gsm8kRecordings();
+
+describe.skipIf(gsm8k.missing)('RouteLLM loader', () => {
   it('loads the recorded GSM8K outcomes, drops contaminated prompts, attaches gold', () => {
-    const ds = loadRouteLLM(fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url)));
+    const ds = loadRouteLLM(gsm8k.dir);
     expect(ds.records).toHaveLength(1307);
     expect(ds.dropped).toBe(12);
     expect(ds.records.find((r) => r.prompt.startsWith('James decides'))?.gold).toBe(540);
@@ -57,7 +60,7 @@ describe('RouteLLM loader', () => {
   });
 
   it('says so when a replay is asked for a prompt dropped as contaminated', async () => {
-    const dir = fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url));
+    const dir = gsm8k.dir;
     const ds = loadRouteLLM(dir);
     const first = JSON.parse(readFileSync(join(dir, 'contaminated_prompts.jsonl'), 'utf8').split('\n')[0] as string) as {
       eval_prompt: string;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkArithmetic, draftFeatures, gradeAnswer, parseNumber, sameNumber, statedAnswer } from '@baton/agents';
+import { gsm8kRecordings } from '../../../../test/shared-data.ts';
 
 describe('grader', () => {
   it('reads numbers the way people write them', () => {
@@ -32,8 +33,10 @@ describe('arithmetic checker', () => {
 });
 
 // Real drafts from the recorded data (RouteLLM GSM8K): the first rows of the CSV, quoted here verbatim.
-const csv = readFileSync(fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k/gsm8k_responses.csv', import.meta.url)), 'utf8');
+const gsm8k = gsm8kRecordings();
+let csv: string | undefined;
 const draftOf = (problemStart: string, responseStart: string): { problem: string; text: string } => {
+  csv ??= readFileSync(join(gsm8k.dir, 'gsm8k_responses.csv'), 'utf8');
   const i = csv.indexOf(problemStart);
   const j = csv.indexOf(responseStart, i);
   const end = csv.indexOf('","', j);
@@ -41,7 +44,7 @@ const draftOf = (problemStart: string, responseStart: string): { problem: string
   return { problem: csv.slice(i, problemEnd), text: csv.slice(j, end) };
 };
 
-describe('projection on real drafts', () => {
+describe.skipIf(gsm8k.missing)('projection on real drafts', () => {
   it('a clean Mixtral draft: answer stated, last number is the answer, arithmetic holds', () => {
     const { problem, text } = draftOf('Janet’s ducks', ' Janet starts');
     const f = draftFeatures({ problem, attempts: [{ author: 'weak', model: 'mixtral', text, answer: 18 }], verdicts: [] });

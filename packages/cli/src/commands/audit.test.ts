@@ -6,6 +6,7 @@ import { AuditChain, splitLine, withAuditLog } from '@baton/audit';
 import { createHash } from 'node:crypto';
 import { relayInput, relayRuntime } from '@baton/core/test';
 import { main } from '@baton/cli';
+import { gsm8kRecordings } from '../../../../test/shared-data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-cli-audit-'));
 const log = join(dir, 'run.jsonl');
@@ -219,9 +220,11 @@ describe('baton audit says what it proves', () => {
 });
 
 describe('baton bench audit', () => {
-  it('prints overhead and verify speed for every workload and writes --json', async () => {
+  const gsm8k = gsm8kRecordings();
+  it.skipIf(gsm8k.missing)('prints overhead and verify speed for every workload and writes --json', async () => {
     const json = join(dir, 'bench.json');
-    const { code, out } = await runCli('bench', 'audit', '--episodes', '50', '--gsm8k-episodes', '20', '--rounds', '1', '--json', json);
+    const args = ['--episodes', '50', '--gsm8k-episodes', '20', '--rounds', '1', '--data', gsm8k.dir, '--json', json];
+    const { code, out } = await runCli('bench', 'audit', ...args);
     expect(code).toBe(0);
     expect(out).toMatch(
       /relay workload[^]*overhead -?[\d.]+%[^]*icq workload[^]*overhead -?[\d.]+%[^]*gsm8k workload[^]*overhead -?[\d.]+%/,

@@ -1,14 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { loadRouteLLM, recordedLabel, replayPair } from '@baton/adapters';
 import { cascadeWorkflow, newCascadeHeads } from '@baton/agents';
 import { InProcessRuntime } from '@baton/core';
 import { describe, expect, it } from 'vitest';
 import { escalationScores, trainHeads } from './experiment.ts';
 import { curveFromScores, routingMetrics } from './metrics.ts';
+import { gsm8kRecordings } from '../../../../test/shared-data.ts';
 
-describe('GSM8K cascade, end to end on a subset', () => {
+const gsm8k = gsm8kRecordings();
+
+describe.skipIf(gsm8k.missing)('GSM8K cascade, end to end on a subset', () => {
   it('heads trained through the runtime beat random on held-out prompts', async () => {
-    const full = loadRouteLLM(fileURLToPath(new URL('../../../../../shared/data/routellm-gsm8k', import.meta.url)));
+    const full = loadRouteLLM(gsm8k.dir);
     const records = full.records.slice(0, 500);
     const dataset = { ...full, records };
     const models = replayPair(dataset);
