@@ -17,13 +17,11 @@ export interface Artifact<T> {
   readonly author: string;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-    else for (const key in value) if (hasOwn.call(value, key)) deepFreeze(value[key]);
+    else for (const key in value) if (Object.hasOwn(value, key)) deepFreeze(value[key]);
   }
   return value;
 }

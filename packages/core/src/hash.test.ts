@@ -42,7 +42,7 @@ function randomValue(rng: Rng, depth: number): unknown {
   if (kind === 2) return Array.from({ length: rng.int(5) }, () => randomValue(rng, depth + 1));
   const out: Record<string, unknown> = {};
   const n = rng.int(3) === 0 ? 17 + rng.int(10) : rng.int(8);
-  for (let i = 0; i < n; i++) out[`${KEYS[rng.int(KEYS.length)]}${n > 16 ? i : ''}`] = randomValue(rng, depth + 1);
+  for (let i = 0; i < n; i++) out[`${String(KEYS[rng.int(KEYS.length)])}${n > 16 ? i : ''}`] = randomValue(rng, depth + 1);
   return out;
 }
 

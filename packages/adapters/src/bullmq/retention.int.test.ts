@@ -40,7 +40,7 @@ beforeAll(async () => {
   deployment = (await deploy(redis, definition, () => ({ onError: (e) => void reported.push(e) }), { retention })) as Deployment<unknown>;
   const input = () => ({ progress: 0, quality: 0 });
   const [first] = await deployment.runtime.runEpisodes({ count: 150, seed: 1, input, concurrency: 4 });
-  entryJobId = `${first?.episodeId}.e`;
+  entryJobId = `${String(first?.episodeId)}.e`;
   await deployment.runtime.runEpisodes({ count: 20, seed: 500, input, learn: false });
   await settled(deployment.keys.prefix);
 }, 120_000);

@@ -34,7 +34,7 @@ afterEach(() => vi.restoreAllMocks());
 /** `<kind> <keys> <no TTL>` counts from the printed table. */
 function counts(out: string): Record<string, [number, number]> {
   const rows = [...out.matchAll(/^ {2}([A-Za-z' ]+?) +(\d+) +(\d+)/gm)];
-  return Object.fromEntries(rows.map((m) => [m[1], [Number(m[2]), Number(m[3])]]));
+  return Object.fromEntries(rows.map((m): [string, [number, number]] => [String(m[1]), [Number(m[2]), Number(m[3])]]));
 }
 
 describe('baton queue clean', () => {

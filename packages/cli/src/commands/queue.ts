@@ -22,6 +22,9 @@ Examples:
   baton queue clean --prefix baton --dry-run      # count keys by kind, delete nothing
   baton queue clean --prefix baton --key relay    # one workflow key only`;
 
+/** One line of the census table: what kind of key, how many, how many without a TTL, what clean does. */
+type Row = [kind: string, keys: string, noTtl: string, what: string];
+
 /** The census as a table: keys per kind, how many have no TTL, and what clean does with them. */
 export function formatCensus(census: KeyCensus, failed: boolean): string[] {
   const removed = new Set(removedKinds(failed));
@@ -33,12 +36,13 @@ export function formatCensus(census: KeyCensus, failed: boolean): string[] {
         : kind === 'failed job' || kind === 'private states'
           ? 'keep (--failed removes)'
           : 'keep';
-  const rows = KEY_KINDS.map((kind) => {
+  const rows = KEY_KINDS.map((kind): Row => {
     const tally = census.kinds.get(kind);
     return [kind, String(tally?.keys.length ?? 0), String(tally?.withoutTtl ?? 0), action(kind)];
   });
-  const lines = [['kind', 'keys', 'no TTL', ''], ...rows].map(([kind, keys, noTtl, what]) =>
-    `  ${kind?.padEnd(17)} ${keys?.padStart(7)} ${noTtl?.padStart(7)}  ${what}`.trimEnd(),
+  const header: Row = ['kind', 'keys', 'no TTL', ''];
+  const lines = [header, ...rows].map(([kind, keys, noTtl, what]) =>
+    `  ${kind.padEnd(17)} ${keys.padStart(7)} ${noTtl.padStart(7)}  ${what}`.trimEnd(),
   );
   const queues = `${census.queues.length} queue${census.queues.length === 1 ? '' : 's'}`;
   return [`workflow keys: ${census.workflowKeys.join(', ') || '(none)'} (${queues})`, ...lines];

@@ -57,9 +57,9 @@ export function legalActionsFor<T>(
   artifact?: Artifact<T>,
 ): readonly Action[] {
   const legal = unmaskedLegal(workflow, agentId, handoffsSoFar < workflow.budget.maxHandoffs);
-  const mask = artifact ? workflow.agentById.get(agentId)?.mask : undefined;
-  if (!mask || !artifact) return legal;
-  const open = new Set(mask(artifact, legal));
+  const agent = artifact ? workflow.agentById.get(agentId) : undefined;
+  if (!agent?.mask || !artifact) return legal;
+  const open = new Set(agent.mask(artifact, legal)); // called on the agent: a mask may use `this`
   const masked = legal.filter((action) => open.has(action));
   return masked.length > 0 ? masked : ONLY_SUBMIT;
 }
