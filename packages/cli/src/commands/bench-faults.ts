@@ -27,7 +27,7 @@ export function register(program: Command): void {
     )
     .option('--audit-chain', 'also write and verify the hash-chained audit log (createRedisStreamAuditSink) from the workers', false)
     .action(async (flags: FaultsFlags) => {
-      const { runFaultsBench } = await loadWorkspacePackage('bench/bullmq', () => import('@baton/bench-bullmq'));
+      const { runFaultsBench } = await loadWorkspacePackage('bench faults', 'bench/bullmq', () => import('@baton/bench-bullmq'));
       const result = await runFaultsBench({
         episodes: flags.episodes,
         inFlight: flags.inFlight,

@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .option('--progress', 'show a progress bar even when stderr is not a TTY')
     .action(async (flags: OverheadFlags) => {
       const { runOverheadBench, COMPARED, REFERENCES } = await loadWorkspacePackage(
+        'bench overhead',
         'bench/overhead',
         () => import('@baton/bench-overhead'),
       );

@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('--processes <list>', 'worker process counts', '1,2,4')
     .action(async (flags: QueueFlags) => {
       const processes = flags.processes.split(',').map((p) => positiveInt('--processes')(p.trim()));
-      const { runQueueBench } = await loadWorkspacePackage('bench/bullmq', () => import('@baton/bench-bullmq'));
+      const { runQueueBench } = await loadWorkspacePackage('bench queue', 'bench/bullmq', () => import('@baton/bench-bullmq'));
       const result = await runQueueBench({
         hops: flags.hops,
         episodes: flags.episodes,

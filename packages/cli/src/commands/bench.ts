@@ -8,19 +8,22 @@ export function benchCommand(program: Command): Command {
 }
 
 /**
- * Loads a workspace-only package (bench/*, apps/playground) when its command runs: they carry peer frameworks, test
- * servers and the web client as dependencies that an installed CLI does not have.
+ * Loads a workspace-only package (bench/*, apps/playground) when `baton <command>` runs: they carry peer frameworks,
+ * test servers and the web client as dependencies, so they are not published and an installed CLI does not have them.
+ * That package (or one of its dependencies) not found is a BatonError saying where the command runs; any other failure
+ * to load is the package's own and is thrown as it is.
  */
-export async function loadWorkspacePackage<M>(name: string, load: () => Promise<M>): Promise<M> {
+export async function loadWorkspacePackage<M>(command: string, dir: string, load: () => Promise<M>): Promise<M> {
   try {
     return await load();
   } catch (cause) {
+    if ((cause as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+    const missing = (cause as Error).message.split('\n')[0] ?? '';
     throw new BatonError(
-      'bench.unavailable',
-      `this command needs the Baton workspace checkout (${name} and its dependencies): run pnpm install there`,
-      {
-        cause,
-      },
+      'cli.workspace-only',
+      `baton ${command} runs ${dir}, which is not published with the CLI: run it in a checkout of the Baton repository ` +
+        `(pnpm install, then pnpm baton ${command}). ${missing}`,
+      { cause },
     );
   }
 }

@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .action(async (opts: { port: number; host: string; token?: string; auditDir: string; routeReport?: string }) => {
       await checkCanListen(opts.host, opts.port);
       // The playground is a workspace app (apps/playground), not a dependency of the published CLI.
-      const { startPlayground } = await loadWorkspacePackage('apps/playground', () => import('@baton/playground'));
+      const { startPlayground } = await loadWorkspacePackage('serve', 'apps/playground', () => import('@baton/playground'));
       const running = await startPlayground({
         port: opts.port,
         host: opts.host,

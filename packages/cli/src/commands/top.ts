@@ -16,7 +16,8 @@ export const TOP_LEVEL: Readonly<Record<string, string>> = {
   run: 'run a workflow: a config file (--config), or one subcommand per built-in workflow',
   serve:
     'Start the playground web app: train a workflow, watch the baton move live, compare learning curves, ' +
-    'browse and verify audit logs. Binds to 127.0.0.1; any other host needs an access token.',
+    'browse and verify audit logs. Binds to 127.0.0.1; any other host needs an access token. Runs in a checkout of ' +
+    'the repository (the playground is not published).',
   train: 'Train handoff heads: a config-file workflow (--config), or the cascades on recorded outputs.',
   worker: 'run one agent of a workflow as a BullMQ worker (Redis from REDIS_URL); SIGTERM drains in-flight work',
 };
