@@ -102,6 +102,13 @@ describe('loadRecordedTask (RouterBench wide CSV)', () => {
     ]);
   });
 
+  it("reads the answer kind from the file's eval_name before its name, then from the prompt", () => {
+    const mbpp = good('c1').replace(',e,', ',mbpp,');
+    expect(loadRecordedTask(wideFile([mbpp, mbpp, good('c2')])).kind).toBe('code');
+    expect(loadRecordedTask(wideFile([good('c3')])).kind).toBe('choice');
+    expect(loadRecordedTask(wideFile([mbpp]), { kind: 'text' }).kind).toBe('text');
+  });
+
   it('judges a row only by the selected models', () => {
     const file = wideFile([good('g1'), `1,b-broken,"['Q?']",e,1.0,,['A'],['B'],0.001,0.01,a`]);
     expect(loadRecordedTask(file).skipped).toHaveLength(1);

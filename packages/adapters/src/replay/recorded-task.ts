@@ -18,7 +18,7 @@ export interface RecordedTaskOptions {
   readonly name?: string;
   /** Models to keep, in this order (default: every model, in the file's column order); unknown names are a UserError. */
   readonly models?: readonly string[];
-  /** Overrides the kind `answerKindOf(name, first prompt)` infers. */
+  /** Overrides the kind inferred from the file's `eval_name`, else the task name, else the first prompt (`answerKindOf`). */
   readonly kind?: AnswerKind;
 }
 
@@ -86,6 +86,16 @@ function describeDefects(defects: readonly (readonly [string, string])[]): strin
   return [...byDefect].map(([defect, columns]) => `${defect} (${columns.join(', ')})`).join('; ');
 }
 
+/** The file's `eval_name` values, most frequent first (RouterBench: one per file, e.g. `arc-challenge`, `mbpp`). */
+function evalNames(rows: readonly { readonly fields: Readonly<Record<string, string>> }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const { fields } of rows) {
+    const name = (fields.eval_name ?? '').trim();
+    if (name !== '') counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([name]) => name);
+}
+
 /**
  * Loads one RouterBench-style wide CSV of recorded outputs: an unnamed index, `sample_id`, `prompt` (a Python list
  * repr), `eval_name`, then per model `<model>` (0/1 score), `<model>|model_response` (list repr) and
@@ -127,6 +137,6 @@ export function loadRecordedTask(file: string, options: RecordedTaskOptions = {}
     ids.add(id);
     prompts.push({ id, prompt: prompt.text, drafts });
   }
-  const kind = options.kind ?? answerKindOf(name, prompts[0]?.prompt ?? '');
+  const kind = options.kind ?? answerKindOf([...evalNames(rows), name], prompts[0]?.prompt ?? '');
   return { name, kind, models, prompts, source: file, skipped };
 }

@@ -39,5 +39,8 @@ describe('answer extraction', () => {
     expect(answerKindOf('gsm8k')).toBe('number');
     expect(answerKindOf('my_task', prompt)).toBe('choice');
     expect(answerKindOf('my_task', 'Write a haiku')).toBe('text');
+    // The first name that names a kind wins: a data set's eval_name before a file name that names none or another.
+    expect(answerKindOf(['mbpp', 'arc_challenge'], prompt)).toBe('code');
+    expect(answerKindOf(['', 'my_task', 'gsm8k'])).toBe('number');
   });
 });

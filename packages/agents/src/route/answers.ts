@@ -129,11 +129,23 @@ export function sameAnswer(a: DraftAnswer, b: DraftAnswer): boolean {
   return Number.isFinite(x) && Number.isFinite(y) && a.value.trim() !== '' && b.value.trim() !== '' && sameNumber(x, y);
 }
 
-/** The kind a task's name implies (RouterBench names), else from the prompt's shape: listed options mean choice. */
-export function answerKindOf(taskName: string, samplePrompt = ''): AnswerKind {
+/** The kind a task name implies (RouterBench's names: mbpp code, gsm8k number, arc choice, ...), or undefined. */
+export function kindNamedBy(taskName: string): AnswerKind | undefined {
   const name = taskName.toLowerCase();
   if (/mbpp|humaneval|code/.test(name)) return 'code';
   if (/gsm|math/.test(name)) return 'number';
   if (/arc|mmlu|hellaswag|winogr|choice/.test(name)) return 'choice';
+  return undefined;
+}
+
+/**
+ * The kind the first of `names` that names one implies (e.g. a file's `eval_name`, then the file's name), else from
+ * the prompt's shape: listed options mean choice, anything else free text.
+ */
+export function answerKindOf(names: string | readonly string[], samplePrompt = ''): AnswerKind {
+  for (const name of typeof names === 'string' ? [names] : names) {
+    const kind = kindNamedBy(name);
+    if (kind) return kind;
+  }
   return promptOptions(samplePrompt).size >= 2 ? 'choice' : 'text';
 }

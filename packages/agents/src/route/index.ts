@@ -2,6 +2,7 @@
 export {
   ANSWER_EXTRACTORS,
   answerKindOf,
+  kindNamedBy,
   choiceAnswer,
   codeAnswer,
   codeOf,

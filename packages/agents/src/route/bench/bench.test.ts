@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedTask } from '@baton/agents/route';
 import {
+  agreementPlanner,
   allCascades,
   bestFixedCascade,
+  hindsightAgreement,
+  runAgreementPolicy,
+  solveAgreementPolicy,
   defaultRouteMethods,
   oracle,
   perfectChecker,
@@ -80,6 +84,41 @@ describe('best fixed cascade', () => {
   });
 });
 
+describe('agreement planner', () => {
+  const task = planted(40);
+
+  it('solves the planted rule by dynamic programming over agreement states', () => {
+    const t = taskTable(task);
+    // lambda 0.1 per x-cost: a+b>x is worth 1 - 0.07, x alone 0.9, a alone 0.74.
+    const policy = solveAgreementPolicy(t, 0.1, 0.01);
+    expect(runAgreementPolicy(t, t, policy, 3)).toEqual({ accuracy: 1, costUsd: expect.closeTo(0.007, 12) });
+    // From the empty state it calls a or b; when they disagree it calls x and submits x's draft.
+    const first = policy.get('|');
+    expect(first).toEqual(expect.objectContaining({ call: expect.any(Number) }));
+    expect(policy.get('0,1|0,1')).toEqual({ call: 3 });
+    expect(policy.get('0,1,3|0,1,1')).toEqual({ submit: expect.any(Number) });
+    // Free calls: still no wrong submit; prohibitive calls: the one cheapest call (c, always wrong) and submit it.
+    expect(runAgreementPolicy(t, t, solveAgreementPolicy(t, 0, 0.01), 3).accuracy).toBe(1);
+    expect(runAgreementPolicy(t, t, solveAgreementPolicy(t, 100, 0.01), 3)).toEqual({ accuracy: 0, costUsd: expect.closeTo(0.0005, 12) });
+  });
+
+  it('falls back to the best model on states it never saw', () => {
+    const t = taskTable(task);
+    const policy = new Map([['|', { call: 0 } as const]]);
+    // After a's draft the state "0|0" is unknown: call x (column 3), then submit the most accurate drafted model (x).
+    expect(runAgreementPolicy(t, t, policy, 3)).toEqual({ accuracy: 1, costUsd: expect.closeTo(0.011, 12) });
+  });
+
+  it('is a train-chosen baseline; its hindsight twin is solved on test', async () => {
+    const train = planted(40, 'train');
+    const test = planted(8, 'test');
+    const planner = await agreementPlanner().points(train, test, 1);
+    expect(Math.max(...planner.map((p) => p.test.accuracy))).toBe(1);
+    const ceiling = await hindsightAgreement().points(train, test, 1);
+    for (const p of ceiling) expect(p.train.accuracy).toBe(p.test.accuracy);
+  });
+});
+
 describe('runRouteBench', () => {
   const train = planted(40, 'train');
   const test = planted(24, 'test');
@@ -118,6 +157,11 @@ describe('runRouteBench', () => {
     expect(learned?.aiqCi?.[1]).toBeGreaterThan(learned?.aiqCi?.[0] ?? Infinity);
     expect(r.verdict).toMatch(/icq vs best-fixed-cascade: /);
     expect(r.verdict).toMatch(/icq vs independent-mc: not in this run/);
+    // The planted task's agreement ceiling is perfect at 100 %: the stand-in is 0.7-1.1 points below it there.
+    expect(r.verdict).toMatch(
+      /ceiling from agreement alone \(hindsight-agreement.*acc@100% 100\.0%.*icq is below it by AIQ -?\d\.\d{3}.*acc@100% [01]\.\d pts/,
+    );
+    expect(names).toEqual(expect.arrayContaining(['agreement-planner', 'hindsight-agreement']));
     const svg = routePlotSvg(r);
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('best-fixed-cascade');

@@ -1,4 +1,14 @@
 // The route bench (issue 13): baselines, metrics and the report of `baton bench route`, on recorded drafts.
+export {
+  AGREEMENT_LAMBDAS,
+  agreementPlanner,
+  hindsightAgreement,
+  runAgreementPolicy,
+  solveAgreementPolicy,
+  type AgreementAction,
+  type AgreementOptions,
+  type AgreementPolicy,
+} from './agreement.ts';
 export { oracle, perfectChecker, randomMix, scorePolicy, singleModel, singleModels } from './baselines.ts';
 export { allCascades, bestFixedCascade, cascadeLabel, type Cascade } from './cascade.ts';
 export { DEFAULT_LEARNED, defaultRouteMethods, learnedMethods } from './defaults.ts';

@@ -50,5 +50,28 @@ export function verdict(methods: readonly MethodReport[], budgets: readonly numb
       else lines.push(`${head}above beyond the 95% CIs at ${above.join(', ')}${below.length ? `; below at ${below.join(', ')}` : ''}.`);
     }
   }
+  const ceiling = methods.find((m) => m.name === 'hindsight-agreement');
+  if (ceiling) lines.push(ceilingLine(ceiling, learned, budgets));
   return lines.join('\n');
+}
+
+/**
+ * How far the learned methods are from the hindsight agreement ceiling: the most any policy that decides from which
+ * models agreed reaches on this test split. A target above it asks for a signal the drafts' answers do not carry.
+ */
+function ceilingLine(ceiling: MethodReport, learned: readonly MethodReport[], budgets: readonly number[]): string {
+  const cf = figures(ceiling, budgets);
+  const gaps = learned.map((l) => {
+    const parts = figures(l, budgets).map((x, i) => {
+      const y = cf[i] as Figure;
+      if (x.mean === null || y.mean === null) return `${x.what} -`;
+      const d = y.mean - x.mean;
+      return x.what === 'AIQ' ? `AIQ ${d.toFixed(3)}` : `${x.what} ${(d * 100).toFixed(1)} pts`;
+    });
+    return `${l.name} is below it by ${parts.join(', ')}`;
+  });
+  return (
+    `ceiling from agreement alone (hindsight-agreement, solved on the test split itself): ${cf.map((f) => `${f.what} ${fmt(f)}`).join(', ')}; ` +
+    `no policy deciding from which drafted models agreed (same draft limit) does better on this split. ${gaps.join('; ')}.`
+  );
 }
