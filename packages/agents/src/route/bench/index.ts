@@ -2,6 +2,7 @@
 export {
   AGREEMENT_LAMBDAS,
   agreementPlanner,
+  HINDSIGHT_MAX_DRAFTS,
   hindsightAgreement,
   runAgreementPolicy,
   solveAgreementPolicy,
