@@ -106,7 +106,7 @@ export function register(program: Command): void {
     .option('--plot <file>', 'write the SVG plot here (default: next to --json as .svg, else route-<task>.svg here)', outputFile('--plot'))
     .option(
       '--epochs <n>',
-      'passes over the train prompts for the learned methods (default: 10, or enough for 10,000 episodes)',
+      'passes over the train prompts for the learned methods (default: enough for 30,000 episodes, at least 10)',
       positiveInt('--epochs', 10_000),
     )
     .option('--progress', 'show a progress bar even when stderr is not a TTY')

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadRecordedSplits } from '@baton/adapters';
 import {
+  defaultEpochs,
   bestModel,
   DEFAULT_LAMBDAS,
   evaluateRoute,
@@ -28,7 +29,7 @@ interface TrainRouteFlags {
   lambda?: number;
   budget?: number;
   seed: number;
-  epochs: number;
+  epochs?: number;
   maxDrafts: number;
   out?: string;
   progress?: boolean;
@@ -126,14 +127,15 @@ async function trainRouteCommand(flags: TrainRouteFlags): Promise<void> {
   const best = bestModel(train);
   const progress: Progress = createProgress('train route', flags.progress ?? stderrIsTTY());
   const runs = flags.budget === undefined ? 1 : DEFAULT_LAMBDAS.length;
-  const perRun = flags.epochs * train.prompts.length;
+  const epochs = flags.epochs ?? defaultEpochs(train.prompts.length);
+  const perRun = epochs * train.prompts.length;
   let finished = 0;
   let trainSeconds = 0;
   const trainAt = async (lambda: number, label: string): Promise<TrainedRoute> => {
     const trained = await trainRoute(train, {
       lambda,
       seed: flags.seed,
-      epochs: flags.epochs,
+      epochs,
       maxDrafts: flags.maxDrafts,
       pool: flags.pool,
       onProgress: (done) => progress.update(finished * perRun + done, runs * perRun, label),
@@ -180,7 +182,7 @@ async function trainRouteCommand(flags: TrainRouteFlags): Promise<void> {
   ] as const)
     console.log(`${name.padEnd(5)}  ${pct(f.accuracy).padStart(8)}  ${pct(f.costShare).padStart(10)}   ${pct(b.accuracy)} at 100%`);
   console.log(
-    `trained lambda ${trained.lambda}, ${trained.episodes} episodes (${flags.epochs} epochs) in ${trained.seconds.toFixed(1)} s${runs > 1 ? `; the whole sweep ${trainSeconds.toFixed(1)} s` : ''}; mean drafts on test ${onTest.score.meanDrafts.toFixed(2)}`,
+    `trained lambda ${trained.lambda}, ${trained.episodes} episodes (${epochs} epochs) in ${trained.seconds.toFixed(1)} s${runs > 1 ? `; the whole sweep ${trainSeconds.toFixed(1)} s` : ''}; mean drafts on test ${onTest.score.meanDrafts.toFixed(2)}`,
   );
   console.log('most common paths on test:');
   for (const line of commonPaths(onTest.score)) console.log(`  ${line}`);
@@ -218,7 +220,7 @@ export function register(program: Command): void {
       "pick lambda on train: the most accurate whose train cost is within this share of the best single model's",
       finiteNumber('--budget', { min: 0, max: 10, exclusive: true }),
     )
-    .option('--epochs <n>', 'passes over the train prompts', positiveInt('--epochs'), 10)
+    .option('--epochs <n>', 'passes over the train prompts (default: enough for 30,000 episodes, at least 10)', positiveInt('--epochs'))
     .option('--max-drafts <n>', 'most drafts per prompt', positiveInt('--max-drafts', 20), 3)
     .option('--seed <n>', 'seed', positiveInt('--seed'), 1)
     .option('--out <file>', 'write the trained heads (JSON, for `baton run route --heads`)', outputFile('--out'))
