@@ -1,5 +1,5 @@
 // @ts-check
-// Type-aware lint (decision 0015): typescript-eslint's strictTypeChecked, with the few options below set narrowly.
+// Type-aware lint (decision 0017): typescript-eslint's strictTypeChecked, with the few options below set narrowly.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
