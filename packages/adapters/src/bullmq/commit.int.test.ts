@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connection.ts';
 import { commitClient, commitEffect, type Commit } from './commit.ts';
+import { driverScripts } from './driver-scripts.ts';
 import { redisKeys } from './protocol.ts';
 import { DEFAULT_RETENTION } from './retention.ts';
 import { dropKeys, uniqueKeys } from './test-support.ts';
@@ -16,11 +17,11 @@ afterAll(async () => {
 
 const effect = (effectId: string, op: string | undefined, expected: string, next: string): Commit => ({
   effectId,
-  outboxId: effectId,
   agentId: 'a',
   headVersion: { expected, next },
   ops: op === undefined ? [] : [op],
   inboxApplied: 0,
+  inboxKnown: 0,
   episodes: [['e', `{"by":"${effectId}"}`]],
   sends: [],
   closes: [],
@@ -51,29 +52,43 @@ describe('commitEffect with pipelined commits', () => {
     expect(await redis.llen(k.ops('a'))).toBe(0);
   });
 
-  it('delivers a scalar to the sender inbox and counts closes down to the one that reports', async () => {
+  it('delivers a scalar to the sender inbox, sends the result at the submit and counts closes down to the one that tells the driver', async () => {
     await redis.rpush(k.path('ep'), 'a', 'b', 'a', 'c');
+    // Commits ring no bells (entries wait in the inboxes); the driver hears the last close.
+    const listener = redis.duplicate();
+    const heard: [string, string][] = [];
+    listener.on('message', (channel: string, message: string) => heard.push([channel, message]));
+    await listener.subscribe(k.bell('b'), k.closedChannel);
     const sent = await commitEffect(redis, k, {
       ...effect('y1', undefined, '*', ''),
       agentId: 'c',
       sends: [['b', '{"kind":"scalar"}']],
       submit: { episode: 'ep', result: '{"r":1}', notice: '{"kind":"end"}', resultJob: '{"job":"result"}' },
     });
-    expect(sent).toEqual({ status: 'applied', outbox: '' });
+    // The result job goes out with the submit (kept in its marker for a retry); the others close in their own time.
+    expect(sent).toEqual({ status: 'applied', added: ['{"job":"result"}'], news: [] });
+    expect(await redis.get(k.effect('y1'))).toBe('{"events":[],"jobs":[{"job":"result"}]}');
     expect(await redis.lrange(k.inbox('a'), 0, -1)).toEqual(['1|{"kind":"end"}']);
     expect(await redis.lrange(k.inbox('b'), 0, -1)).toEqual(['1|{"kind":"scalar"}', '2|{"kind":"end"}']);
     expect(await redis.get(k.closing('ep'))).toBe('2');
-    // Until the last participant closes, the result lives as long as a failed episode's keys; then an hour.
-    expect(await redis.ttl(k.result('ep'))).toBeGreaterThan(DEFAULT_RETENTION.finishedSeconds);
-    const close = (id: string, agent: string) =>
-      commitEffect(redis, k, { ...effect(id, undefined, '*', ''), agentId: agent, inboxApplied: 1, closes: [['ep', '{"job":"result"}']] });
-    expect((await close('z1', 'a')).status).toBe('applied');
-    expect(await close('z2', 'b')).toEqual({ status: 'applied', outbox: '{"events":[],"jobs":[{"job":"result"}]}' });
-    expect(await redis.lrange(k.inbox('a'), 0, -1)).toEqual([]);
-    expect(await redis.get(k.closing('ep'))).toBeNull();
+    // Once the result is out, what the driver reads is kept an hour.
     for (const key of [k.result('ep'), k.path('ep')]) {
       const ttl = await redis.ttl(key);
       expect([key, ttl > 0 && ttl <= DEFAULT_RETENTION.finishedSeconds]).toEqual([key, true]);
     }
+    const close = (id: string, agent: string) =>
+      commitEffect(redis, k, { ...effect(id, undefined, '*', ''), agentId: agent, inboxApplied: 1, closes: ['ep'] });
+    expect(await close('z1', 'a')).toEqual({ status: 'applied', added: [], news: [] });
+    // The reply brings b's inbox entries after the ones it says it has heard of (none): the end, not yet applied.
+    expect(await close('z2', 'b')).toEqual({ status: 'applied', added: [], news: ['2|{"kind":"end"}'] });
+    // The last close named the episode; nobody rang b.
+    await expect.poll(() => heard).toEqual([[k.closedChannel, 'ep']]);
+    // The driver rings an agent with its last entries not yet applied, one per line, once however often it is named.
+    await redis.rpush(k.inbox('b'), '3|{"kind":"scalar"}');
+    await driverScripts(redis, k).ring(['b', 'a', 'b']);
+    await expect.poll(() => heard.slice(1)).toEqual([[k.bell('b'), '2|{"kind":"end"}\n3|{"kind":"scalar"}']]);
+    listener.disconnect();
+    expect(await redis.lrange(k.inbox('a'), 0, -1)).toEqual([]);
+    expect(await redis.get(k.closing('ep'))).toBeNull();
   });
 });

@@ -8,13 +8,21 @@ export type ReadEntry = { readonly seq: number; readonly entry: InboxEntry } | {
 
 /**
  * Reads every entry of an agent's inbox still in Redis (those applied are trimmed by the commits that applied them),
- * as `seq|json`. Entries are validated like jobs: a bad one is returned as an error to log and skip, never fatal.
+ * as `seq|json` lines (see parseInboxLine).
  */
-export async function readInbox(redis: Redis, keys: RedisKeys, agentId: string): Promise<ReadEntry[]> {
-  return (await redis.lrange(keys.inbox(agentId), 0, -1)).map(parseInboxLine);
+export async function readInbox(redis: Redis, keys: RedisKeys, agentId: string): Promise<string[]> {
+  return redis.lrange(keys.inbox(agentId), 0, -1);
 }
 
-/** One `seq|json` line of an inbox (as stored, and as the bell announces it). */
+/** The sequence number of one `seq|json` line, without reading the rest. */
+export function inboxLineSeq(line: string): number {
+  return Number(line.slice(0, line.indexOf('|')));
+}
+
+/**
+ * One `seq|json` line of an inbox (as stored, and as the bell announces it). Entries are validated like jobs: a bad
+ * one is returned as an error to log and skip, never fatal.
+ */
 export function parseInboxLine(line: string): ReadEntry {
   const bar = line.indexOf('|');
   const seq = Number(line.slice(0, bar));

@@ -69,6 +69,8 @@ export function redisKeys(keys: KeySpace) {
     /** Set by the driver when an episode is aborted; workers also hear it on `abortChannel`. */
     aborted: (episodeId: string) => `${base}:ep:${episodeId}:aborted`,
     abortChannel: `${base}:abort`,
+    /** Pub/sub channel on which the last participant to close an episode (apply its end) names it, for the driver. */
+    closedChannel: `${base}:closed`,
     appliedCount: `${base}:stats:applied`,
     refusedCount: `${base}:stats:refused`,
   };
@@ -98,8 +100,8 @@ export interface EpisodeContext {
 /** One agent's private state for one episode; lives only in its worker and under its own key. */
 export interface AgentEpisodeState {
   ledger: AgentLedger;
-  /** Targets of this agent's handoffs, by handoff id, until the receiver's scalar arrives. */
-  owed: Record<string, PendingTarget>;
+  /** Targets of this agent's handoffs (each names its handoff id), until the receiver's scalar arrives. */
+  owed: PendingTarget[];
   /** This agent's continue target, completed at its next decision epoch. */
   own?: PendingTarget;
   decisions: DecisionRecord[];

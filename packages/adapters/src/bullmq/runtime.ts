@@ -29,6 +29,7 @@ import {
 import { reportError, type ErrorReporter } from './report.ts';
 import { retentionOf, type Retention } from './retention.ts';
 import { parseResultJob } from './schema.ts';
+import { driverScripts } from './driver-scripts.ts';
 import { asBatonError } from './worker.ts';
 
 export interface BullmqRuntimeConfig<T> {
@@ -66,16 +67,54 @@ export interface EpisodesOptions<T> {
 }
 
 interface Waiter<T> {
-  resolve(result: EpisodeResult<T>): void;
-  reject(error: Error): void;
+  /** The episode's result, once read from Redis. */
+  readonly result: Deferred<EpisodeResult<T>>;
+  /** Settles once the last participant closed the episode (applied its end), or nobody had to. */
+  readonly closed: Deferred<undefined>;
   /** The episode's first artifact version (the final one too if no agent revised it: no need to fetch it). */
   readonly first: Artifact<T>;
+  /** Whether the driver waits on its closing at once (then it rings the participants as soon as the result is in). */
+  readonly awaitsClose: boolean;
 }
 
+interface Deferred<V> {
+  readonly promise: Promise<V>;
+  readonly resolve: (value: V) => void;
+  readonly reject: (error: Error) => void;
+  settled: boolean;
+}
+
+/** A promise with its settling functions. Whoever awaits it sees a rejection; an unawaited one is not reported. */
+function deferred<V>(): Deferred<V> {
+  let resolve: (value: V) => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<V>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  const d: Deferred<V> = {
+    promise,
+    resolve: (value) => {
+      d.settled = true;
+      resolve(value);
+    },
+    reject: (error) => {
+      d.settled = true;
+      reject(error);
+    },
+    settled: false,
+  };
+  return d;
+}
+
+/** How often the driver looks for closes it may have missed (a reconnect drops pub/sub messages). */
+const CLOSING_POLL_MS = 500;
+
 /**
- * The episode driver of the distributed runtime: stores the first artifact version, enqueues the entry job on the
- * entry agent's queue and resolves when the episode's result is in (after every participant closed it, when
- * learning). The agents themselves run in AgentWorkers, anywhere.
+ * The episode driver of the distributed runtime: enqueues the entry job on the entry agent's queue (with the first
+ * artifact version) and resolves when the episode's result is in and, when learning, every participant has closed it
+ * (applied its end). The agents themselves run in AgentWorkers, anywhere.
  * @example
  * const runtime = await BullmqRuntime.start({ workflow, redis, keys: { prefix: 'baton', workflowKey: 'demo' } });
  * const result = await runtime.runEpisode({ seed: 1, input: { text: '' } });
@@ -84,10 +123,14 @@ interface Waiter<T> {
 export class BullmqRuntime<T> implements Runtime<T> {
   readonly workflow: Workflow<T>;
   private readonly redis: Redis;
+  private readonly scripts: ReturnType<typeof driverScripts>;
   private readonly keys: KeySpace;
   private readonly k: RedisKeys;
   private readonly entryQueue: Queue;
   private readonly results: Worker;
+  /** Hears the last close of each episode (`closedChannel`). */
+  private readonly listener: Redis;
+  private readonly poll: NodeJS.Timeout;
   private readonly waiters = new Map<string, Waiter<T>>();
   private readonly timeoutMs: number | undefined;
   private readonly report: ErrorReporter;
@@ -99,6 +142,7 @@ export class BullmqRuntime<T> implements Runtime<T> {
     this.redis = config.redis;
     this.keys = config.keys;
     this.k = redisKeys(config.keys);
+    this.scripts = driverScripts(config.redis, this.k);
     this.timeoutMs = config.episodeTimeoutMs;
     this.report = config.onError ?? reportError(`runtime of ${config.workflow.name}`);
     this.entryQueue = new Queue(queueName(config.keys, config.workflow.entry), { connection: config.redis, prefix: config.keys.prefix });
@@ -110,18 +154,73 @@ export class BullmqRuntime<T> implements Runtime<T> {
     });
     this.results.on('error', (error) => this.report(asBatonError('worker.error', error)));
     this.entryQueue.on('error', (error) => this.report(asBatonError('queue.error', error)));
+    this.listener = config.redis.duplicate();
+    this.listener.on('error', (error) => this.report(asBatonError('redis.connection', error)));
+    this.listener.on('message', (_channel: string, episodeId: string) => this.onClosed(episodeId));
+    this.poll = setInterval(() => void this.checkClosing(), CLOSING_POLL_MS);
+    this.poll.unref();
   }
 
   static async start<T>(config: BullmqRuntimeConfig<T>): Promise<BullmqRuntime<T>> {
     if (config.requireWorkers !== false) await checkWorkers(config);
     const runtime = new BullmqRuntime(config);
+    await runtime.listener.subscribe(runtime.k.closedChannel);
     void runtime.results.run();
     await runtime.results.waitUntilReady();
     return runtime;
   }
 
-  /** Runs one episode across the agents' workers and resolves with the same result the in-process runtime gives. */
+  /**
+   * Runs one episode across the agents' workers and resolves with the same result the in-process runtime gives, once
+   * every participant has closed it (applied its end), so the next episode sees the heads the in-process runtime would.
+   */
   async runEpisode(options: EpisodeOptions<T>): Promise<EpisodeResult<T>> {
+    const started = await this.begin(options, true);
+    const [result] = await Promise.all([started.result.promise, started.closed.promise]);
+    return result;
+  }
+
+  /**
+   * Runs `count` episodes (one at a time unless `concurrency` says otherwise) and returns their results in order.
+   * With several in flight, episodes interleave anyway: a lane starts its next episode once the last one's result is
+   * in, while its participants may still be closing it (they apply its end with their next commits); every episode is
+   * closed before this resolves.
+   */
+  async runEpisodes(options: EpisodesOptions<T>): Promise<EpisodeResult<T>[]> {
+    const results = new Array<EpisodeResult<T>>(options.count);
+    const lanes = Math.max(1, Math.min(options.concurrency ?? 1, options.count));
+    const closing: { readonly path: readonly string[]; readonly closed: Deferred<undefined> }[] = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < options.count) {
+        const i = next++;
+        const started = await this.begin(
+          {
+            seed: options.seed + i,
+            input: options.input(i),
+            ...(options.learn === undefined ? {} : { learn: options.learn }),
+            ...(options.explore === undefined ? {} : { explore: options.explore }),
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+          lanes === 1,
+        );
+        const result = await started.result.promise;
+        if (lanes === 1) await started.closed.promise;
+        else closing.push({ path: result.path, closed: started.closed });
+        results[i] = result;
+        options.onEpisode?.(result, i);
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+    // What is still closing: its participants may have gone idle, so they are woken to apply the ends.
+    const open = closing.filter((c) => !c.closed.settled);
+    if (open.length > 0) await this.scripts.ring([...new Set(open.flatMap((c) => c.path))]);
+    await Promise.all(closing.map((c) => c.closed.promise));
+    return results;
+  }
+
+  /** Enqueues one episode; its result and its closing settle later (timeout and abort included). */
+  private async begin(options: EpisodeOptions<T>, awaitsClose: boolean): Promise<Waiter<T>> {
     const wf = this.workflow;
     const learn = options.learn ?? true;
     const episodeId = options.episodeId ?? `${wf.name}-${options.seed.toString(16)}-${randomUUID().slice(0, 8)}`;
@@ -139,7 +238,8 @@ export class BullmqRuntime<T> implements Runtime<T> {
       artifactHash: artifact.hash,
       ...inlineArtifact(artifact as never, artifactJson),
     };
-    const done = new Promise<EpisodeResult<T>>((resolve, reject) => this.waiters.set(episodeId, { resolve, reject, first: artifact }));
+    const waiter: Waiter<T> = { result: deferred(), closed: deferred(), first: artifact, awaitsClose };
+    this.waiters.set(episodeId, waiter);
     let timer: NodeJS.Timeout | undefined;
     if (this.timeoutMs !== undefined) {
       const ms = this.timeoutMs;
@@ -159,56 +259,42 @@ export class BullmqRuntime<T> implements Runtime<T> {
         .catch((error: unknown) => this.report(asBatonError('redis.connection', error)));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const entry: AgentJob = { kind: 'receive', ctx };
-      // One round trip: commands on one connection run in the order sent, so the artifact is stored before the job exists.
-      // Until the episode ends its keys live as long as a failed job (see Retention); rewriting the version renews it.
-      const ttl = this.retention.failedSeconds;
-      await Promise.all([
-        this.redis.set(this.k.artifact(artifact.hash), artifactJson, 'EX', ttl),
-        this.redis.rpush(this.k.path(episodeId), wf.entry),
-        this.redis.expire(this.k.path(episodeId), ttl),
-        this.entryQueue.add('receive', entry, batonJobOptions(`${episodeId}.e`, this.retention)),
-      ]);
-      return await done;
-    } finally {
+    void Promise.allSettled([waiter.result.promise, waiter.closed.promise]).then(() => {
       signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       this.waiters.delete(episodeId);
+    });
+    try {
+      const entry: AgentJob = { kind: 'receive', ctx };
+      // The entry agent's first commit starts the episode's path and stores the first version when it rides inline;
+      // a version too large to ride is stored here first (commands on one connection run in the order sent, so it is
+      // in Redis before the job exists). Until the episode ends its keys live as long as a failed job (see Retention).
+      const stored = ctx.artifact
+        ? undefined
+        : this.redis.set(this.k.artifact(artifact.hash), artifactJson, 'EX', this.retention.failedSeconds);
+      await Promise.all([stored, this.entryQueue.add('receive', entry, batonJobOptions(`${episodeId}.e`, this.retention))]);
+    } catch (error) {
+      this.fail(episodeId, error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
-  }
-
-  /** Runs `count` episodes (one at a time unless `concurrency` says otherwise) and returns their results in order. */
-  async runEpisodes(options: EpisodesOptions<T>): Promise<EpisodeResult<T>[]> {
-    const results = new Array<EpisodeResult<T>>(options.count);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < options.count) {
-        const i = next++;
-        const result = await this.runEpisode({
-          seed: options.seed + i,
-          input: options.input(i),
-          ...(options.learn === undefined ? {} : { learn: options.learn }),
-          ...(options.explore === undefined ? {} : { explore: options.explore }),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-        results[i] = result;
-        options.onEpisode?.(result, i);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, options.count)) }, lane));
-    return results;
+    return waiter;
   }
 
   /** Stops listening for results; in-flight episodes keep running in the workers, and their promises reject. */
   async close(): Promise<void> {
+    clearInterval(this.poll);
     await this.results.close();
     await this.entryQueue.close();
-    for (const [id, waiter] of this.waiters) waiter.reject(new EpisodeError('runtime closed', { episodeId: id, code: 'episode.closed' }));
+    this.listener.disconnect();
+    for (const id of this.waiters.keys()) this.fail(id, new EpisodeError('runtime closed', { episodeId: id, code: 'episode.closed' }));
   }
 
+  /** Fails an episode: its result (unless it is in) and its closing. */
   private fail(episodeId: string, error: Error): void {
-    this.waiters.get(episodeId)?.reject(error);
+    const waiter = this.waiters.get(episodeId);
+    if (!waiter) return;
+    if (!waiter.result.settled) waiter.result.reject(error);
+    if (!waiter.closed.settled) waiter.closed.reject(error);
   }
 
   private async onResult(raw: unknown): Promise<void> {
@@ -222,34 +308,51 @@ export class BullmqRuntime<T> implements Runtime<T> {
     const waiter = this.waiters.get(data.episodeId);
     if (!waiter) return; // another driver's episode, or one that already timed out
     if (data.error) {
-      waiter.reject(new EpisodeError(data.error.message, { episodeId: data.episodeId, code: data.error.code }));
+      this.fail(data.episodeId, new EpisodeError(data.error.message, { episodeId: data.episodeId, code: data.error.code }));
       return;
     }
     const k = this.k;
     const id = data.episodeId;
-    const [json, path, skipped] = await Promise.all([
-      this.redis.get(k.result(id)),
-      this.redis.lrange(k.path(id), 0, -1),
-      this.redis.hgetall(k.skipped(id)),
-    ]);
-    // The episode's keys are the driver's to drop once read (they expire in any case).
-    this.redis.del(k.result(id), k.path(id), k.skipped(id)).catch(() => undefined);
+    // One script: the result, the path and the skips, which are the driver's to drop once read (they expire in any
+    // case), and how many participants are still closing the episode (woken now if the driver waits on them).
+    const [json, path, skippedPairs, closing] = await this.scripts.takeResult(id, waiter.awaitsClose);
+    const skipped: Record<string, string> = {};
+    for (let i = 0; i + 1 < skippedPairs.length; i += 2) skipped[skippedPairs[i] as string] = skippedPairs[i + 1] as string;
     if (json === null) {
-      waiter.reject(new EpisodeError(`the result of ${id} is missing from Redis`, { episodeId: id, code: 'episode.lost-result' }));
+      this.fail(id, new EpisodeError(`the result of ${id} is missing from Redis`, { episodeId: id, code: 'episode.lost-result' }));
       return;
     }
     const { artifactHash, ...rest } = JSON.parse(json) as WireResult;
     const summary = { ...rest, path, skipped: Object.fromEntries(Object.entries(skipped).map(([a, n]) => [a, Number(n)])) };
-    if (artifactHash === waiter.first.hash) {
-      waiter.resolve({ ...summary, artifact: waiter.first });
-      return;
+    let artifact = waiter.first;
+    if (artifactHash !== artifact.hash) {
+      const artifactJson = await this.redis.get(k.artifact(artifactHash));
+      if (artifactJson === null) {
+        this.fail(id, new EpisodeError(`final artifact ${artifactHash} is missing`, { episodeId: id, code: 'episode.lost-artifact' }));
+        return;
+      }
+      artifact = JSON.parse(artifactJson) as Artifact<T>;
     }
-    const artifactJson = await this.redis.get(k.artifact(artifactHash));
-    if (artifactJson === null) {
-      waiter.reject(new EpisodeError(`final artifact ${artifactHash} is missing`, { episodeId: id, code: 'episode.lost-artifact' }));
-      return;
+    waiter.result.resolve({ ...summary, artifact });
+    // Nobody left to close it (no learning, or they all have): closed now. Else the last close names it.
+    if (closing === null) waiter.closed.resolve(undefined);
+  }
+
+  /** The last participant closed the episode. */
+  private onClosed(episodeId: string): void {
+    this.waiters.get(episodeId)?.closed.resolve(undefined);
+  }
+
+  /** Finds closes the listener missed: episodes whose result is in and whose closing count is gone. */
+  private async checkClosing(): Promise<void> {
+    const open = [...this.waiters].filter(([, w]) => w.result.settled && !w.closed.settled).map(([id]) => id);
+    if (open.length === 0) return;
+    try {
+      const counts = await this.redis.mget(open.map((id) => this.k.closing(id)));
+      open.forEach((id, i) => counts[i] === null && this.onClosed(id));
+    } catch (error) {
+      this.report(asBatonError('redis.connection', error));
     }
-    waiter.resolve({ ...summary, artifact: JSON.parse(artifactJson) as Artifact<T> });
   }
 }
 

@@ -26,7 +26,7 @@ import {
 } from '@baton/core/internal';
 import { commitClient, commitEffect, type Commit, type CommitOutcome } from './commit.ts';
 import { restoreHead, type RecordingHead, type TracedOp } from './head-store.ts';
-import { parseInboxLine, readInbox, type ReadEntry } from './inbox.ts';
+import { inboxLineSeq, parseInboxLine, readInbox, type ReadEntry } from './inbox.ts';
 import { BATON_WORKER_TIMING, batonJobOptions } from './job-options.ts';
 import { Mutex } from './mutex.ts';
 import {
@@ -109,7 +109,7 @@ interface Outbox {
 }
 
 function freshState(): AgentEpisodeState {
-  return { ledger: newLedger(), owed: {}, decisions: [] };
+  return { ledger: newLedger(), owed: [], decisions: [] };
 }
 
 /**
@@ -142,10 +142,12 @@ export class AgentWorker<T> {
   private states = new Map<string, AgentEpisodeState>();
   /** Inbox entries applied to the head in memory (committed, or riding on the next commit). */
   private appliedSeq = 0;
+  /** Entries heard of but not applied yet, by sequence number, and the highest sequence number heard of. */
   private readonly buffer = new Map<number, ReadEntry>();
+  private heardSeq = 0;
   /** What inbox entries changed since the last commit: episode states, and episodes closed here. */
   private touched = new Map<string, string>();
-  private closes: [string, string][] = [];
+  private closes: string[] = [];
   private reading: Promise<void> | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   private readonly poll: NodeJS.Timeout;
@@ -199,7 +201,6 @@ export class AgentWorker<T> {
     const worker = new AgentWorker(config);
     await worker.bell.subscribe(worker.k.bell(worker.agentId), worker.k.abortChannel);
     await worker.mutex.run(() => worker.reload());
-    await worker.replayPendingOutboxes();
     void worker.worker.run();
     await worker.worker.waitUntilReady();
     void worker.checkInbox();
@@ -239,6 +240,7 @@ export class AgentWorker<T> {
     );
     this.headVersion = version ?? '';
     this.appliedSeq = Number(applied ?? 0);
+    this.heardSeq = this.appliedSeq;
     this.states = new Map(Object.entries(episodes).map(([ep, json]) => [ep, JSON.parse(json) as AgentEpisodeState]));
     this.buffer.clear();
     this.touched = new Map();
@@ -276,20 +278,45 @@ export class AgentWorker<T> {
       this.aborted.add(message);
       this.controllers.get(message)?.abort(new EpisodeError('episode aborted', { episodeId: message, code: 'episode.aborted' }));
     } else {
-      // The bell carries the entry itself; a missed bell (a reconnect) is caught by the poll, which reads the list.
-      const entry = parseInboxLine(message);
-      if (entry.seq > this.appliedSeq) this.buffer.set(entry.seq, entry);
+      // The bell (an episode's end) carries every entry not yet applied, one per line; a missed bell (a reconnect) is
+      // caught by the poll. Should one still be missing (a commit trimmed the list meanwhile), the inbox is read.
+      let last = 0;
+      for (const line of message.split('\n')) {
+        this.hear(line);
+        last = Math.max(last, inboxLineSeq(line));
+      }
+      for (let seq = this.appliedSeq + 1; seq < last; seq++) if (!this.buffer.has(seq)) return void this.readSoon();
       this.drainSoon();
     }
+  }
+
+  /**
+   * Keeps an entry heard of (a bell, a read, a commit reply) until it is applied; one heard before is not read again.
+   * Returns the sequence number of an episode's end (0 otherwise).
+   */
+  private hear(line: string): number {
+    const seq = inboxLineSeq(line);
+    if (seq > this.heardSeq) this.heardSeq = seq;
+    if (seq <= this.appliedSeq || this.buffer.has(seq)) return 0;
+    const entry = parseInboxLine(line);
+    this.buffer.set(entry.seq, entry);
+    return 'entry' in entry && entry.entry.kind === 'end' ? entry.seq : 0;
+  }
+
+  /** Entries a commit reply brought: kept for the next use of the head; an episode's end is applied soon. */
+  private hearNews(lines: readonly string[]): void {
+    let ends = false;
+    for (const line of lines) if (this.hear(line) > 0) ends = true;
+    if (ends) this.drainSoon();
   }
 
   /** Reads the inbox (one read at a time; a bell during a read asks for another) and plans a drain. */
   private readSoon(): Promise<void> {
     if (this.reading) return this.reading.then(() => this.readSoon());
     this.reading = readInbox(this.redis, this.k, this.agentId)
-      .then((entries) => {
-        for (const e of entries) if (e.seq > this.appliedSeq) this.buffer.set(e.seq, e);
-        if (entries.length > 0) this.drainSoon();
+      .then((lines) => {
+        for (const line of lines) this.hear(line);
+        if (lines.length > 0) this.drainSoon();
       })
       .catch((error: unknown) => this.report(asBatonError('redis.connection', error)))
       .finally(() => (this.reading = undefined));
@@ -322,14 +349,13 @@ export class AgentWorker<T> {
       if (this.dirty) await this.reload();
       await this.applyInbox();
       if (this.touched.size === 0 && this.closes.length === 0 && !this.head.hasPending()) return undefined;
-      const outboxId = `drain.${this.agentId}.${this.appliedSeq}.${this.versionTag}.${this.versionSeq}`;
-      return { outboxId, outcome: this.send(this.commitOf({ outboxId })) };
+      // Wrapped: the reply is awaited outside the mutex (the commits of an agent are pipelined).
+      return { outcome: this.send(this.commitOf({})) };
     });
     if (!sent) return;
     const outcome = await sent.outcome;
     if (outcome.status !== 'applied')
       throw new EpisodeError(`inbox commit was ${outcome.status}; retrying`, { code: 'episode.stale-head' });
-    await this.dispatch(sent.outboxId, outcome.outbox, [], true);
   }
 
   /** Under the mutex: applies every buffered inbox entry that is next in sequence (scalars, episode ends). */
@@ -346,7 +372,7 @@ export class AgentWorker<T> {
       const entry = next.entry;
       const state = this.states.get(entry.episodeId);
       if (entry.kind === 'scalar') {
-        const target = state?.owed[entry.handoffId];
+        const target = state?.owed.find((t) => t.handoffId === entry.handoffId);
         if (!state || !target) {
           this.report(
             new EpisodeError(`no target waits for handoff ${entry.handoffId}`, { episodeId: entry.episodeId, code: 'episode.lost-target' }),
@@ -354,8 +380,7 @@ export class AgentWorker<T> {
           continue;
         }
         this.head.learn({ view: target.view, action: target.action, target: entry.scalar, legal: target.legal });
-        const { [entry.handoffId]: _applied, ...stillOwed } = state.owed;
-        state.owed = stillOwed;
+        state.owed = state.owed.filter((t) => t !== target);
         this.touched.set(entry.episodeId, JSON.stringify(state));
         for (const wake of this.arrivals.get(entry.episodeId) ?? []) wake();
         this.arrivals.delete(entry.episodeId);
@@ -363,7 +388,7 @@ export class AgentWorker<T> {
         if (state) this.head.endEpisode(episodeOutcomes(state.decisions, entry.finalReturn, gamma));
         this.states.delete(entry.episodeId);
         this.touched.set(entry.episodeId, '');
-        this.closes.push([entry.episodeId, JSON.stringify(resultJob(this.keys, { episodeId: entry.episodeId }))]);
+        this.closes.push(entry.episodeId);
       }
     }
   }
@@ -397,7 +422,7 @@ export class AgentWorker<T> {
 
   private owes(episodeId: string): boolean {
     const state = this.states.get(episodeId);
-    return state !== undefined && Object.keys(state.owed).length > 0;
+    return state !== undefined && state.owed.length > 0;
   }
 
   /** Waits (briefly) until every scalar owed to this agent in the episode has been applied, reading the inbox. */
@@ -563,7 +588,7 @@ export class AgentWorker<T> {
       } else {
         const to = epoch.to as string;
         const handoffId = (epoch.pending as PendingTarget).handoffId as string;
-        if (ctx.learn) state.owed[handoffId] = epoch.pending as PendingTarget;
+        if (ctx.learn) state.owed.push(epoch.pending as PendingTarget);
         handoffTo = { episode: episodeId, to, skipped: epoch.skipped };
         jobs.push({
           queue: queueName(this.keys, to),
@@ -573,18 +598,24 @@ export class AgentWorker<T> {
       }
       this.touched.set(episodeId, action === SUBMIT ? '' : JSON.stringify(state));
       const eventJson = listening ? events.map((e) => JSON.stringify(e)) : [];
+      // The entry's first effect starts the path and stores the first version, which rode inline (the driver stores
+      // one too large to ride).
+      const entry = receive && !data.from;
+      const artifacts: [string, string][] = [];
+      if (entry && ctx.artifact) artifacts.push([ctx.artifactHash, JSON.stringify(ctx.artifact)]);
+      if (revised) artifacts.push([artifact.hash, artifactJson as string]);
       const commit = this.commitOf({
         effectId,
-        outboxId: effectId,
         sends,
         jobs: jobs.map((j) => JSON.stringify(j)),
         sinkEvents: this.sinks.length > 0 ? eventJson : [],
-        artifacts: revised ? [[artifact.hash, artifactJson as string]] : [],
+        artifacts,
+        ...(entry ? { entry: episodeId } : {}),
         ...(this.eventStream ? { stream: { key: this.eventStream, events: eventJson } } : {}),
         ...(handoffTo ? { handoff: handoffTo } : {}),
         ...(submit ? { submit } : {}),
       });
-      return { outcome: this.send(commit), revised: revised ? artifact : undefined };
+      return { outcome: this.send(commit), revised: revised ? artifact : undefined, jobs };
     });
     const outcome = await sent.outcome;
     if (outcome.status === 'refused') return this.replay(effectId, true);
@@ -594,14 +625,18 @@ export class AgentWorker<T> {
         code: 'episode.stale-head',
       });
     if (sent.revised) this.remember(sent.revised);
-    await this.dispatch(effectId, outcome.outbox, events, false);
+    // Hands on what was committed (the jobs as built here, plus any the script added), without reading it back.
+    await this.handOn(effectId, {
+      events,
+      jobs: outcome.added.length > 0 ? [...sent.jobs, ...outcome.added.map(parseOutboxJob)] : sent.jobs,
+    });
   }
 
   /**
    * Builds a commit from `parts` plus everything applied since the last commit (the head's operations, the inbox
    * position, touched episode states, closes). Called under the mutex, right before `send`.
    */
-  private commitOf(parts: Partial<Commit> & { outboxId: string }): Commit {
+  private commitOf(parts: Partial<Commit>): Commit {
     const { ops, snapshot } = this.head.take();
     const writes = ops.length > 0 || snapshot !== undefined;
     const expected = this.headVersion;
@@ -613,6 +648,7 @@ export class AgentWorker<T> {
       ops,
       ...(snapshot === undefined ? {} : { snapshot }),
       inboxApplied: this.appliedSeq,
+      inboxKnown: this.heardSeq,
       episodes: [...this.touched],
       closes: this.closes,
       sends: [],
@@ -634,8 +670,10 @@ export class AgentWorker<T> {
   private send(commit: Commit): Promise<CommitOutcome> {
     const outcome = commitEffect(this.redis, this.k, commit, this.retention).then(
       (result) => {
-        if (result.status === 'applied') this.stats.applied += 1;
-        else {
+        if (result.status === 'applied') {
+          this.stats.applied += 1;
+          if (result.news.length > 0) this.hearNews(result.news);
+        } else {
           if (result.status === 'refused') this.stats.refused += 1;
           this.dirty = true;
         }
@@ -658,22 +696,12 @@ export class AgentWorker<T> {
       void this.redis.incr(this.k.refusedCount).catch(() => undefined);
     }
     const json = await this.redis.get(this.k.effect(effectId));
-    if (json) await this.dispatch(effectId, json, undefined, false);
+    if (json) await this.handOn(effectId, JSON.parse(json) as Outbox);
   }
 
-  private async replayPendingOutboxes(): Promise<void> {
-    for (const id of await this.redis.smembers(this.k.pendingOutboxes(this.agentId))) {
-      const json = await this.redis.get(this.k.outbox(id));
-      if (json) await this.dispatch(id, json, undefined, true);
-      else await this.redis.srem(this.k.pendingOutboxes(this.agentId), id);
-    }
-  }
-
-  /** Emits the events (those in memory, or the outbox's on a replay), adds the jobs (idempotent by id), drops the outbox. */
-  private async dispatch(outboxId: string, json: string, events: readonly BatonEvent[] | undefined, tracked: boolean): Promise<void> {
-    if (json === '') return;
-    const outbox = JSON.parse(json) as Outbox;
-    await this.emit(events ?? outbox.events, outboxId);
+  /** Emits an outbox's events and adds its jobs (idempotent by id). */
+  private async handOn(effectId: string, outbox: Outbox): Promise<void> {
+    await this.emit(outbox.events, effectId);
     if (outbox.jobs.length > 0) {
       await Promise.all(
         outbox.jobs.map((j) =>
@@ -681,21 +709,12 @@ export class AgentWorker<T> {
         ),
       );
     }
-    // An epoch's outbox stays in its effect marker until that expires: a replay only re-adds known job ids. A drain's
-    // outbox is dropped once handed on (not awaited: it follows the adds on the same connection).
-    if (tracked)
-      this.redis
-        .multi()
-        .del(this.k.outbox(outboxId))
-        .srem(this.k.pendingOutboxes(this.agentId), outboxId)
-        .exec()
-        .catch(() => undefined);
   }
 
-  private async emit(events: readonly BatonEvent[], outboxId: string): Promise<void> {
+  private async emit(events: readonly BatonEvent[], effectId: string): Promise<void> {
     for (let i = 0; i < events.length; i++) {
       const event = events[i] as BatonEvent;
-      for (const sink of this.sinks) await sink(event, { eventId: `${outboxId}#${i}` });
+      for (const sink of this.sinks) await sink(event, { eventId: `${effectId}#${i}` });
     }
   }
 
@@ -739,6 +758,10 @@ function firstDelivery(job: Job): boolean {
   const stalled = job.stalledCounter as number | undefined;
   const started = job.attemptsStarted as number | undefined;
   return job.attemptsMade === 0 && (stalled ?? 0) === 0 && (started ?? 1) <= 1;
+}
+
+function parseOutboxJob(json: string): OutboxJob {
+  return JSON.parse(json) as OutboxJob;
 }
 
 function resultJob(keys: KeySpace, data: ResultJob): OutboxJob {
