@@ -66,6 +66,10 @@ describe('GET /api/route', () => {
     const kinds = Object.fromEntries(synthetic.methods.map((m) => [m.name, m.kind]));
     expect(kinds).toMatchObject({ icq: 'learned', 'independent-mc': 'baseline', ucb1: 'baseline', oracle: 'ceiling' });
     expect(kinds['perfect-checker']).toBe('ceiling');
+    expect(kinds['hindsight-agreement']).toBe('ceiling');
+    // The demo shows learning: IC-Q finds "both cheap models agree, else the expert", far above a random mix at 50 %.
+    const at50 = (name: string): number => synthetic.methods.find((m) => m.name === name)?.accAtBudget['0.5'] ?? 0;
+    expect(at50('icq')).toBeGreaterThan(at50('random') + 0.05);
     expect(kinds['single:expert']).toBe('single');
     for (const m of synthetic.methods) {
       expect(Object.keys(m.accAtBudget).sort(), m.name).toEqual(['0.1', '0.25', '0.5', '1']);

@@ -59,7 +59,7 @@ export type RouteReport = z.infer<typeof routeReportSchema>;
 /** How a method is drawn: the learned method (IC-Q) highlighted, ceilings and single models as dots. */
 export type RouteMethodKind = 'learned' | 'baseline' | 'single' | 'ceiling';
 
-const CEILINGS = new Set(['oracle', 'perfect-checker']);
+const CEILINGS = new Set(['oracle', 'perfect-checker', 'hindsight-agreement']);
 
 export function routeMethodKind(name: string): RouteMethodKind {
   if (name.startsWith('icq')) return 'learned';

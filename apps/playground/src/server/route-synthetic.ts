@@ -62,13 +62,14 @@ export function syntheticRouteSplits(size = SYNTHETIC_PROMPTS): RecordedSplits {
 }
 
 /**
- * The route bench on the synthetic task: every default method, the learned ones at 3 epochs over four lambdas, 2 seeds;
- * a few seconds.
+ * The route bench on the synthetic task: every default method, the learned ones at 10 epochs over four lambdas, 2
+ * seeds, a few seconds. The learned ones route between all three models: the two cheap models tie as single models,
+ * so the default Pareto pool would keep only one of them and lose the second opinion the task is about.
  * What the route view shows when `baton serve` is given no `--route-report`.
  */
 export async function syntheticRouteReport(): Promise<RouteBenchReport> {
   const bench = await import('@baton/agents/route-bench');
   const splits = syntheticRouteSplits();
-  const learned = bench.learnedMethods({ epochs: 3, lambdas: SYNTHETIC_LAMBDAS });
+  const learned = bench.learnedMethods({ epochs: 20, lambdas: SYNTHETIC_LAMBDAS, pool: 'all' });
   return bench.runRouteBench(splits, bench.defaultRouteMethods(splits.train, learned), { seeds: [1, 2] });
 }

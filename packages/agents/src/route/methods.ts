@@ -1,7 +1,7 @@
 import type { CurvePoint, RouteMethod } from './bench/method.ts';
 import type { RouteLearner, RouteLearning } from './heads.ts';
 import type { RecordedTask } from './task.ts';
-import { evaluateRoute, trainRoute } from './train.ts';
+import { evaluateRoute, trainRoute, type RouteTrainOptions } from './train.ts';
 
 /**
  * The default lambda sweep (accuracy points paid per best-single-model cost), from "cost barely matters" to "only the
@@ -14,6 +14,8 @@ export interface LearnedMethodOptions {
   readonly epochs?: number;
   readonly maxDrafts?: number;
   readonly learning?: RouteLearning;
+  /** The models routed between (default `pareto`: see `RouteTrainOptions.pool`). */
+  readonly pool?: RouteTrainOptions['pool'];
 }
 
 const DESCRIPTIONS: Readonly<Record<RouteLearner, string>> = {
@@ -38,6 +40,7 @@ export function learnedMethod(learner: RouteLearner, options: LearnedMethodOptio
           ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
           ...(options.maxDrafts === undefined ? {} : { maxDrafts: options.maxDrafts }),
           ...(options.learning === undefined ? {} : { learning: options.learning }),
+          ...(options.pool === undefined ? {} : { pool: options.pool }),
         });
         const onTrain = await evaluateRoute(train, trained);
         const onTest = await evaluateRoute(test, trained);

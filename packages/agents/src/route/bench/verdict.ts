@@ -72,6 +72,6 @@ function ceilingLine(ceiling: MethodReport, learned: readonly MethodReport[], bu
   });
   return (
     `ceiling from agreement alone (hindsight-agreement, solved on the test split itself): ${cf.map((f) => `${f.what} ${fmt(f)}`).join(', ')}; ` +
-    `no policy deciding from which drafted models agreed (up to the same number of calls) does better on this split. ${gaps.join('; ')}.`
+    `no policy deciding from which drafted models agreed (up to the same number of calls) is more accurate on this split at the same test cost. ${gaps.join('; ')}.`
   );
 }
