@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
+import { SOURCE_CONDITION } from '@baton/core/internal';
 import type { Framework } from './chain.ts';
 import type { MeasureReport, MeasureRequest, SizeRequest } from './measure.ts';
 const run = promisify(execFile);
@@ -110,18 +113,26 @@ const externalPackages: Plugin = {
 /**
  * Compiles the measurement entry once, to plain JS: Baton's TypeScript sources go through esbuild the way a
  * published build would, while the peers run their published dist. Measurement processes then load no TS loader.
- * Code splitting keeps each framework in its own chunk, so a process loads only the framework it measures.
+ * Code splitting keeps each framework in its own chunk, so a process loads only the framework it measures. The audit
+ * log's writer thread is a module of its own that the audit sink starts from beside its code (startModuleWorker), so
+ * it is compiled as a second entry next to the chunks.
  */
 async function compileChild(): Promise<string> {
   const outdir = fileURLToPath(new URL('../node_modules/.cache/bench-overhead/', import.meta.url));
+  const audit = dirname(createRequire(import.meta.url).resolve('@baton/audit/package.json'));
   await build({
-    entryPoints: [fileURLToPath(new URL('./child.ts', import.meta.url))],
+    entryPoints: {
+      child: fileURLToPath(new URL('./child.ts', import.meta.url)),
+      'chain-worker': join(audit, 'src', 'chain-worker.ts'),
+    },
     outdir,
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // Workspace packages export their built dist/ by default; their sources are what this bench measures.
+    conditions: [SOURCE_CONDITION],
     plugins: [externalPackages],
     logLevel: 'silent',
   });
