@@ -100,7 +100,7 @@ const DRAIN_MS = 5;
 /** And checks its inbox this often in case a bell was missed (a reconnect). */
 const POLL_MS = 500;
 
-/** Artifact versions this process has seen, shared by its AgentWorkers (content-addressed, so never stale). */
+/** Artifact versions this process has seen, by hash, shared by its AgentWorkers (content-addressed, so never stale). */
 const sharedArtifacts = new Map<string, Artifact<unknown>>();
 
 interface Outbox {
@@ -395,18 +395,20 @@ export class AgentWorker<T> {
 
   /** Takes an artifact that rode inside a job if it is the version named (else it is fetched from Redis as usual). */
   private adopt(artifact: Artifact<T>, hash: string): void {
-    if (sharedArtifacts.has(this.k.artifact(hash))) return;
+    if (sharedArtifacts.has(hash)) return;
     if (artifact.hash === hash && verifyArtifact(artifact)) this.remember(artifact);
   }
 
   private remember(artifact: Artifact<unknown>): void {
     if (sharedArtifacts.size >= ARTIFACT_CACHE) sharedArtifacts.delete(sharedArtifacts.keys().next().value as string);
-    sharedArtifacts.set(this.k.artifact(artifact.hash), artifact);
+    sharedArtifacts.set(artifact.hash, artifact);
   }
 
   /** Whether the effect is already applied (skipped on a first delivery) and the artifact, in one round trip at most. */
   private async load(effectId: string | undefined, hash: string, episodeId: string): Promise<{ done: boolean; artifact: Artifact<T> }> {
-    const cached = sharedArtifacts.get(this.k.artifact(hash)) as Artifact<T> | undefined;
+    const cached = sharedArtifacts.get(hash) as Artifact<T> | undefined;
+    // The common case (a first delivery of a version this process holds) needs no round trip at all.
+    if (cached && effectId === undefined) return { done: false, artifact: cached };
     const [done, json] = await Promise.all([
       effectId === undefined ? 0 : this.redis.exists(this.k.effect(effectId)),
       cached ? null : this.redis.get(this.k.artifact(hash)),
