@@ -99,6 +99,11 @@ const DEFER_MS = 20;
 const DRAIN_MS = 5;
 /** And checks its inbox this often in case a bell was missed (a reconnect). */
 const POLL_MS = 500;
+/**
+ * An episode's end heard in a commit reply (nobody rang: no driver waits on it) is committed with the worker's next
+ * effect, or on its own after this long: under load the next effect comes first and carries it.
+ */
+const QUIET_DRAIN_MS = 50;
 
 /** Artifact versions this process has seen, by hash, shared by its AgentWorkers (content-addressed, so never stale). */
 const sharedArtifacts = new Map<string, Artifact<unknown>>();
@@ -150,6 +155,7 @@ export class AgentWorker<T> {
   private closes: string[] = [];
   private reading: Promise<void> | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
+  private drainAt = 0;
   private readonly poll: NodeJS.Timeout;
   private readonly aborted = new Set<string>();
   private readonly controllers = new Map<string, AbortController>();
@@ -307,7 +313,7 @@ export class AgentWorker<T> {
   private hearNews(lines: readonly string[]): void {
     let ends = false;
     for (const line of lines) if (this.hear(line) > 0) ends = true;
-    if (ends) this.drainSoon();
+    if (ends) this.drainSoon(QUIET_DRAIN_MS);
   }
 
   /** Reads the inbox (one read at a time; a bell during a read asks for another) and plans a drain. */
@@ -332,15 +338,22 @@ export class AgentWorker<T> {
     }
   }
 
-  private drainSoon(): void {
-    if (this.drainTimer || this.closed) return;
+  /** Plans a drain in `ms` (or sooner, if one is already planned sooner). */
+  private drainSoon(ms = DRAIN_MS): void {
+    if (this.closed) return;
+    const at = Date.now() + ms;
+    if (this.drainTimer) {
+      if (this.drainAt <= at) return;
+      clearTimeout(this.drainTimer);
+    }
+    this.drainAt = at;
     this.drainTimer = setTimeout(() => {
       this.drainTimer = undefined;
       void this.drain().catch((error: unknown) => {
         this.report(asBatonError('worker.drain', error));
         setTimeout(() => void this.readSoon(), 250).unref();
       });
-    }, DRAIN_MS);
+    }, ms);
   }
 
   /** Applies buffered inbox entries and commits them on their own (no job was coming to carry them). */
