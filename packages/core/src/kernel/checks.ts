@@ -79,7 +79,8 @@ export function budgetExhausted(budget: Budget, steps: number, tokens: number, c
  */
 export function epochTarget(gamma: number, reward: number, tau: number, value: number, transferTime: number | undefined): number {
   const u = reward + Math.pow(gamma, tau) * value;
-  return u * Math.pow(gamma, transferTime ?? 0);
+  // gamma^0 is 1: no transfer time, nothing to discount (u * 1 is u, bit for bit).
+  return transferTime ? u * Math.pow(gamma, transferTime) : u;
 }
 
 /**

@@ -145,7 +145,8 @@ export function decisionEpoch<T>(
   const artifact = result.value !== undefined ? reviseArtifact(workflow.artifact, before, result.value, id) : before;
   book.tokens += usageTokens(usage);
   book.costUsd += usage.costUsd ?? 0;
-  book.discounted += Math.pow(gamma, book.time) * reward;
+  // A reward of 0 adds 0 (the return starts at +0, so never -0): no power to take.
+  if (reward !== 0) book.discounted += Math.pow(gamma, book.time) * reward;
   book.steps += 1;
   const ledger = holder.ledger;
   ledger.consecutiveWork += 1;
