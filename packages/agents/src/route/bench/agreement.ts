@@ -4,8 +4,9 @@ import { taskTable, type TaskTable } from './table.ts';
 
 /**
  * A policy over agreement states. A state is the set of models drafted so far and the pattern of their answers (which
- * of them agree; who gave no answer), nothing else: the whole information a recorded multiple-choice draft carries
- * beyond its form. Keys are `models|pattern`, e.g. `3,9|0,0` (models 3 and 9 agree) or `3,9,10|0,1,-1`.
+ * of them agree; who gave no answer; whose draft is not well formed), nothing else: the whole information a recorded
+ * multiple-choice draft carries. Keys are `models|pattern`, e.g. `3,9|0,0` (models 3 and 9 agree), `3,9,10|0,1,-1`
+ * or `4,7|0!,1` (model 4's code does not parse).
  */
 export type AgreementPolicy = ReadonlyMap<string, AgreementAction>;
 
@@ -24,15 +25,18 @@ export interface AgreementOptions {
 
 /**
  * The state key of prompt i of `t` after the models `set` (ascending columns of the table the policy was solved on;
- * `col` maps them to `t`'s, identity by default): answer ids in order of first appearance, -1 for no answer.
+ * `col` maps them to `t`'s, identity by default): answer ids in order of first appearance, -1 for no answer, and `!`
+ * after a draft that is not well formed (code that does not parse), so the states hold the drafts' form as well.
  */
 function stateKey(t: TaskTable, i: number, set: readonly number[], col?: readonly number[]): string {
   const ids: number[] = [];
-  const out: number[] = [];
+  const out: string[] = [];
   for (const j of set) {
-    const a = t.answer[i * t.m + (col ? (col[j] as number) : j)] as number;
+    const cell = i * t.m + (col ? (col[j] as number) : j);
+    const a = t.answer[cell] as number;
     const k = ids.indexOf(a);
-    out.push(a < 0 ? -1 : k >= 0 ? k : ids.push(a) - 1);
+    const id = a < 0 ? -1 : k >= 0 ? k : ids.push(a) - 1;
+    out.push(t.wellFormed[cell] || a < 0 ? String(id) : `${id}!`);
   }
   return `${set.join(',')}|${out.join(',')}`;
 }
