@@ -1,4 +1,4 @@
-import type { RecordedTask } from '../task.ts';
+import { bestModel, type RecordedTask } from '../task.ts';
 import type { CurvePoint, RouteMethod, SplitScore } from './method.ts';
 import { taskTable, type TaskTable } from './table.ts';
 
@@ -162,10 +162,9 @@ export function runAgreementPolicy(t: TaskTable, from: TaskTable, policy: Agreem
  */
 export const AGREEMENT_LAMBDAS: readonly number[] = [0, ...Array.from({ length: 61 }, (_, i) => 10 ** (-3 + i / 15))];
 
+/** The column of the task's best single model (`bestModel`: most accurate, ties to the cheaper). */
 function bestColumn(t: TaskTable): number {
-  let best = 0;
-  for (let j = 1; j < t.m; j++) if ((t.meanScore[j] as number) > (t.meanScore[best] as number)) best = j;
-  return best;
+  return t.models.indexOf(bestModel(t.task));
 }
 
 function sweep(solveOn: TaskTable, train: TaskTable, test: TaskTable, options: AgreementOptions): CurvePoint[] {
@@ -211,7 +210,8 @@ export function hindsightAgreement(options: AgreementOptions = {}): RouteMethod 
     deterministic: true,
     points(train: RecordedTask, test: RecordedTask) {
       const [a, b] = [taskTable(train), taskTable(test)];
-      const scale = (b.meanCost[bestColumn(a)] as number) / Math.max(a.meanCost[bestColumn(a)] as number, 1e-12);
+      const best = bestColumn(a);
+      const scale = (b.meanCost[best] as number) / Math.max(a.meanCost[best] as number, 1e-12);
       // Budgets are shares of the best model's TRAIN cost: rescale test cost so the choice is made on test figures.
       return sweep(b, b, b, { prior: 0, ...options, maxDrafts }).map((p) => ({
         label: p.label,
