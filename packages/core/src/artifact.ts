@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { artifactJson, sha256 } from './hash.ts';
 
@@ -51,8 +51,19 @@ export function verifyArtifact(artifact: Artifact<unknown>): boolean {
   return sha256(artifactJson(value, version, parentHash, author)) === artifact.hash;
 }
 
+// Each schema's compiled clone (z.compile): every artifact version is validated, on the hot path. The clone parses
+// to the same value and reports the same issues (a failing fast path falls back to the schema's own parser).
+const compiledSchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+/** The compiled clone of `schema` that artifacts are validated with, made on first use and kept while the schema lives. */
+export function compiledSchema<T>(schema: z.ZodType<T>): z.ZodType<T> {
+  let compiled = compiledSchemas.get(schema) as z.ZodType<T> | undefined;
+  if (!compiled) compiledSchemas.set(schema, (compiled = z.compile(schema)));
+  return compiled;
+}
+
 function parseArtifactValue<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
+  const parsed = compiledSchema(schema).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.length ? `artifact.${issue.path.join('.')}` : 'artifact';

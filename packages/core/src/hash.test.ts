@@ -81,4 +81,37 @@ describe('artifact hashes', () => {
     expect(verifyArtifact({ ...next, author: 'someone else' })).toBe(false);
     expect(Object.isFrozen(next.value.meta) && Object.isFrozen(next.value.tags)).toBe(true);
   });
+
+  it("are validated with the schema's compiled clone: the same values, the same errors, refinements and transforms kept", () => {
+    const strict = z.object({
+      text: z.string().min(1),
+      n: z.number().int().nonnegative(),
+      label: z.string().transform((s) => s.trim()),
+      pair: z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, { message: 'unordered pair' }),
+    });
+    const good = { text: 'x', n: 2, label: ' padded ', pair: [1, 2] };
+    const made = createArtifact(strict, good);
+    expect(made.value).toEqual(strict.parse(good));
+    expect(made.value).not.toBe(good);
+    const bad: unknown[] = [
+      { ...good, n: -1 },
+      { ...good, n: 1.5 },
+      { ...good, text: '' },
+      { ...good, pair: [2, 1] },
+      { ...good, label: 3 },
+      null,
+      'text',
+    ];
+    for (const value of bad) {
+      const issue = strict.safeParse(value).error?.issues[0];
+      let thrown: unknown;
+      try {
+        createArtifact(strict, value);
+      } catch (error) {
+        thrown = error;
+      }
+      const field = issue?.path.length ? `artifact.${issue.path.join('.')}` : 'artifact';
+      expect(thrown).toMatchObject({ code: 'user.invalid-artifact', field, message: `${field}: ${String(issue?.message)}` });
+    }
+  });
 });

@@ -135,15 +135,16 @@ export class InProcessRuntime<T> implements Runtime<T> {
     // One holder (option, head, own counters, own decisions) per agent that takes part, made when it first gets the artifact.
     const holders = new Map<string, EpisodeHolder<T>>();
     const holderOf = (id: string): EpisodeHolder<T> => {
-      let holder = holders.get(id);
-      if (holder) return holder;
+      let found = holders.get(id);
+      if (found) return found;
       const agent = wf.agentById.get(id);
       const head = heads[id];
       if (!agent || !head) throw new EpisodeError(`artifact reached unknown agent "${id}"`, { episodeId });
-      holders.set(id, (holder = { agent, head, ledger: newLedger(), records: [] }));
-      return holder;
+      holders.set(id, (found = { agent, head, ledger: newLedger(), records: [] }));
+      return found;
     };
-    holderOf(holderId).ledger.receipts = 1;
+    let holder = holderOf(holderId);
+    holder.ledger.receipts = 1;
     const path = [holderId];
     const skipped: Record<string, number> = {};
     let pending: PendingTarget | undefined;
@@ -164,7 +165,6 @@ export class InProcessRuntime<T> implements Runtime<T> {
     let sent = emitting ? this.flush(events) : undefined;
     if (sent) await sent;
     for (;;) {
-      const holder = holderOf(holderId);
       const agent = holder.agent;
       checkAborted(signal, episodeId);
       if (emitting) {
@@ -212,12 +212,13 @@ export class InProcessRuntime<T> implements Runtime<T> {
       }
       pending = epoch.pending;
       if (epoch.to === undefined) continue;
-      for (const id of epoch.skipped) skipped[id] = (skipped[id] ?? 0) + 1;
+      const jumped = epoch.skipped;
+      for (let i = 0; i < jumped.length; i++) skipped[jumped[i] as string] = (skipped[jumped[i] as string] ?? 0) + 1;
       holderId = epoch.to;
       path.push(holderId);
-      const next = holderOf(holderId).ledger;
-      next.consecutiveWork = 0;
-      next.receipts += 1;
+      holder = holderOf(holderId);
+      holder.ledger.consecutiveWork = 0;
+      holder.ledger.receipts += 1;
     }
   }
 

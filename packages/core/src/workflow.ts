@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { Artifact } from './artifact.ts';
+import { compiledSchema, type Artifact } from './artifact.ts';
 import { UserError } from './errors.ts';
+import { tablesOf } from './kernel/tables.ts';
 import type { AgentOption, Usage } from './option.ts';
 
 /**
@@ -142,7 +143,12 @@ export function defineWorkflow<T>(config: WorkflowConfig<T>): Workflow<T> {
   }
   if (!canSubmit) throw new UserError(`no agent reachable from "${config.entry}" may submit`, { field: 'successors' });
 
-  return Object.freeze({ ...config, discount, transferTime, order, agentById });
+  const workflow: Workflow<T> = Object.freeze({ ...config, discount, transferTime, order, agentById });
+  // What every epoch looks up (legal sets, handoff targets, places in the order) and the schema's compiled parser are
+  // made here, once, rather than by the first episode.
+  tablesOf(workflow);
+  compiledSchema(workflow.artifact);
+  return workflow;
 }
 
 /** The agents a handoff from `from` to `to` jumps past in the workflow's nominal order. */

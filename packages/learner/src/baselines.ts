@@ -9,15 +9,9 @@ import {
   type InterfaceView,
   type Transition,
 } from '@baton/core';
-import { argmax, assertLegal } from './exploration.ts';
+import { argmax, assertLegal, qValuesOf } from './exploration.ts';
 import { QTable, tabularKey } from './qtable.ts';
 import { TabularIcqHead, parseSerialized, type TabularIcqConfig } from './tabular.ts';
-
-function qValuesOf(legal: readonly Action[], q: readonly number[]): Partial<Record<Action, number>> {
-  const out: Partial<Record<Action, number>> = {};
-  legal.forEach((a, i) => (out[a] = q[i] as number));
-  return out;
-}
 
 /**
  * No-scalar independent learners: each agent learns Q(z, o) from the episode's Monte Carlo return-to-go after its

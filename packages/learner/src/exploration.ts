@@ -75,6 +75,17 @@ export function explore(
   return { index, explored: index !== greedy };
 }
 
+/**
+ * A decision's Q-values keyed by its legal actions. The object has no prototype: every agent's handoff actions are
+ * keys of their own, and a plain object grows a new hidden class for each new key (a chain of 1,000 agents made
+ * 1,000 of them, one per decision, at a slow store each); an object without a prototype takes any key at one cost.
+ */
+export function qValuesOf(legal: readonly Action[], q: ArrayLike<number>): Partial<Record<Action, number>> {
+  const out = Object.create(null) as Partial<Record<Action, number>>;
+  for (let i = 0; i < legal.length; i++) out[legal[i] as Action] = q[i] as number;
+  return out;
+}
+
 export function assertLegal(legal: readonly Action[]): void {
   if (legal.length === 0) throw new UserError('a head was asked to decide with no legal action', { field: 'legal' });
 }

@@ -86,6 +86,16 @@ describe('IC-Q tabular head', () => {
     expect(head.value(z, ['continue'])).toBe(2);
   });
 
+  it('reports its Q-values over the legal set in an object without a prototype (any action name is a plain key)', () => {
+    const head = new TabularIcqHead({ stepSize: { c: 1, n0: 1, omega: 1 }, targetSyncEvery: 1 });
+    const z = view({ x: 1 });
+    head.learn({ view: z, action: 'handoff:b', target: 1, legal: ['handoff:b', 'submit'] });
+    const decision = head.decide(z, ['handoff:b', 'submit', 'handoff:__proto__'], { rng: new Rng(1), explore: false });
+    expect(Object.getPrototypeOf(decision.qValues)).toBeNull();
+    expect(JSON.stringify(decision.qValues)).toBe(JSON.stringify({ 'handoff:b': 0.5, submit: 0, 'handoff:__proto__': 0 }));
+    expect(decision.action).toBe('handoff:b');
+  });
+
   it('refuses non-finite targets and empty legal sets', () => {
     const head = new TabularIcqHead();
     expect(() => head.learn({ view: view({}), action: 'submit', target: Number.NaN, legal: ['submit'] })).toThrow(UserError);

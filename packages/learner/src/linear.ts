@@ -176,7 +176,7 @@ export class LinearIcqHead implements HandoffHead {
   decide(view: InterfaceView, legal: readonly Action[], ctx: DecideContext): Decision {
     if (legal.length === 0) throw new UserError('no legal action to decide between', { field: 'legal' });
     const x = this.features(view);
-    const qValues: Partial<Record<Action, number>> = {};
+    const qValues = Object.create(null) as Partial<Record<Action, number>>; // no prototype: see qValuesOf
     let best: Action = legal[0] as Action;
     let bestQ = -Infinity;
     for (const action of legal) {

@@ -12,7 +12,7 @@ import {
   type Transition,
 } from '@baton/core';
 import { encodedSize, encodeView, featureSpecSchema, type FeatureSpec } from './encoder.ts';
-import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, type Exploration } from './exploration.ts';
+import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, qValuesOf, type Exploration } from './exploration.ts';
 import { Mlp, type MlpWeights } from './mlp.ts';
 import { ensureTfBackend } from './tf.ts';
 
@@ -150,9 +150,7 @@ export class NeuralIcqHead implements HandoffHead {
     const all = this.net.predict(encodeView(this.config.features, view, this.x), false);
     const q = idx.map((i) => all[i] as number);
     const { index, explored } = explore(this.config.exploration, this.episodes, q, ctx.rng, ctx.explore);
-    const qValues: Partial<Record<Action, number>> = {};
-    legal.forEach((a, i) => (qValues[a] = q[i] as number));
-    return { action: legal[index] as Action, qValues, explored };
+    return { action: legal[index] as Action, qValues: qValuesOf(legal, q), explored };
   }
 
   value(view: InterfaceView, legal: readonly Action[]): number {

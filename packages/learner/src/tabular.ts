@@ -9,7 +9,7 @@ import {
   type InterfaceView,
   type Transition,
 } from '@baton/core';
-import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, type Exploration } from './exploration.ts';
+import { assertLegal, checkExploration, DEFAULT_EXPLORATION, explore, qValuesOf, type Exploration } from './exploration.ts';
 import { QTable, tabularKey } from './qtable.ts';
 
 /** Step size alpha = c / (n(z,o) + n0)^omega, omega in (0.5, 1] (Robbins-Monro). */
@@ -83,9 +83,7 @@ export class TabularIcqHead implements HandoffHead {
     assertLegal(legal);
     const q = this.table.qs(this.keyOf(view), legal);
     const { index, explored } = explore(this.exploration, this.episodes, q, ctx.rng, ctx.explore);
-    const qValues: Partial<Record<Action, number>> = {};
-    for (let i = 0; i < legal.length; i++) qValues[legal[i] as Action] = q[i] as number;
-    return { action: legal[index] as Action, qValues, explored };
+    return { action: legal[index] as Action, qValues: qValuesOf(legal, q), explored };
   }
 
   value(view: InterfaceView, legal: readonly Action[]): number {

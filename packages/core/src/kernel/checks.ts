@@ -3,7 +3,7 @@ import type { Artifact } from '../artifact.ts';
 import { EpisodeError } from '../errors.ts';
 import type { Usage, WorkResult } from '../option.ts';
 import type { Budget, Grade, Workflow } from '../workflow.ts';
-import { ONLY_SUBMIT, unmaskedLegal } from './tables.ts';
+import { agentTableOf, ONLY_SUBMIT, type AgentTable } from './tables.ts';
 
 /** Throws an EpisodeError unless `value` is a finite number (rewards, durations, targets). */
 export function finite(value: unknown, what: string, episodeId: string): number {
@@ -56,8 +56,13 @@ export function legalActionsFor<T>(
   handoffsSoFar: number,
   artifact?: Artifact<T>,
 ): readonly Action[] {
-  const legal = unmaskedLegal(workflow, agentId, handoffsSoFar < workflow.budget.maxHandoffs);
-  const agent = artifact ? workflow.agentById.get(agentId) : undefined;
+  const table = agentTableOf(workflow, agentId);
+  return maskedLegal(table, handoffsSoFar < workflow.budget.maxHandoffs ? table.open : table.closed, artifact);
+}
+
+/** `legal` (one of the agent's unmasked sets) narrowed by the agent's `mask` when an artifact is given; never empty. */
+export function maskedLegal<T>(table: AgentTable, legal: readonly Action[], artifact?: Artifact<T>): readonly Action[] {
+  const agent = artifact ? table.agent : undefined;
   if (!agent?.mask || !artifact) return legal;
   const open = new Set(agent.mask(artifact, legal)); // called on the agent: a mask may use `this`
   const masked = legal.filter((action) => open.has(action));

@@ -7,8 +7,8 @@ import type { BudgetLeft, InterfaceView, LocalState } from '../interface.ts';
 import { usageTokens, type AgentOption, type WorkContext, type WorkResult } from '../option.ts';
 import type { Rng } from '../rng.ts';
 import type { Grade, Workflow } from '../workflow.ts';
-import { budgetExhausted, checkedWork, epochTarget, finite, gradeFields, legalActionsFor, returnToGo } from './checks.ts';
-import { jumpedBy, ONLY_SUBMIT } from './tables.ts';
+import { budgetExhausted, checkedWork, epochTarget, finite, gradeFields, maskedLegal, NO_USAGE, returnToGo } from './checks.ts';
+import { agentTableOf, jumpedBy, ONLY_SUBMIT, skippedBetween } from './tables.ts';
 
 type WorkEndEvent = Extract<BatonEvent, { type: 'work-end' }>;
 
@@ -143,8 +143,11 @@ export function decisionEpoch<T>(
   const gamma = workflow.discount;
   const { reward, tau, usage } = checkedWork(result, id, episodeId);
   const artifact = result.value !== undefined ? reviseArtifact(workflow.artifact, before, result.value, id) : before;
-  book.tokens += usageTokens(usage);
-  book.costUsd += usage.costUsd ?? 0;
+  // Work that reported no usage adds 0 tokens and 0 dollars (the sums start at +0, so never -0): nothing to add.
+  if (usage !== NO_USAGE) {
+    book.tokens += usageTokens(usage);
+    book.costUsd += usage.costUsd ?? 0;
+  }
   // A reward of 0 adds 0 (the return starts at +0, so never -0): no power to take.
   if (reward !== 0) book.discounted += Math.pow(gamma, book.time) * reward;
   book.steps += 1;
@@ -175,7 +178,9 @@ export function decisionEpoch<T>(
     privateState: iface.privateState?.(local, budgetLeft(workflow, book)) ?? NO_FEATURES,
   };
   const exhausted = budgetExhausted(workflow.budget, book.steps, book.tokens, book.costUsd);
-  const legal = exhausted ? ONLY_SUBMIT : legalActionsFor(workflow, id, book.handoffs, artifact);
+  const table = agentTableOf(workflow, id);
+  const unmasked = book.handoffs < workflow.budget.maxHandoffs ? table.open : table.closed;
+  const legal = exhausted ? ONLY_SUBMIT : maskedLegal(table, unmasked, artifact);
   const head = holder.head;
 
   // The target that was waiting for this interface: the scalar owed to a sender, or the holder's own continue.
@@ -207,7 +212,8 @@ export function decisionEpoch<T>(
 
   const decision = head.decide(view, legal, { rng: run.rng, explore: run.explore });
   book.decisions += 1;
-  if (!legal.includes(decision.action))
+  const chosen = indexOf(legal, decision.action);
+  if (chosen < 0)
     throw new EpisodeError(`head of "${id}" chose illegal action ${decision.action}`, { episodeId, code: 'episode.illegal-action' });
   record?.({
     type: 'decision',
@@ -230,14 +236,22 @@ export function decisionEpoch<T>(
     const own: PendingTarget = { agent: id, view, action, legal };
     return { artifact, view, legal, decision, exhausted, record: kept, pending: own, to: undefined, skipped: NONE };
   }
-  const to = handoffTarget(action) as string;
+  // An unmasked set's handoffs were resolved when the workflow was defined: the target's id and place in the order.
+  const resolved = legal === table.open;
+  const to = resolved ? (table.targets[chosen] as string) : (handoffTarget(action) as string);
   const handoffId = `${episodeId}/h${book.handoffs}`;
-  const skipped = jumpedBy(workflow, id, to);
+  const skipped = resolved ? skippedBetween(workflow, table.position, table.targetPositions[chosen]) : jumpedBy(workflow, id, to);
   book.handoffs += 1;
   record?.({ type: 'handoff', episodeId, time: book.time, handoffId, from: id, to, artifactHash: artifact.hash, skipped });
   book.time += workflow.transferTime;
   const owed: PendingTarget = { agent: id, view, action, legal, handoffId };
   return { artifact, view, legal, decision, exhausted, record: kept, pending: owed, to, skipped };
+}
+
+/** Where `action` is in `legal` (-1 if it is not): a plain loop, legal sets are a few actions long. */
+function indexOf(legal: readonly Action[], action: Action): number {
+  for (let i = 0; i < legal.length; i++) if (legal[i] === action) return i;
+  return -1;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
