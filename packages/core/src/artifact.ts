@@ -20,8 +20,19 @@ export interface Artifact<T> {
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-    else for (const key in value) if (Object.hasOwn(value, key)) deepFreeze(value[key]);
+    // Only objects are frozen further down: a leaf costs no call.
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'object') deepFreeze(item);
+      }
+    } else {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        const field: unknown = value[key];
+        if (typeof field === 'object') deepFreeze(field);
+      }
+    }
   }
   return value;
 }

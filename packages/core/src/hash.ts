@@ -23,7 +23,9 @@ function write(value: unknown, out: string): string {
     const key = keys[i] as string;
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined) continue;
-    out = write(v, (first ? out : out + ',') + quotedKey(key));
+    out = (first ? out : out + ',') + quotedKey(key);
+    // A leaf is written here, without a call to write per field.
+    out = v === null || typeof v !== 'object' ? out + scalar(v) : write(v, out);
     first = false;
   }
   return out + '}';

@@ -3,6 +3,8 @@ import { createArtifact, type Artifact } from './artifact.ts';
 import { EpisodeError, UserError } from './errors.ts';
 import type { BatonEvent, EventSink } from './events.ts';
 import type { HandoffHead } from './head.ts';
+import { tablesOf } from './kernel/tables.ts';
+import type { AgentOption } from './option.ts';
 import { checkedGrade } from './kernel/checks.ts';
 import {
   checkAborted,
@@ -125,23 +127,28 @@ export class InProcessRuntime<T> implements Runtime<T> {
       rand: () => rng.next(),
       learn,
       explore,
+      decide: { rng, explore },
       book,
-      record: emitting ? (e) => void events.push(e) : undefined,
+      events: emitting ? events : undefined,
       sendScalar: (to, scalar) => heads[to.agent]?.learn({ view: to.view, action: to.action, target: scalar, legal: to.legal }),
       signal,
     };
     let artifact = createArtifact(wf.artifact, options.input);
     let holderId = wf.entry;
-    // One holder (option, head, own counters, own decisions) per agent that takes part, made when it first gets the artifact.
-    const holders = new Map<string, EpisodeHolder<T>>();
+    // One holder (option, head, own counters, own decisions, row of the workflow's tables) per agent that takes part,
+    // made when it first gets the artifact; kept by the agent's slot in the tables, and in the order they took part.
+    const rows = tablesOf(wf).agents;
+    const holders: (EpisodeHolder<T> | undefined)[] = [];
+    const participants: EpisodeHolder<T>[] = [];
     const holderOf = (id: string): EpisodeHolder<T> => {
-      let found = holders.get(id);
+      const table = rows.get(id);
+      const found = table && holders[table.slot];
       if (found) return found;
-      const agent = wf.agentById.get(id);
       const head = heads[id];
-      if (!agent || !head) throw new EpisodeError(`artifact reached unknown agent "${id}"`, { episodeId });
-      holders.set(id, (found = { agent, head, ledger: newLedger(), records: [] }));
-      return found;
+      if (!table || !head) throw new EpisodeError(`artifact reached unknown agent "${id}"`, { episodeId });
+      const holder = { agent: table.agent as AgentOption<T>, head, ledger: newLedger(), records: [], table };
+      participants.push((holders[table.slot] = holder));
+      return holder;
     };
     let holder = holderOf(holderId);
     holder.ledger.receipts = 1;
@@ -191,7 +198,7 @@ export class InProcessRuntime<T> implements Runtime<T> {
         const R = settleSubmit(run, holder, epoch, grade);
         if (emitting && (sent = this.flush(events))) await sent;
         if (learn)
-          for (const { head, records } of holders.values())
+          for (const { head, records } of participants)
             if (records.length > 0) head.endEpisode?.(episodeOutcomes(records, book.discounted, wf.discount));
         return {
           episodeId,

@@ -47,6 +47,8 @@ export function argmax(values: ArrayLike<number>, rng: Rng | undefined): number 
   return best;
 }
 
+const ONLY_CHOICE: { readonly index: number; readonly explored: boolean } = Object.freeze({ index: 0, explored: false });
+
 /**
  * Chooses among `legal` given their Q-values. Returns the index chosen and whether it was exploration (a choice
  * other than the greedy one made because of the schedule).
@@ -57,9 +59,11 @@ export function explore(
   q: ArrayLike<number>,
   rng: Rng,
   enabled: boolean,
-): { index: number; explored: boolean } {
+): { readonly index: number; readonly explored: boolean } {
+  // One legal action: nothing to break ties between or explore (no draw from rng either way).
+  if (q.length === 1) return ONLY_CHOICE;
   const greedy = argmax(q, rng);
-  if (!enabled || q.length === 1) return { index: greedy, explored: false };
+  if (!enabled) return { index: greedy, explored: false };
   const level = scheduleValue(schedule, episodes);
   if (schedule.type === 'epsilon') {
     if (rng.next() >= level) return { index: greedy, explored: false };

@@ -92,7 +92,9 @@ export class TabularIcqHead implements HandoffHead {
   }
 
   learn(transition: Transition): void {
-    this.table.update(this.keyOf(transition.view), transition.action, finiteTarget(transition), this.stepSize);
+    const target = transition.target;
+    if (!Number.isFinite(target)) finiteTarget(transition);
+    this.table.update(this.keyOf(transition.view), transition.action, target, this.stepSize);
     if (++this.updates % this.syncEvery === 0) this.table.syncTarget();
   }
 

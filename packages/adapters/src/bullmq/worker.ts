@@ -499,14 +499,15 @@ export class AgentWorker<T> {
       rand: () => rng.next(),
       learn: ctx.learn,
       explore: ctx.explore,
+      decide: { rng, explore: ctx.explore },
       book,
-      record: listening ? (e) => void events.push(e) : undefined,
+      events: listening ? events : undefined,
       sendScalar: (to, scalar) =>
         void sends.push([to.agent, JSON.stringify({ kind: 'scalar', episodeId, handoffId: to.handoffId, scalar })]),
       signal: controller.signal,
     };
     if (receive && !data.from) {
-      run.record?.({
+      run.events?.push({
         type: 'episode-start',
         episodeId,
         time: 0,
@@ -519,7 +520,7 @@ export class AgentWorker<T> {
       });
     }
     const before = loaded.artifact;
-    run.record?.({ type: 'work-start', episodeId, time: book.time, agent: me, artifactHash: before.hash });
+    run.events?.push({ type: 'work-start', episodeId, time: book.time, agent: me, artifactHash: before.hash });
     const known = this.states.get(episodeId);
     const workLedger = known ? { ...known.ledger } : newLedger();
     if (receive) {

@@ -2,13 +2,13 @@ import { CONTINUE, SUBMIT, handoffTarget, type Action } from '../action.ts';
 import { reviseArtifact, type Artifact } from '../artifact.ts';
 import { EpisodeError } from '../errors.ts';
 import type { BatonEvent } from '../events.ts';
-import type { Decision, DecisionOutcome, HandoffHead } from '../head.ts';
+import type { DecideContext, Decision, DecisionOutcome, HandoffHead } from '../head.ts';
 import type { BudgetLeft, InterfaceView, LocalState } from '../interface.ts';
 import { usageTokens, type AgentOption, type WorkContext, type WorkResult } from '../option.ts';
 import type { Rng } from '../rng.ts';
 import type { Grade, Workflow } from '../workflow.ts';
 import { budgetExhausted, checkedWork, epochTarget, finite, gradeFields, maskedLegal, NO_USAGE, returnToGo } from './checks.ts';
-import { agentTableOf, jumpedBy, ONLY_SUBMIT, skippedBetween } from './tables.ts';
+import { agentTableOf, jumpedBy, ONLY_SUBMIT, skippedBetween, type AgentTable } from './tables.ts';
 
 type WorkEndEvent = Extract<BatonEvent, { type: 'work-end' }>;
 
@@ -72,9 +72,11 @@ export interface EpisodeRun<T> {
   readonly rand: () => number;
   readonly learn: boolean;
   readonly explore: boolean;
+  /** `{ rng, explore }`, made once per episode: what every head's decide receives. */
+  readonly decide: DecideContext;
   readonly book: EpisodeBook;
-  /** Receives the events of an epoch, in order; undefined: nobody listens, no event is built. */
-  readonly record: ((event: BatonEvent) => void) | undefined;
+  /** Where the epoch appends its events, in order, for the driver to hand to its sinks; undefined: nobody listens, no event is built. */
+  readonly events: BatonEvent[] | undefined;
   /** Delivers the scalar a receiver owes its sender: in-process the sender's head learns it; on BullMQ it goes to the sender's inbox. */
   readonly sendScalar: (to: PendingTarget, scalar: number) => void;
   readonly signal?: AbortSignal | undefined;
@@ -85,6 +87,8 @@ export interface Holder<T> {
   readonly agent: AgentOption<T>;
   readonly head: HandoffHead;
   readonly ledger: AgentLedger;
+  /** The agent's row of the workflow's tables, when the driver has it at hand (else the epoch looks it up). */
+  readonly table?: AgentTable;
 }
 
 /** How an epoch ended: the artifact as it now is, what the head saw and chose, and where the baton goes next. */
@@ -138,7 +142,7 @@ export function decisionEpoch<T>(
   result: WorkResult<T>,
   pending: PendingTarget | undefined,
 ): EpochOutcome<T> {
-  const { workflow, book, episodeId, record } = run;
+  const { workflow, book, episodeId, events } = run;
   const id = holder.agent.id;
   const gamma = workflow.discount;
   const { reward, tau, usage } = checkedWork(result, id, episodeId);
@@ -154,7 +158,7 @@ export function decisionEpoch<T>(
   const ledger = holder.ledger;
   ledger.consecutiveWork += 1;
   ledger.workUnits += 1;
-  if (record) {
+  if (events) {
     const ended: WorkEndEvent = {
       type: 'work-end',
       episodeId,
@@ -166,7 +170,7 @@ export function decisionEpoch<T>(
       duration: tau,
       usage,
     };
-    record(result.notes ? { ...ended, notes: result.notes } : ended);
+    events.push(result.notes ? { ...ended, notes: result.notes } : ended);
   }
   book.time += tau;
 
@@ -178,7 +182,7 @@ export function decisionEpoch<T>(
     privateState: iface.privateState?.(local, budgetLeft(workflow, book)) ?? NO_FEATURES,
   };
   const exhausted = budgetExhausted(workflow.budget, book.steps, book.tokens, book.costUsd);
-  const table = agentTableOf(workflow, id);
+  const table = holder.table ?? agentTableOf(workflow, id);
   const unmasked = book.handoffs < workflow.budget.maxHandoffs ? table.open : table.closed;
   const legal = exhausted ? ONLY_SUBMIT : maskedLegal(table, unmasked, artifact);
   const head = holder.head;
@@ -190,7 +194,7 @@ export function decisionEpoch<T>(
     const target = epochTarget(gamma, reward, tau, value, transfer);
     if (!Number.isFinite(target)) finite(target, `target for "${pending.agent}"`, episodeId);
     if (pending.handoffId) {
-      record?.({
+      events?.push({
         type: 'scalar-return',
         episodeId,
         time: book.time,
@@ -210,12 +214,12 @@ export function decisionEpoch<T>(
       });
   }
 
-  const decision = head.decide(view, legal, { rng: run.rng, explore: run.explore });
+  const decision = head.decide(view, legal, run.decide);
   book.decisions += 1;
   const chosen = indexOf(legal, decision.action);
   if (chosen < 0)
     throw new EpisodeError(`head of "${id}" chose illegal action ${decision.action}`, { episodeId, code: 'episode.illegal-action' });
-  record?.({
+  events?.push({
     type: 'decision',
     episodeId,
     time: book.time,
@@ -242,7 +246,7 @@ export function decisionEpoch<T>(
   const handoffId = `${episodeId}/h${book.handoffs}`;
   const skipped = resolved ? skippedBetween(workflow, table.position, table.targetPositions[chosen]) : jumpedBy(workflow, id, to);
   book.handoffs += 1;
-  record?.({ type: 'handoff', episodeId, time: book.time, handoffId, from: id, to, artifactHash: artifact.hash, skipped });
+  events?.push({ type: 'handoff', episodeId, time: book.time, handoffId, from: id, to, artifactHash: artifact.hash, skipped });
   book.time += workflow.transferTime;
   const owed: PendingTarget = { agent: id, view, action, legal, handoffId };
   return { artifact, view, legal, decision, exhausted, record: kept, pending: owed, to, skipped };
@@ -270,7 +274,7 @@ export function settleSubmit<T>(run: EpisodeRun<T>, holder: Holder<T>, epoch: Ep
   book.discounted += Math.pow(run.workflow.discount, book.time) * R;
   if (run.learn) holder.head.learn({ view: epoch.view, action: SUBMIT, target: R, legal: epoch.legal });
   const id = holder.agent.id;
-  run.record?.({
+  run.events?.push({
     type: 'submit',
     episodeId,
     time: book.time,
@@ -280,7 +284,7 @@ export function settleSubmit<T>(run: EpisodeRun<T>, holder: Holder<T>, epoch: Ep
     forced: epoch.exhausted,
     ...gradeFields(grade),
   });
-  run.record?.({
+  run.events?.push({
     type: 'episode-end',
     episodeId,
     time: book.time,
@@ -296,10 +300,10 @@ export function settleSubmit<T>(run: EpisodeRun<T>, holder: Holder<T>, epoch: Ep
 
 /** One agent's decisions of a finished episode with their returns-to-go, for its head's endEpisode. */
 export function episodeOutcomes(records: readonly DecisionRecord[], finalReturn: number, gamma: number): DecisionOutcome[] {
-  return records.map((d) => ({
-    view: d.view,
-    action: d.action,
-    legal: d.legal,
-    returnToGo: returnToGo(finalReturn, d.discounted, d.time, gamma),
-  }));
+  const outcomes: DecisionOutcome[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const d = records[i] as DecisionRecord;
+    outcomes.push({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(finalReturn, d.discounted, d.time, gamma) });
+  }
+  return outcomes;
 }

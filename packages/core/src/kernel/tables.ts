@@ -15,6 +15,8 @@ interface WorkflowTables {
 
 /** One agent's row of the tables. */
 export interface AgentTable {
+  /** Its index in the workflow's agents (a driver's per-agent arrays use it), -1 for an id the workflow does not know. */
+  readonly slot: number;
   /** The workflow's option of that id (undefined for an id it does not know). */
   readonly agent: AgentOption<unknown> | undefined;
   /** Its place in the workflow's nominal order (undefined when the order leaves it out). */
@@ -37,7 +39,7 @@ export function tablesOf<T>(workflow: Workflow<T>): WorkflowTables {
   if (!found) {
     const position = new Map(workflow.order.map((id, i) => [id, i]));
     const agents = new Map<string, AgentTable>();
-    for (const id of workflow.agentById.keys()) agents.set(id, agentTable(workflow, position, id));
+    for (const id of workflow.agentById.keys()) agents.set(id, agentTable(workflow, position, id, agents.size));
     tables.set(workflow, (found = { position, agents }));
   }
   return found;
@@ -46,7 +48,15 @@ export function tablesOf<T>(workflow: Workflow<T>): WorkflowTables {
 /** Only submit: what an exhausted budget leaves (and the fallback of an empty mask). */
 export const ONLY_SUBMIT: readonly Action[] = Object.freeze([SUBMIT]);
 
-function agentTable<T>(workflow: Workflow<T>, position: ReadonlyMap<string, number>, agentId: string): AgentTable {
+/**
+ * `text` as the engine keeps property names (one shared copy). Actions key every decision's Q-values and ids key
+ * heads and holders; made property names here, once, no episode's first decision has to look them up.
+ */
+function propertyName<S extends string>(text: S): S {
+  return Object.keys({ [text]: 0 })[0] as S;
+}
+
+function agentTable<T>(workflow: Workflow<T>, position: ReadonlyMap<string, number>, agentId: string, slot: number): AgentTable {
   const agent = workflow.agentById.get(agentId);
   const canContinue = agent?.canContinue !== false;
   const successors = workflow.successors[agentId] ?? [];
@@ -54,8 +64,8 @@ function agentTable<T>(workflow: Workflow<T>, position: ReadonlyMap<string, numb
   const targets: (string | undefined)[] = canContinue ? [undefined] : [];
   const targetPositions: (number | undefined)[] = canContinue ? [undefined] : [];
   for (const to of successors) {
-    open.push(handoff(to));
-    targets.push(to);
+    open.push(propertyName(handoff(to)));
+    targets.push(propertyName(to));
     targetPositions.push(position.get(to));
   }
   const closed: Action[] = canContinue ? [CONTINUE] : [];
@@ -66,6 +76,7 @@ function agentTable<T>(workflow: Workflow<T>, position: ReadonlyMap<string, numb
   }
   if (agent?.canSubmit !== false || closed.length === 0) closed.push(SUBMIT);
   return {
+    slot,
     agent,
     position: position.get(agentId),
     open: Object.freeze(open),
@@ -78,7 +89,7 @@ function agentTable<T>(workflow: Workflow<T>, position: ReadonlyMap<string, numb
 /** The agent's row, or one computed for this call for an id the workflow does not know (the caller reports it). */
 export function agentTableOf<T>(workflow: Workflow<T>, agentId: string): AgentTable {
   const found = tablesOf(workflow);
-  return found.agents.get(agentId) ?? agentTable(workflow, found.position, agentId);
+  return found.agents.get(agentId) ?? agentTable(workflow, found.position, agentId, -1);
 }
 
 /** The agents a handoff from -> to jumps past in the workflow's order (O(skipped) per handoff). */
