@@ -34,6 +34,10 @@ const LEAVES: unknown[] = [
   'line\nbreak',
   '"',
   'ü\u2028',
+  'back\\slash',
+  '\u0000\u001f\u007f',
+  'lone \ud800 and \udfff',
+  'paired \ud83d\ude00',
 ];
 
 function randomValue(rng: Rng, depth: number): unknown {

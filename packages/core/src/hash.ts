@@ -38,7 +38,18 @@ function scalar(value: unknown): string {
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return jsonString(value);
   return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+// What JSON.stringify escapes in a string: quote, backslash, control characters and (lone) surrogates. Surrogates
+// that do pair are caught too and left to JSON.stringify, which writes them as they are.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON.stringify writes it: most strings (ids, hashes, plain text) need no escaping, and no call to it. */
+function jsonString(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /**
@@ -63,7 +74,7 @@ const QUOTED_CAP = 4096;
 function quotedKey(key: string): string {
   let text = quoted.get(key);
   if (text === undefined) {
-    text = `${JSON.stringify(key)}:`;
+    text = `${jsonString(key)}:`;
     if (quoted.size < QUOTED_CAP) quoted.set(key, text);
   }
   return text;
@@ -74,7 +85,7 @@ function quotedKey(key: string): string {
  * building that object: its keys in sorted order are author, parentHash, value, version.
  */
 export function artifactJson(value: unknown, version: number, parentHash: string | null, author: string): string {
-  const head = `{"author":${JSON.stringify(author)},"parentHash":${parentHash === null ? 'null' : JSON.stringify(parentHash)}`;
+  const head = `{"author":${jsonString(author)},"parentHash":${parentHash === null ? 'null' : jsonString(parentHash)}`;
   const withValue = value === undefined ? head : write(value, `${head},"value":`);
   return `${withValue},"version":${scalar(version)}}`;
 }

@@ -173,7 +173,7 @@ export class InProcessRuntime<T> implements Runtime<T> {
     if (sent) await sent;
     for (;;) {
       const agent = holder.agent;
-      checkAborted(signal, episodeId);
+      if (signal?.aborted) checkAborted(signal, episodeId);
       if (emitting) {
         events.push({ type: 'work-start', episodeId, time: book.time, agent: holderId, artifactHash: artifact.hash });
         if ((sent = this.flush(events))) await sent;
