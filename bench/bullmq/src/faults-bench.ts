@@ -13,8 +13,13 @@ export interface FaultsBenchOptions {
   readonly episodes?: number;
   /** Episodes in flight at once. Default 32 (the CLI passes 16). */
   readonly inFlight?: number;
-  /** Mean seconds between worker kills (a fast run still gets one by 10% of its episodes). Default 6. */
-  readonly killEverySeconds?: number;
+  /**
+   * A worker is SIGKILLed every this many completed episodes (a random agent's worker, while the other episodes are
+   * in flight), so the number of kills follows the run's length, not its speed. Default 100: 9 kills in 1,000 episodes.
+   */
+  readonly killEveryEpisodes?: number;
+  /** The private Redis restarts once when this share of the episodes is done. Default 0.45 (between two kills). */
+  readonly redisRestartAt?: number;
   readonly seed?: number;
   /** Also write the hash-chained, HMAC-signed audit log (createRedisStreamAuditSink) from every worker. Default false: it roughly doubles the run time. */
   readonly auditChain?: boolean;
@@ -39,6 +44,8 @@ export interface FaultsBenchResult {
   /** Events found twice in the audit stream. */
   readonly auditDuplicates: number;
   readonly workerKills: number;
+  /** The schedule the kills followed: one every this many completed episodes. */
+  readonly killEveryEpisodes: number;
   readonly redisRestarts: number;
   /** Redeliveries whose effect was already committed and was therefore not applied again. */
   readonly refusedReapplications: number;
@@ -46,15 +53,17 @@ export interface FaultsBenchResult {
 }
 
 /**
- * 1,000 learning episodes of the `relay` workflow across one worker process per agent while the harness SIGKILLs
- * workers at random moments (and restarts them) and restarts the private Redis (AOF, fsync always) once. Then it
+ * 1,000 learning episodes of the `relay` workflow across one worker process per agent while the harness SIGKILLs a
+ * random agent's worker every `killEveryEpisodes` completed episodes (and replaces it) and restarts the private Redis
+ * (AOF, fsync always) once, part way through. Then it
  * checks, from Redis alone: every episode completed, every head update applied exactly once, no artifact lost,
  * the audit stream complete.
  */
 export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<FaultsBenchResult> {
   const episodes = options.episodes ?? 1000;
   const inFlight = options.inFlight ?? 32;
-  const killEvery = options.killEverySeconds ?? 6;
+  const killEvery = options.killEveryEpisodes ?? 100;
+  const restartAt = Math.ceil(episodes * (options.redisRestartAt ?? 0.45));
   const log = options.progress ?? (() => undefined);
   const chaos = new Rng(options.seed ?? 4242);
   const server = await PrivateRedis.start({ aof: true });
@@ -92,25 +101,25 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   const results = new Array<EpisodeResult<unknown> | undefined>(episodes);
   const errors: string[] = [];
 
-  // Faults on a random schedule (mean `killEvery` seconds apart), plus progress milestones so that a fast run still
-  // gets both kinds: the first worker kill by 10% of the episodes at the latest, the Redis restart at 40%, after a kill.
-  const gap = (): number => 1000 * killEvery * (0.4 + 1.2 * chaos.next());
+  // Faults on an episode schedule: a kill every `killEvery` completed episodes (a random agent's worker: its jobs in
+  // flight are redelivered to the spare that replaces it) and one Redis restart at `restartAt`. Checked every 20 ms;
+  // a fault is never skipped, it waits for the one before it to finish.
   const chaosLoop = (async () => {
-    let due = performance.now() + gap();
+    let nextKill = killEvery;
     while (isRunning()) {
-      await sleep(100);
+      await sleep(20);
       if (!isRunning()) break;
-      const progress = finished / episodes;
-      if (redisRestarts === 0 && workerKills > 0 && progress >= 0.4) {
+      if (redisRestarts === 0 && finished >= restartAt) {
         log(`restarting Redis (${finished}/${episodes} episodes done)`);
         await server.restart(500);
         redisRestarts += 1;
-        due = performance.now() + gap();
         continue;
       }
-      if (performance.now() < due && (workerKills > 0 || progress < 0.1)) continue;
+      if (finished < nextKill || nextKill >= episodes) continue;
+      nextKill += killEvery;
       const i = chaos.int(workers.length);
       const victim = workers[i] as WorkerProcess;
+      log(`SIGKILL ${victim.config.agents.join(',')} worker (${finished}/${episodes} episodes done)`);
       await stopWorker(victim, 'SIGKILL');
       workerKills += 1;
       await sleep(100 + chaos.int(400));
@@ -118,7 +127,6 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
       workers[i] = spare;
       spares[i] = spawnSpare(victim.config);
       await activate(spare).catch(() => undefined);
-      due = performance.now() + gap();
     }
   })();
 
@@ -142,6 +150,9 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
   await Promise.all(workers.map((w) => stopWorker(w)));
   await Promise.all(spares.map(async (p) => stopWorker(await p)));
   const seconds = (performance.now() - started) / 1000;
+  log(
+    `faults: ${workerKills} worker kills (one every ${killEvery} episodes), ${redisRestarts} Redis restart${redisRestarts === 1 ? '' : 's'}`,
+  );
   if (errors.length) log(`errors: ${[...new Set(errors)].slice(0, 5).join(' | ')}`);
 
   // Verification, from Redis alone.
@@ -246,6 +257,7 @@ export async function runFaultsBench(options: FaultsBenchOptions = {}): Promise<
     auditChainExtraRecords,
     auditDuplicates,
     workerKills,
+    killEveryEpisodes: killEvery,
     redisRestarts,
     refusedReapplications: refused,
     seconds: Math.round(seconds * 10) / 10,
