@@ -34,6 +34,33 @@ describe('LinearIcqHead', () => {
     expect(copy.q(view(0.25), 'submit')).toBeCloseTo(-0.5, 4);
   });
 
+  it('RLS with growth settles on the mean of noisy targets where a fixed forgetting keeps tracking the last ones', () => {
+    const rls = (growth?: number) =>
+      new LinearIcqHead({
+        actions,
+        projectionKeys: [],
+        optimizer: 'rls',
+        rls: { forgetting: 0.99, ridge: 1, ...(growth ? { growth } : {}) },
+      });
+    const [fixed, growing] = [rls(), rls(2)];
+    const rng = new Rng(9);
+    const misses = { fixed: 0, growing: 0 };
+    for (let i = 1; i <= 20_000; i++) {
+      const target = rng.next() < 0.5 ? 0 : 1;
+      for (const head of [fixed, growing]) head.learn({ view: view(0), action: 'submit', target, legal: actions });
+      if (i > 10_000) {
+        misses.fixed = Math.max(misses.fixed, Math.abs(fixed.q(view(0), 'submit') - 0.5));
+        misses.growing = Math.max(misses.growing, Math.abs(growing.q(view(0), 'submit') - 0.5));
+      }
+    }
+    // A memory of ~100 targets wanders by several standard errors of 0.05; one of ~n/3 stays within 0.02.
+    expect(misses.fixed).toBeGreaterThan(0.08);
+    expect(misses.growing).toBeLessThan(0.02);
+    const copy = LinearIcqHead.fromJSON(JSON.parse(JSON.stringify(growing.toJSON())));
+    expect(copy.toJSON().rls).toEqual({ forgetting: 0.99, ridge: 1, growth: 2 });
+    expect(() => rls(-1)).toThrow(/rls\.growth|> 0/);
+  });
+
   it('masks illegal actions, explores only when asked, and survives a JSON round trip', () => {
     const head = new LinearIcqHead({ actions, projectionKeys: ['x'], epsilon: { start: 1, decay: 1, min: 1 } });
     head.learn({ view: view(1), action: 'handoff:b', target: 5, legal: actions });

@@ -39,8 +39,20 @@ export interface LinearIcqHeadConfig {
    * bootstrapped targets which drift as other heads learn are tracked.
    */
   readonly optimizer?: 'nlms' | 'rls';
-  /** RLS settings. Default { forgetting: 0.9999, ridge: 1 }. */
-  readonly rls?: { readonly forgetting: number; readonly ridge: number };
+  /**
+   * RLS settings. Default { forgetting: 0.9999, ridge: 1 }. With `growth` g, an action's n-th update forgets by
+   * max(forgetting, 1 - g / n) instead: a fixed memory of about 1 / (1 - forgetting) updates while targets drift
+   * early, then a memory that grows with n (about n / (g + 1) updates), so the fit settles instead of tracking the
+   * noise of its last few hundred targets.
+   */
+  readonly rls?: RlsConfig;
+}
+
+/** Recursive least squares settings (`LinearIcqHeadConfig.rls`). */
+export interface RlsConfig {
+  readonly forgetting: number;
+  readonly ridge: number;
+  readonly growth?: number;
 }
 
 const stateSchema = z.object({
@@ -53,7 +65,9 @@ const stateSchema = z.object({
   epsilon: z.object({ start: z.number().min(0).max(1), decay: z.number().positive().max(1), min: z.number().min(0).max(1) }),
   targetSyncEvery: z.number().int().positive(),
   optimizer: z.enum(['nlms', 'rls']).default('nlms'),
-  rls: z.object({ forgetting: z.number().gt(0).max(1), ridge: z.number().positive() }).default({ forgetting: 0.9999, ridge: 1 }),
+  rls: z
+    .object({ forgetting: z.number().gt(0).max(1), ridge: z.number().positive(), growth: z.number().positive().optional() })
+    .default({ forgetting: 0.9999, ridge: 1 }),
   precision: z.record(z.string(), z.array(z.number())).default({}),
   weights: z.record(z.string(), z.array(z.number())),
   target: z.record(z.string(), z.array(z.number())),
@@ -85,7 +99,7 @@ export class LinearIcqHead implements HandoffHead {
   private readonly target = new Map<Action, Float64Array>();
   private readonly counts = new Map<Action, number>();
   private readonly optimizer: 'nlms' | 'rls';
-  private readonly rls: { forgetting: number; ridge: number };
+  private readonly rls: RlsConfig;
   /** RLS: the inverse (discounted) Gram matrix per action, row-major dim x dim. */
   private readonly precision = new Map<Action, Float64Array>();
   private readonly px: Float64Array;
@@ -108,6 +122,8 @@ export class LinearIcqHead implements HandoffHead {
     this.rls = { ...(config.rls ?? { forgetting: 0.9999, ridge: 1 }) };
     if (!(this.rls.forgetting > 0 && this.rls.forgetting <= 1))
       throw new UserError(`must be in (0, 1], got ${this.rls.forgetting}`, { field: 'rls.forgetting' });
+    if (this.rls.growth !== undefined && !(this.rls.growth > 0))
+      throw new UserError(`must be > 0, got ${this.rls.growth}`, { field: 'rls.growth' });
     const dim = this.projectionKeys.length + this.privateKeys.length + 1;
     this.x = new Float32Array(dim - 1);
     this.px = new Float64Array(dim);
@@ -141,7 +157,7 @@ export class LinearIcqHead implements HandoffHead {
       epsilon: s.epsilon,
       targetSyncEvery: s.targetSyncEvery,
       optimizer: s.optimizer,
-      rls: s.rls,
+      rls: s.rls.growth === undefined ? { forgetting: s.rls.forgetting, ridge: s.rls.ridge } : { ...s.rls, growth: s.rls.growth },
     });
     const dim = s.projectionKeys.length + s.privateKeys.length + 1;
     for (const action of head.actions) {
@@ -208,7 +224,7 @@ export class LinearIcqHead implements HandoffHead {
     const n = this.counts.get(transition.action) ?? 0;
     this.counts.set(transition.action, n + 1);
     if (this.optimizer === 'rls') {
-      this.rlsStep(transition.action, w, x, transition.target);
+      this.rlsStep(transition.action, w, x, transition.target, n + 1);
       if (++this.updates % this.targetSyncEvery === 0) this.syncTarget();
       return;
     }
@@ -274,11 +290,12 @@ export class LinearIcqHead implements HandoffHead {
     };
   }
 
-  /** One recursive-least-squares update of `w` (features x plus the bias 1) towards `target`. */
-  private rlsStep(action: Action, w: Float64Array, x: Float32Array, target: number): void {
+  /** The `n`-th recursive-least-squares update of `action`'s `w` (features x plus the bias 1) towards `target`. */
+  private rlsStep(action: Action, w: Float64Array, x: Float32Array, target: number, n: number): void {
     const p = this.precision.get(action) as Float64Array;
     const dim = w.length;
-    const lambda = this.rls.forgetting;
+    const { forgetting, growth } = this.rls;
+    const lambda = growth === undefined ? forgetting : Math.max(forgetting, 1 - growth / n);
     const xi = (i: number): number => (i === dim - 1 ? 1 : (x[i] as number));
     let denom = lambda;
     for (let i = 0; i < dim; i++) {

@@ -11,11 +11,13 @@ export type RouteLearner = 'icq' | 'independent-mc' | 'ucb1';
  * recursive least squares; optimistic Q0 = 1 (the best possible R) so every model gets tried, with ridge 1 so the
  * optimism washes out after about one sample (a larger ridge kept untried handoffs near 1, and every sender then
  * escalated on the inflated scalar); forgetting 0.999 and target copies refreshed every update, so the receivers'
- * scalars are tracked as they learn; epsilon 0.3 decaying to 0.05.
+ * scalars are tracked as they learn, with a memory that grows once an action has 1,000 updates (growth 1: its n-th
+ * update forgets by 1 - 1/n), so the fit settles instead of following its last thousand targets; epsilon 0.3
+ * decaying to 0.05.
  */
 export const ROUTE_LEARNING = {
   optimizer: 'rls',
-  rls: { forgetting: 0.999, ridge: 1 },
+  rls: { forgetting: 0.999, ridge: 1, growth: 1 },
   epsilon: { start: 0.3, decay: 0.9995, min: 0.05 },
   initialQ: 1,
   targetSyncEvery: 1,

@@ -26,9 +26,21 @@ export function recordedAnswers(task: RecordedTask, extractor?: AnswerExtractor)
   return out;
 }
 
+/** Prompts by id, per prompts array (shared, like the answers, by every workflow over one task). */
+const indexes = new WeakMap<readonly RecordedPrompt[], ReadonlyMap<string, RecordedPrompt>>();
+
+function promptIndex(task: RecordedTask): ReadonlyMap<string, RecordedPrompt> {
+  let index = indexes.get(task.prompts);
+  if (!index) {
+    index = new Map(task.prompts.map((p) => [p.id, p]));
+    indexes.set(task.prompts, index);
+  }
+  return index;
+}
+
 /** Recorded drafters: each model "drafts" its recorded reply, cost and (cached) answer for the artifact's prompt id. */
 export function recordedModels(task: RecordedTask, answers = recordedAnswers(task)): RouteModel[] {
-  const index = new Map<string, RecordedPrompt>(task.prompts.map((p) => [p.id, p]));
+  const index = promptIndex(task);
   return task.models.map((model) => ({
     id: model,
     draft: (artifact) => {
@@ -50,7 +62,7 @@ export type RecordedRouteOptions = Omit<RouteWorkflowConfig, 'models' | 'grade' 
 
 /** The route workflow over a recorded task: drafts come from the recording, R is the data set's score of the submitted draft. */
 export function recordedRouteWorkflow(task: RecordedTask, options: RecordedRouteOptions): Workflow<RouteArtifact> {
-  const index = new Map<string, RecordedPrompt>(task.prompts.map((p) => [p.id, p]));
+  const index = promptIndex(task);
   return routeWorkflow({
     kind: task.kind,
     ...options,
