@@ -58,6 +58,7 @@ export {
   withActionOffsets,
   type LinearIcqHeadConfig,
   type LinearIcqHeadState,
+  type RlsConfig,
   type StepSize as LinearStepSize,
 } from './linear.ts';
 export { GatedHead } from './gated.ts';
