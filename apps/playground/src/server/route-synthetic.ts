@@ -62,7 +62,7 @@ export function syntheticRouteSplits(size = SYNTHETIC_PROMPTS): RecordedSplits {
 }
 
 /**
- * The route bench on the synthetic task: every default method, the learned ones at 10 epochs over four lambdas, 2
+ * The route bench on the synthetic task: every default method, the learned ones at 20 epochs over four lambdas, 2
  * seeds, a few seconds. The learned ones route between all three models: the two cheap models tie as single models,
  * so the default Pareto pool would keep only one of them and lose the second opinion the task is about.
  * What the route view shows when `baton serve` is given no `--route-report`.

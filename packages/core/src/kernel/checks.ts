@@ -56,12 +56,17 @@ export function legalActionsFor<T>(
   handoffsSoFar: number,
   artifact?: Artifact<T>,
 ): readonly Action[] {
-  const table = agentTableOf(workflow, agentId);
-  return maskedLegal(table, handoffsSoFar < workflow.budget.maxHandoffs ? table.open : table.closed, artifact);
+  return legalFromTable(workflow, agentTableOf(workflow, agentId), handoffsSoFar, artifact);
 }
 
-/** `legal` (one of the agent's unmasked sets) narrowed by the agent's `mask` when an artifact is given; never empty. */
-export function maskedLegal<T>(table: AgentTable, legal: readonly Action[], artifact?: Artifact<T>): readonly Action[] {
+/** `legalActionsFor` from the agent's row of the workflow's tables (a driver that holds the row looks nothing up). */
+export function legalFromTable<T>(
+  workflow: Workflow<T>,
+  table: AgentTable,
+  handoffsSoFar: number,
+  artifact?: Artifact<T>,
+): readonly Action[] {
+  const legal = handoffsSoFar < workflow.budget.maxHandoffs ? table.open : table.closed;
   const agent = artifact ? table.agent : undefined;
   if (!agent?.mask || !artifact) return legal;
   const open = new Set(agent.mask(artifact, legal)); // called on the agent: a mask may use `this`

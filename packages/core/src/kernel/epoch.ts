@@ -7,7 +7,7 @@ import type { BudgetLeft, InterfaceView, LocalState } from '../interface.ts';
 import { usageTokens, type AgentOption, type WorkContext, type WorkResult } from '../option.ts';
 import type { Rng } from '../rng.ts';
 import type { Grade, Workflow } from '../workflow.ts';
-import { budgetExhausted, checkedWork, epochTarget, finite, gradeFields, maskedLegal, NO_USAGE, returnToGo } from './checks.ts';
+import { budgetExhausted, checkedWork, epochTarget, finite, gradeFields, legalFromTable, NO_USAGE, returnToGo } from './checks.ts';
 import { agentTableOf, jumpedBy, ONLY_SUBMIT, skippedBetween, type AgentTable } from './tables.ts';
 
 type WorkEndEvent = Extract<BatonEvent, { type: 'work-end' }>;
@@ -183,8 +183,7 @@ export function decisionEpoch<T>(
   };
   const exhausted = budgetExhausted(workflow.budget, book.steps, book.tokens, book.costUsd);
   const table = holder.table ?? agentTableOf(workflow, id);
-  const unmasked = book.handoffs < workflow.budget.maxHandoffs ? table.open : table.closed;
-  const legal = exhausted ? ONLY_SUBMIT : maskedLegal(table, unmasked, artifact);
+  const legal = exhausted ? ONLY_SUBMIT : legalFromTable(workflow, table, book.handoffs, artifact);
   const head = holder.head;
 
   // The target that was waiting for this interface: the scalar owed to a sender, or the holder's own continue.
