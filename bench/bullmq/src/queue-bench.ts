@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { connectRedis, batonJobOptions, queueName, BullmqRuntime } from '@baton/adapters';
 import { chainDefinition, chainInput, PrivateRedis } from '@baton/adapters/test';
 import { rawQueueName, spawnBenchWorker, stopWorker, type BenchWorkerConfig, type RawChainJob, type WorkerProcess } from './processes.ts';
@@ -11,6 +11,11 @@ export interface QueueBenchOptions {
   readonly hops?: number;
   /** Timed episodes per run. Default 150. */
   readonly episodes?: number;
+  /**
+   * Untimed episodes each side runs first, per process count (default: as many as a timed run), so that every side
+   * is timed with its code optimised and Redis's tables grown, not while it warms up.
+   */
+  readonly warmup?: number;
   /** Alternating Baton / raw run pairs per process count; figures are their medians. Default 5. */
   readonly rounds?: number;
   /** Episodes in flight at once (same for the raw chains). Default 32. */
@@ -53,6 +58,8 @@ export interface QueueBenchResult {
   readonly hops: number;
   readonly payloadBytes: number;
   readonly episodesPerRun: number;
+  /** Untimed episodes per side before the timed rounds, at each process count. */
+  readonly warmupEpisodes: number;
   readonly rounds: number;
   readonly inFlight: number;
   readonly concurrency: number;
@@ -99,7 +106,7 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
   const prefix = `baton-bench-${randomUUID().slice(0, 8)}`;
   const definition = chainDefinition({ hops });
   const agents = definition.workflow.agents.map((a) => a.id);
-  const warmup = Math.max(20, Math.floor(episodes / 5));
+  const warmup = options.warmup ?? episodes;
   let payloadBytes = 0;
   const scaling: QueueBenchPoint[] = [];
   const loadBefore = loadavg().map((x) => round(x, 2));
@@ -157,7 +164,7 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
       };
       let chains = 0;
       const runRaw = async (count: number): Promise<number> => {
-        const payload = 'x'.repeat(Math.max(1, payloadBytes - 60));
+        const payload = 'x'.repeat(Math.max(1, payloadBytes - RAW_JOB_FRAME));
         const chain = async (id: string): Promise<void> => {
           const finished = new Promise<void>((resolve) => waiters.set(id, resolve));
           const job: RawChainJob = { chainId: id, position: 0, payload };
@@ -188,16 +195,19 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
         return { rate: handoffs / seconds, cpuUs: ((cpuSeconds(pids) - cpu0) * 1e6) / handoffs, handoffs };
       };
       try {
-        log(`${processes} process(es): warm-up`);
-        await runBaton(warmup, false);
+        log(`${processes} process(es): warm-up (${warmup} episodes per side)`);
+        const learningWarm = runBaton(warmup, true);
         if (payloadBytes === 0) {
+          // Baton's jobs are removed once completed, so their size is read off jobs in flight during the warm-up.
           const q = new Queue(queueName({ prefix, workflowKey }, agents[1] as string), { connection: redis, prefix });
-          const [job] = await q.getJobs(['completed'], 0, 0);
-          payloadBytes = JSON.stringify(job?.data ?? {}).length;
-          await q.close();
-        }
+          try {
+            payloadBytes = await jobBytesDuring(q, learningWarm);
+          } finally {
+            await q.close();
+          }
+        } else await learningWarm;
+        await runBaton(warmup, false);
         await runRaw(warmup);
-        await runBaton(warmup, true);
         const sides = ['learning', 'learningOff', 'raw'] as const;
         const rates: Record<(typeof sides)[number], number[]> = { learning: [], learningOff: [], raw: [] };
         const cpu: Record<(typeof sides)[number], number[]> = { learning: [], learningOff: [], raw: [] };
@@ -260,12 +270,32 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
     hops,
     payloadBytes,
     episodesPerRun: episodes,
+    warmupEpisodes: warmup,
     rounds,
     inFlight,
     concurrency,
     loadavg: { before: loadBefore, after: loadavg().map((x) => round(x, 2)) },
     scaling,
   };
+}
+
+/**
+ * The median size (JSON of `job.data`) of the jobs seen waiting or active on `queue` while `work` runs: what the
+ * raw chain's jobs are padded to. Throws if none was seen (the raw side would otherwise carry a smaller payload).
+ */
+export async function jobBytesDuring(queue: Queue, work: Promise<unknown>): Promise<number> {
+  const sizes: number[] = [];
+  const state = { done: false };
+  const finished = work.finally(() => (state.done = true));
+  while (!state.done && sizes.length < 200) {
+    // A job listed may complete (and be removed) before it is fetched: BullMQ then gives undefined in its place.
+    const jobs: readonly (Job | undefined)[] = await queue.getJobs(['active', 'wait'], 0, 4);
+    for (const job of jobs) if (job) sizes.push(JSON.stringify(job.data).length);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await finished;
+  if (sizes.length === 0) throw new Error(`bench queue: no job of ${queue.name} was seen in flight, so the payload size is unknown`);
+  return median(sizes);
 }
 
 /** User + system CPU seconds of these processes so far (Linux /proc; 0 where it cannot be read). */
@@ -282,6 +312,9 @@ function cpuSeconds(pids: readonly number[]): number {
   }
   return ticks / CLOCK_TICKS;
 }
+
+/** The JSON of a raw job around its payload (`{"chainId":"c1234","position":0,"payload":""}`). */
+const RAW_JOB_FRAME = JSON.stringify({ chainId: 'c1234', position: 0, payload: '' }).length;
 
 /** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux build that matters. */
 const CLOCK_TICKS = 100;

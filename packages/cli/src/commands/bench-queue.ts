@@ -8,6 +8,7 @@ interface QueueFlags {
   json?: string;
   hops: number;
   episodes: number;
+  warmup?: number;
   rounds: number;
   inFlight: number;
   concurrency: number;
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option('--json <file>', 'write the figures as JSON', outputFile('--json'))
     .option('--hops <n>', 'handoffs per episode', positiveInt('--hops'), 4)
     .option('--episodes <n>', 'timed episodes per run', positiveInt('--episodes'), 150)
+    .option('--warmup <n>', 'untimed episodes per side before the rounds (default: --episodes)', positiveInt('--warmup'))
     .option(
       '--rounds <n>',
       'rounds per process count; each times learning on, learning off and raw once, order rotated (figures are medians)',
@@ -37,6 +39,7 @@ export function register(program: Command): void {
       const result = await runQueueBench({
         hops: flags.hops,
         episodes: flags.episodes,
+        ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
         rounds: flags.rounds,
         inFlight: flags.inFlight,
         concurrency: flags.concurrency,
@@ -64,7 +67,7 @@ export function queueTable(result: QueueBenchResult): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
   return [
-    `bench queue: ${result.hops}-hop chains, ${result.episodesPerRun} episodes per run, ${result.rounds} rounds, ${result.inFlight} in flight, payload ${result.payloadBytes} B`,
+    `bench queue: ${result.hops}-hop chains, ${result.episodesPerRun} episodes per run after ${result.warmupEpisodes} untimed per side, ${result.rounds} rounds, ${result.inFlight} in flight, payload ${result.payloadBytes} B`,
     line(head),
     ...rows.map(line),
     `ratio (learning on, the headline): ${result.ratio.toFixed(3)}   learning off: ${result.learningOffRatio.toFixed(3)}   worst count: ${result.minRatio.toFixed(3)}`,
