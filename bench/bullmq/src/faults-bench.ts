@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng, type BatonEvent, type EpisodeResult } from '@baton/core';
 import { verifyAuditLines } from '@baton/audit';
 import { createRedisStreamAuditSink, readRedisAuditStream } from '@baton/adapters/audit';
@@ -268,10 +269,6 @@ async function spawnSpare(config: BenchWorkerConfig): Promise<WorkerProcess> {
   const spare = spawnBenchWorker({ ...config, standby: true });
   await spare.ready;
   return spare;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 async function countKeys(redis: ReturnType<typeof connectRedis>, pattern: string): Promise<number> {

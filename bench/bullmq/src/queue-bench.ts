@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker, type Job } from 'bullmq';
 import { connectRedis, batonJobOptions, queueName, BullmqRuntime } from '@baton/adapters';
 import { chainDefinition, chainInput, PrivateRedis } from '@baton/adapters/test';
@@ -283,7 +284,7 @@ export async function runQueueBench(options: QueueBenchOptions = {}): Promise<Qu
  * The median size (JSON of `job.data`) of the jobs seen waiting or active on `queue` while `work` runs: what the
  * raw chain's jobs are padded to. Throws if none was seen (the raw side would otherwise carry a smaller payload).
  */
-export async function jobBytesDuring(queue: Queue, work: Promise<unknown>): Promise<number> {
+async function jobBytesDuring(queue: Queue, work: Promise<unknown>): Promise<number> {
   const sizes: number[] = [];
   const state = { done: false };
   const finished = work.finally(() => (state.done = true));
@@ -291,7 +292,7 @@ export async function jobBytesDuring(queue: Queue, work: Promise<unknown>): Prom
     // A job listed may complete (and be removed) before it is fetched: BullMQ then gives undefined in its place.
     const jobs: readonly (Job | undefined)[] = await queue.getJobs(['active', 'wait'], 0, 4);
     for (const job of jobs) if (job) sizes.push(JSON.stringify(job.data).length);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await sleep(2);
   }
   await finished;
   if (sizes.length === 0) throw new Error(`bench queue: no job of ${queue.name} was seen in flight, so the payload size is unknown`);
