@@ -14,12 +14,20 @@ export interface SizeRequest {
    * 1000-handoff run is not); `none` skips it (memory does not need repeating every round).
    */
   readonly heap: 'extra' | 'timed' | 'none';
+  /** Untimed runs of the very chain that is then timed, until this many milliseconds have passed (at least one run). */
+  readonly settleMs?: number;
 }
 
 /** What one measurement process is asked to do: one framework, sizes in increasing order. */
 export interface MeasureRequest {
   readonly framework: Framework;
   readonly sizes: readonly SizeRequest[];
+  /**
+   * After the cold pass over `sizes`, the warm pass: every size again, on a new chain that first runs untimed for an
+   * equal share of this many milliseconds (the same wall-clock warm-up for every side), then the same timed runs.
+   * 0 or absent: the cold pass only.
+   */
+  readonly warmupMs?: number;
 }
 
 export interface SizeReport {
@@ -34,11 +42,20 @@ export interface SizeReport {
   readonly peakRssMb: number;
   /** Highest heap in use sampled at every handoff of the heap run, minus the heap in use (after GC) just before it. */
   readonly heapPeakMb?: number;
+  /** Handoffs of the untimed runs before the timed ones (`settleMs`). */
+  readonly settleHandoffs?: number;
 }
 
 export interface MeasureReport {
   readonly framework: Framework;
+  /** The cold pass: after the few warm-up runs of the plan, code V8 has mostly not optimised yet. */
   readonly sizes: readonly SizeReport[];
+  /** The warm pass, when the request asked for one: the same timed runs after `warmupMs` of untimed runs. */
+  readonly warm?: {
+    readonly sizes: readonly SizeReport[];
+    /** Handoffs run untimed in the warm pass's warm-ups (how far the same time took this framework). */
+    readonly warmupHandoffs: number;
+  };
 }
 
 const MB = 1024 * 1024;
@@ -69,8 +86,16 @@ async function measureSize(framework: Framework, request: SizeRequest): Promise<
     for (let i = 0; i < request.warmupRuns; i++) await warm.run();
   }
   const chain = await buildChain(framework, handoffs);
+  // A full collection leaves sweeping to do that the next runs pay for: the warm pass collects before it settles.
   collect();
   const rssBeforeMb = process.memoryUsage.rss() / MB;
+  let settleHandoffs: number | undefined;
+  if (request.settleMs !== undefined) {
+    const end = performance.now() + request.settleMs;
+    settleHandoffs = 0;
+    do settleHandoffs += (await chain.run()).handoffs;
+    while (performance.now() < end);
+  }
 
   let heapPeakMb: number | undefined;
   const usPerHandoff: number[] = [];
@@ -103,6 +128,7 @@ async function measureSize(framework: Framework, request: SizeRequest): Promise<
     rssBeforeMb,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     ...(heapPeakMb === undefined ? {} : { heapPeakMb }),
+    ...(settleHandoffs === undefined ? {} : { settleHandoffs }),
   };
 }
 
@@ -112,5 +138,11 @@ export async function measure(request: MeasureRequest): Promise<MeasureReport> {
   // Smallest first; only the first size warms up, the JIT stays warm for the rest.
   const ordered = [...request.sizes].sort((a, b) => a.handoffs - b.handoffs);
   for (const [i, size] of ordered.entries()) sizes.push(await measureSize(request.framework, i === 0 ? size : { ...size, warmupRuns: 0 }));
-  return { framework: request.framework, sizes };
+  const warmupMs = request.warmupMs ?? 0;
+  if (warmupMs <= 0 || !ordered.length) return { framework: request.framework, sizes };
+  const warm: SizeReport[] = [];
+  for (const size of ordered)
+    warm.push(await measureSize(request.framework, { ...size, warmupRuns: 0, heap: 'none', settleMs: warmupMs / ordered.length }));
+  const warmupHandoffs = warm.reduce((sum, s) => sum + (s.settleHandoffs ?? 0), 0);
+  return { framework: request.framework, sizes, warm: { sizes: warm, warmupHandoffs } };
 }
