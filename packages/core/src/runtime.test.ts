@@ -30,6 +30,17 @@ function pair(overrides: { maxSteps?: number; maxHandoffs?: number } = {}) {
   });
 }
 
+/** A head that hands off whenever it may, else submits: without a budget it would never end. */
+function pingPongHead(): ScriptedHead {
+  return Object.assign(new ScriptedHead(), {
+    decide: (_v: unknown, legal: readonly Action[]) => ({
+      action: legal.find((a) => a.startsWith('handoff:')) ?? 'submit',
+      qValues: {},
+      explored: false,
+    }),
+  });
+}
+
 describe('InProcessRuntime: the three targets of ICQ.md', () => {
   it('computes continue, handoff (one scalar) and submit targets by hand', async () => {
     const headA = new ScriptedHead(['continue', 'handoff:b'], 3);
@@ -81,20 +92,44 @@ describe('InProcessRuntime: the three targets of ICQ.md', () => {
     expect(events[0]?.type).toBe('episode-start');
     expect(events.at(-1)?.type).toBe('episode-end');
   });
+
+  it('hands every event of a long episode to sync and async sinks once each, in order', async () => {
+    // 40 epochs, about 200 events: more than the runtime keeps before it empties its event array.
+    const run = async (sinks: ((e: BatonEvent) => void | Promise<void>)[]) =>
+      new InProcessRuntime({
+        workflow: pair({ maxSteps: 40, maxHandoffs: 100 }),
+        heads: { a: pingPongHead(), b: pingPongHead() },
+        sinks,
+      }).runEpisode({
+        seed: 5,
+        input: { n: 0 },
+        episodeId: 'long',
+      });
+    const alone: BatonEvent[] = [];
+    await run([(e) => void alone.push(e)]);
+    expect(alone.length).toBeGreaterThan(150);
+    expect(alone.filter((e) => e.type === 'handoff')).toHaveLength(39);
+
+    const sync: BatonEvent[] = [];
+    const slow: BatonEvent[] = [];
+    let k = 0;
+    await run([
+      (e) => void sync.push(e),
+      // Every third event settles later (a timer), the rest on the microtask queue.
+      (e) =>
+        new Promise<void>((resolve) => (k++ % 3 === 0 ? setTimeout(resolve, 0) : queueMicrotask(resolve))).then(() => void slow.push(e)),
+    ]);
+    expect(sync).toEqual(alone);
+    expect(slow).toEqual(alone);
+  });
 });
 
 describe('budgets and masking', () => {
   it('stops a ping-pong workflow at the budget with a forced submit', async () => {
-    // Always hands off while it can: without the budget this would never end.
-    const head = () =>
-      Object.assign(new ScriptedHead(), {
-        decide: (_v: unknown, legal: readonly Action[]) => ({
-          action: legal.find((a) => a.startsWith('handoff:')) ?? 'submit',
-          qValues: {},
-          explored: false,
-        }),
-      });
-    const runtime = new InProcessRuntime({ workflow: pair({ maxSteps: 7, maxHandoffs: 100 }), heads: { a: head(), b: head() } });
+    const runtime = new InProcessRuntime({
+      workflow: pair({ maxSteps: 7, maxHandoffs: 100 }),
+      heads: { a: pingPongHead(), b: pingPongHead() },
+    });
     const result = await runtime.runEpisode({ seed: 1, input: { n: 0 } });
     expect(result.steps).toBe(7);
     expect(result.forcedSubmit).toBe(true);

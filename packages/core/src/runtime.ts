@@ -81,9 +81,27 @@ function isPromiseLike<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/**
+ * An episode's recorded events and how many of them the sinks have had. The array is emptied only once it holds
+ * RECYCLE_AT events: emptying it drops its storage, so emptying it after every epoch (five events) made a new one each.
+ */
+interface EventLog {
+  readonly events: BatonEvent[];
+  sent: number;
+}
+
+const RECYCLE_AT = 64;
+
+function sentAll(log: EventLog): void {
+  if (log.events.length >= RECYCLE_AT) {
+    log.events.length = 0;
+    log.sent = 0;
+  } else log.sent = log.events.length;
+}
+
 /** A holder of the in-process runtime, which also keeps the agent's decisions of the episode for its endEpisode. */
 interface EpisodeHolder<T> extends Holder<T> {
-  readonly records: DecisionRecord[];
+  records: DecisionRecord[];
 }
 
 /**
@@ -116,7 +134,8 @@ export class InProcessRuntime<T> implements Runtime<T> {
     const signal = options.signal;
     const book = newBook();
     // Events of one epoch are recorded synchronously by the kernel, then handed to the sinks in order.
-    const events: BatonEvent[] = [];
+    const log: EventLog = { events: [], sent: 0 };
+    const events = log.events;
     const emitting = this.sinks.length > 0;
     const heads = this.heads;
     const rng = new Rng(options.seed);
@@ -169,14 +188,14 @@ export class InProcessRuntime<T> implements Runtime<T> {
         explore,
       });
     }
-    let sent = emitting ? this.flush(events) : undefined;
+    let sent = emitting ? this.flush(log) : undefined;
     if (sent) await sent;
     for (;;) {
       const agent = holder.agent;
       if (signal?.aborted) checkAborted(signal, episodeId);
       if (emitting) {
         events.push({ type: 'work-start', episodeId, time: book.time, agent: holderId, artifactHash: artifact.hash });
-        if ((sent = this.flush(events))) await sent;
+        if ((sent = this.flush(log))) await sent;
       }
       let result;
       try {
@@ -189,14 +208,18 @@ export class InProcessRuntime<T> implements Runtime<T> {
       }
       const epoch = decisionEpoch(run, holder, artifact, result, pending);
       artifact = epoch.artifact;
-      if (learn) holder.records.push(epoch.record);
-      if (emitting && (sent = this.flush(events))) await sent;
+      // An agent mostly decides once or twice an episode: a one-slot array, not an empty one grown to 17 slots.
+      if (learn) {
+        if (holder.records.length === 0) holder.records = [epoch.record];
+        else holder.records.push(epoch.record);
+      }
+      if (emitting && (sent = this.flush(log))) await sent;
 
       if (epoch.decision.action === SUBMIT) {
         const grading = wf.grader(artifact);
         const grade = checkedGrade(isPromiseLike(grading) ? await grading : grading, episodeId);
         const R = settleSubmit(run, holder, epoch, grade);
-        if (emitting && (sent = this.flush(events))) await sent;
+        if (emitting && (sent = this.flush(log))) await sent;
         if (learn)
           for (const { head, records } of participants)
             if (records.length > 0) head.endEpisode?.(episodeOutcomes(records, book.discounted, wf.discount));
@@ -233,31 +256,33 @@ export class InProcessRuntime<T> implements Runtime<T> {
   async close(): Promise<void> {}
 
   /**
-   * Hands the recorded events to every sink in order, then clears them. Synchronous sinks cost plain calls: a promise
-   * is only awaited when a sink returns one, and the remaining calls run after it settles, so order is kept.
+   * Hands the events recorded since the last flush to every sink in order. Synchronous sinks cost plain calls: a
+   * promise is only awaited when a sink returns one, and the remaining calls run after it settles, so order is kept.
    */
-  private flush(events: BatonEvent[]): Promise<void> | undefined {
+  private flush(log: EventLog): Promise<void> | undefined {
+    const { events } = log;
     const sinks = this.sinks;
-    for (let e = 0; e < events.length; e++) {
+    for (let e = log.sent; e < events.length; e++) {
       for (let s = 0; s < sinks.length; s++) {
         const result = (sinks[s] as EventSink)(events[e] as BatonEvent);
-        if (result !== undefined && typeof result.then === 'function') return this.flushRest(events, e, s + 1, result);
+        if (result !== undefined && typeof result.then === 'function') return this.flushRest(log, e, s + 1, result);
       }
     }
-    events.length = 0;
+    sentAll(log);
     return undefined;
   }
 
-  private async flushRest(events: BatonEvent[], e0: number, s0: number, first: Promise<void>): Promise<void> {
+  private async flushRest(log: EventLog, e0: number, s0: number, first: Promise<void>): Promise<void> {
     await first;
+    const { events } = log;
     for (let e = e0, s = s0; e < events.length; e++, s = 0)
       for (; s < this.sinks.length; s++) await (this.sinks[s] as EventSink)(events[e] as BatonEvent);
-    events.length = 0;
+    sentAll(log);
   }
 
   private async emitError(episodeId: string, time: number, agent: string, error: unknown): Promise<void> {
     const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : 'error';
     const message = error instanceof Error ? error.message : String(error);
-    await this.flush([{ type: 'error', episodeId, time, agent, code, message }]);
+    await this.flush({ events: [{ type: 'error', episodeId, time, agent, code, message }], sent: 0 });
   }
 }

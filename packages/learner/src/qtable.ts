@@ -41,8 +41,9 @@ export class QTable {
   /** Q of each of `actions` in `state`, in order (one row lookup for all of them). */
   qs(state: string, actions: readonly Action[]): number[] {
     const row = this.states.get(state);
-    const out: number[] = [];
-    for (let i = 0; i < actions.length; i++) out.push(row?.get(actions[i] as Action)?.q ?? this.initialQ);
+    // Sized up front: a pushed-to empty array grows a 17-slot store for the usual one to three actions.
+    const out = new Array<number>(actions.length);
+    for (let i = 0; i < actions.length; i++) out[i] = row?.get(actions[i] as Action)?.q ?? this.initialQ;
     return out;
   }
 

@@ -299,10 +299,10 @@ export function settleSubmit<T>(run: EpisodeRun<T>, holder: Holder<T>, epoch: Ep
 
 /** One agent's decisions of a finished episode with their returns-to-go, for its head's endEpisode. */
 export function episodeOutcomes(records: readonly DecisionRecord[], finalReturn: number, gamma: number): DecisionOutcome[] {
-  const outcomes: DecisionOutcome[] = [];
+  const outcomes = new Array<DecisionOutcome>(records.length);
   for (let i = 0; i < records.length; i++) {
     const d = records[i] as DecisionRecord;
-    outcomes.push({ view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(finalReturn, d.discounted, d.time, gamma) });
+    outcomes[i] = { view: d.view, action: d.action, legal: d.legal, returnToGo: returnToGo(finalReturn, d.discounted, d.time, gamma) };
   }
   return outcomes;
 }
