@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GSM8K_FILES, gsm8kFetchCommand } from './shared-data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,10 +59,8 @@ if (!(await redisAnswers(redisUrl))) {
     `a Redis answering at ${redisUrl.replace(/\/\/[^@/]*@/, '//***@')} (start one: redis-server --daemonize yes --save "" --appendonly no)`,
   );
 }
-if (!existsSync(join(gsm8k, 'gsm8k_responses.csv'))) {
-  missing.push(
-    `the RouteLLM GSM8K recordings in ${gsm8k} (git clone --depth 1 https://github.com/lm-sys/RouteLLM /tmp/RouteLLM && mkdir -p ${dirname(gsm8k)} && cp -r /tmp/RouteLLM/routellm/evals/gsm8k ${gsm8k})`,
-  );
+if (!GSM8K_FILES.every((file) => existsSync(join(gsm8k, file)))) {
+  missing.push(`the RouteLLM GSM8K recordings in ${gsm8k} (${gsm8kFetchCommand(gsm8k)})`);
 }
 
 if (missing.length > 0) {

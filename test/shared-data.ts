@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GSM8K_FILES, gsm8kFetchCommand } from '../scripts/shared-data.mjs';
 
 // Data some tests read from beside the checkout (`../shared`), not from the repo: the RouteLLM GSM8K recordings.
 // Workspace-only (no package ships it): the folder is a property of the checkout, not of any package.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const GSM8K_FILES = ['gsm8k_responses.csv', 'gsm8k_test.jsonl', 'contaminated_prompts.jsonl'];
 
 /** The recordings' folder, and whether the tests that read it must skip. */
 export interface SharedData {
@@ -30,8 +30,7 @@ function inCi(): boolean {
 export function gsm8kRecordings(dir = join(ROOT, '..', 'shared', 'data', 'routellm-gsm8k')): SharedData {
   const absent = GSM8K_FILES.filter((file) => !existsSync(join(dir, file)));
   if (absent.length === 0) return { dir, missing: false };
-  const fetch = `git clone --depth 1 https://github.com/lm-sys/RouteLLM /tmp/RouteLLM && mkdir -p ${dirname(dir)} && cp -r /tmp/RouteLLM/routellm/evals/gsm8k ${dir}`;
-  const problem = `the RouteLLM GSM8K recordings are not in ${dir} (no ${absent.join(', ')}); get them as .ci/run does: ${fetch}`;
+  const problem = `the RouteLLM GSM8K recordings are not in ${dir} (no ${absent.join(', ')}); get them as .ci/run does: ${gsm8kFetchCommand(dir)}`;
   if (inCi()) throw new Error(`${problem}. In CI that is a failure, not a skip.`);
   console.warn(`skipping the tests that read them: ${problem}`);
   return { dir, missing: true };
