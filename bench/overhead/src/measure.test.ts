@@ -7,7 +7,7 @@ describe('measure', () => {
       framework: 'batonEval',
       sizes: [
         { handoffs: 5, warmupRuns: 1, timedRuns: 2, heap: 'none' },
-        { handoffs: 3, warmupRuns: 1, timedRuns: 1, heap: 'none' },
+        { handoffs: 3, warmupRuns: 1, timedRuns: 1, warmTimedRuns: 3, heap: 'none' },
       ],
       warmupMs: 60,
     });
@@ -18,8 +18,9 @@ describe('measure', () => {
     ]);
     expect(report.sizes.every((s) => s.settleHandoffs === undefined)).toBe(true);
     const warm = report.warm;
+    // The warm pass times `warmTimedRuns` where given, else as many as the cold pass.
     expect(warm?.sizes.map((s) => [s.handoffs, s.usPerHandoff.length])).toEqual([
-      [3, 1],
+      [3, 3],
       [5, 2],
     ]);
     // Each warm size ran whole chains untimed (so a multiple of its length), and the total is their sum.

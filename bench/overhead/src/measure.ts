@@ -8,6 +8,8 @@ export interface SizeRequest {
   /** Untimed runs first, on a chain of min(handoffs, 100), so the JIT has seen every code path. */
   readonly warmupRuns: number;
   readonly timedRuns: number;
+  /** Timed runs in the warm pass (default `timedRuns`). */
+  readonly warmTimedRuns?: number;
   /**
    * Heap high-water: `extra` adds one run that samples the heap at every handoff; `timed` samples during the first
    * timed run instead (for frameworks whose handoff costs milliseconds, where a ~1 µs sample is noise and an extra
@@ -142,7 +144,15 @@ export async function measure(request: MeasureRequest): Promise<MeasureReport> {
   if (warmupMs <= 0 || !ordered.length) return { framework: request.framework, sizes };
   const warm: SizeReport[] = [];
   for (const size of ordered)
-    warm.push(await measureSize(request.framework, { ...size, warmupRuns: 0, heap: 'none', settleMs: warmupMs / ordered.length }));
+    warm.push(
+      await measureSize(request.framework, {
+        ...size,
+        warmupRuns: 0,
+        timedRuns: size.warmTimedRuns ?? size.timedRuns,
+        heap: 'none',
+        settleMs: warmupMs / ordered.length,
+      }),
+    );
   const warmupHandoffs = warm.reduce((sum, s) => sum + (s.settleHandoffs ?? 0), 0);
   return { framework: request.framework, sizes, warm: { sizes: warm, warmupHandoffs } };
 }

@@ -46,11 +46,14 @@ const DEFAULT_WARMUP_MS = 2000;
 
 /**
  * How many runs one size gets in one process. Every side gets the same: the same warm-up runs and the same timed
- * runs per round (6 at N <= 10, 2 at N <= 100, 1 beyond), so medians are over equally many runs of equal length.
+ * runs per round (cold: 6 at N <= 10, 2 at N <= 100, 1 beyond; warm: three times as many below N = 1000, where a
+ * warm Baton run is under a millisecond and one collection in it would move a median of few), so medians are over
+ * equally many runs of equal length.
  */
 function plan(handoffs: number, round: number): SizeRequest {
   const fast = handoffs <= 10 ? 6 : handoffs <= 100 ? 2 : 1;
-  return { handoffs, warmupRuns: 5, timedRuns: fast, heap: round > 0 ? 'none' : 'timed' };
+  const heap = round > 0 ? 'none' : 'timed';
+  return { handoffs, warmupRuns: 5, timedRuns: fast, warmTimedRuns: handoffs < 1000 ? 3 * fast : fast, heap };
 }
 
 /** Rounds at a size: the default, fewer at N >= 1000 (a single LangGraph run there takes tens of seconds). */
@@ -191,7 +194,7 @@ export async function runOverheadBench(options: OverheadOptions = {}): Promise<O
       warmupMs,
       runsPerSide:
         'every compared side, per round (one process): the cold pass (5 warm-up runs, then 6 timed runs at N <= 10, 2 at N <= 100, 1 beyond), ' +
-        `then the warm pass: each size's new chain runs untimed for its share of ${warmupMs} ms, then the same timed runs; 3 rounds (2 at N >= 1000)`,
+        `then the warm pass: each size's new chain runs untimed for its share of ${warmupMs} ms, then 18 / 6 / 1 timed runs; 3 rounds (2 at N >= 1000)`,
     },
   };
 }
