@@ -26,7 +26,7 @@ export interface MeasureRequest {
   readonly sizes: readonly SizeRequest[];
   /**
    * After the cold pass over `sizes`, the warm pass: every size again, on a new chain that first runs untimed for an
-   * equal share of this many milliseconds (the same wall-clock warm-up for every side), then the same timed runs.
+   * equal share of this many milliseconds (the same wall-clock warm-up for every side), then its `warmTimedRuns`.
    * 0 or absent: the cold pass only.
    */
   readonly warmupMs?: number;
@@ -52,7 +52,7 @@ export interface MeasureReport {
   readonly framework: Framework;
   /** The cold pass: after the few warm-up runs of the plan, code V8 has mostly not optimised yet. */
   readonly sizes: readonly SizeReport[];
-  /** The warm pass, when the request asked for one: the same timed runs after `warmupMs` of untimed runs. */
+  /** The warm pass, when the request asked for one: each size's `warmTimedRuns`, after its share of `warmupMs` untimed. */
   readonly warm?: {
     readonly sizes: readonly SizeReport[];
     /** Handoffs run untimed in the warm pass's warm-ups (how far the same time took this framework). */
