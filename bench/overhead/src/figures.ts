@@ -41,7 +41,8 @@ export interface PeerRatios {
   readonly openaiAgentsCpu: number;
 }
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
+/** Rounded to two decimals, as every figure of the bench is printed. */
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -7,7 +7,16 @@ import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import { SOURCE_CONDITION } from '@baton/core/internal';
 import type { Framework } from './chain.ts';
-import { frameworkFigures, GOAL_TIMES, HEADLINE_N, meetsGoal, ratiosOf, type FrameworkFigures, type PeerRatios } from './figures.ts';
+import {
+  frameworkFigures,
+  GOAL_TIMES,
+  HEADLINE_N,
+  meetsGoal,
+  ratiosOf,
+  round2,
+  type FrameworkFigures,
+  type PeerRatios,
+} from './figures.ts';
 import type { MeasureReport, MeasureRequest, SizeRequest } from './measure.ts';
 const run = promisify(execFile);
 
@@ -127,8 +136,6 @@ async function measureInChild(child: string, request: MeasureRequest): Promise<M
   const { stdout } = await run(process.execPath, ['--expose-gc', child, JSON.stringify(request)], { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as MeasureReport;
 }
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * Runs the whole benchmark: for each size, `rounds` rounds, each running every framework in its own process, the
